@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx: the generic netlink family, its policies and its operations.
+ *
+ * Every command has its own policy and the family validates strictly
+ * (no resv_start_op, no GENL_DONT_VALIDATE_*): unknown attributes, wrong
+ * types and nests without NLA_F_NESTED are refused by the core with an
+ * extended ack before a handler runs. The layout follows
+ * Documentation/netlink/specs/sctpx.yaml (kernel-policy: per-op).
+ */
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "sctpx.h"
+
+static const struct nla_policy sctpx_addr_policy[SCTPX_ADDR_A_MAX + 1] = {
+	[SCTPX_ADDR_A_IN4]	= NLA_POLICY_EXACT_LEN(4),
+	[SCTPX_ADDR_A_IN6]	= NLA_POLICY_EXACT_LEN(16),
+	[SCTPX_ADDR_A_PORT]	= { .type = NLA_U16 },
+	[SCTPX_ADDR_A_SCOPE_ID]	= { .type = NLA_U32 },
+};
+
+/* A selection used as a filter (ASSOC_GET): no order, no limit. */
+static const struct nla_policy
+sctpx_filter_policy[SCTPX_SELECT_A_PEER_PORT + 1] = {
+	[SCTPX_SELECT_A_STATES]		= { .type = NLA_U32 },
+	[SCTPX_SELECT_A_PEER_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
+	[SCTPX_SELECT_A_PEER_PORT]	= { .type = NLA_U16 },
+};
+
+static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
+	[SCTPX_SELECT_A_STATES]		= { .type = NLA_U32 },
+	[SCTPX_SELECT_A_PEER_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
+	[SCTPX_SELECT_A_PEER_PORT]	= { .type = NLA_U16 },
+	[SCTPX_SELECT_A_ORDER]		= NLA_POLICY_MAX(NLA_U32, SCTPX_ORDER_MAX),
+	[SCTPX_SELECT_A_LIMIT]		= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy sctpx_peer_policy[SCTPX_PEER_A_MAX + 1] = {
+	[SCTPX_PEER_A_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
+};
+
+static const struct nla_policy
+sctpx_assoc_get_policy[SCTPX_A_SELECT + 1] = {
+	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
+	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_filter_policy),
+};
+
+static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_SELECT + 1] = {
+	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
+	[SCTPX_A_FLAGS]		= { .type = NLA_U32 },
+	[SCTPX_A_ATOMIC]	= { .type = NLA_FLAG },
+	[SCTPX_A_ASSOC_ID]	= { .type = NLA_U32 },
+	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_select_policy),
+};
+
+static const struct nla_policy sctpx_connectx_policy[SCTPX_A_WAIT_MS + 1] = {
+	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
+	[SCTPX_A_PEER]		= NLA_POLICY_NESTED(sctpx_peer_policy),
+	[SCTPX_A_WAIT_MS]	= { .type = NLA_U32 },
+};
+
+static const struct genl_ops sctpx_nl_ops[] = {
+	{
+		.cmd		= SCTPX_CMD_INFO_GET,
+		.doit		= sctpx_nl_info_get_doit,
+		/* No policy: the core refuses any attribute. */
+	},
+	{
+		.cmd		= SCTPX_CMD_ASSOC_GET,
+		.start		= sctpx_nl_assoc_get_start,
+		.dumpit		= sctpx_nl_assoc_get_dumpit,
+		.done		= sctpx_nl_assoc_get_done,
+		.policy		= sctpx_assoc_get_policy,
+		.maxattr	= SCTPX_A_SELECT,
+	},
+#ifdef SCTPX_HAVE_SCTP_DO_PEELOFF
+	{
+		.cmd		= SCTPX_CMD_PEELOFF,
+		.doit		= sctpx_nl_peeloff_doit,
+		.policy		= sctpx_peeloff_policy,
+		.maxattr	= SCTPX_A_SELECT,
+	},
+#endif
+	{
+		.cmd		= SCTPX_CMD_CONNECTX,
+		.doit		= sctpx_nl_connectx_doit,
+		.policy		= sctpx_connectx_policy,
+		.maxattr	= SCTPX_A_WAIT_MS,
+	},
+};
+
+/**
+ * sctpx_nl_assoc_get_parse() - the attributes of an ASSOC_GET request
+ * @nlh: the request
+ * @tb: SCTPX_A_MAX + 1 slots for the result
+ * @extack: extended ack
+ *
+ * A dump's .start could read them from genl_dumpit_info(), but that
+ * structure changed shape between kernels; parsing again against the
+ * op's own policy is cheap and reads the same on all of them.
+ *
+ * Return: 0 or a negative errno.
+ */
+int sctpx_nl_assoc_get_parse(const struct nlmsghdr *nlh, struct nlattr **tb,
+			     struct netlink_ext_ack *extack)
+{
+	memset(tb, 0, sizeof(*tb) * (SCTPX_A_MAX + 1));
+	return nlmsg_parse(nlh, GENL_HDRLEN, tb, SCTPX_A_SELECT,
+			   sctpx_assoc_get_policy, extack);
+}
+
+/**
+ * sctpx_nl_ops_available() - the commands this build registers
+ *
+ * Return: the SCTPX_OP_BIT() of every command in the family's op table,
+ * which is what INFO_GET reports in %SCTPX_A_OPS.
+ */
+u64 sctpx_nl_ops_available(void)
+{
+	u64 ops = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sctpx_nl_ops); i++)
+		ops |= SCTPX_OP_BIT(sctpx_nl_ops[i].cmd);
+	return ops;
+}
+
+/*
+ * parallel_ops: no handler relies on genl_mutex. A peeloff batch of a few
+ * thousand associations holds its socket's lock for tens of milliseconds;
+ * it must not hold every other generic netlink family up meanwhile.
+ */
+struct genl_family sctpx_genl_family __ro_after_init = {
+	.name		= SCTPX_FAMILY_NAME,
+	.version	= SCTPX_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= sctpx_nl_ops,
+	.n_ops		= ARRAY_SIZE(sctpx_nl_ops),
+};

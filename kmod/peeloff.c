@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx: PEELOFF, many associations branched off in one request.
+ *
+ * The kernel's own path (getsockopt SCTP_SOCKOPT_PEELOFF_FLAGS) peels the
+ * association first and allocates the descriptor afterwards, so a full fd
+ * table destroys the association it just peeled (sctp_close() of the new
+ * socket). Here everything that can fail for want of a resource is done
+ * while nothing has been touched:
+ *
+ *   1. parse and check the request; look the socket up;
+ *   2. lock the socket; resolve the ids (or evaluate the selection), with
+ *      an all-or-nothing check when asked;
+ *   3. reserve one descriptor per association to peel (EMFILE: nothing
+ *      peeled), allocate the whole reply and make sure the requester's
+ *      socket will queue it (ENOMEM, ENOBUFS: nothing peeled);
+ *   4. peel each association, writing its entry, fd number included,
+ *      before it moves; unlock;
+ *   5. send the reply, then install the descriptors, as net/handshake's
+ *      accept does.
+ *
+ * After step 3 the only failures left are per association: the SCTP
+ * stack's own (ENOMEM from sctp_do_peeloff, which leaves the association
+ * on the parent) and sock_alloc_file() running out of files or memory,
+ * which releases the new socket like the kernel's own path does.
+ */
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/sort.h>
+#include <linux/timekeeping.h>
+#include <net/genetlink.h>
+#include <net/sctp/sctp.h>
+#include <net/sock.h>
+
+#include "sctpx.h"
+
+#define SCTPX_PEELOFF_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
+
+/**
+ * struct sctpx_peel - one association of a request
+ * @attr: the request's %SCTPX_A_ASSOC_ID, NULL for a selection
+ * @id: the association id
+ * @asoc: the association, valid only while the parent is locked
+ * @err: 0, or why this entry fails (negative errno)
+ * @msg: extended-ack text for @err
+ * @fd: the reserved descriptor, or -1
+ * @file: the new socket's file, to be installed at @fd
+ */
+struct sctpx_peel {
+	const struct nlattr *attr;
+	sctp_assoc_t id;
+	struct sctp_association *asoc;
+	int err;
+	const char *msg;
+	int fd;
+	struct file *file;
+};
+
+/**
+ * struct sctpx_peel_req - one PEELOFF request
+ * @info: the netlink request
+ * @sk: the parent socket
+ * @flags: SOCK_NONBLOCK / SOCK_CLOEXEC
+ * @atomic: all or nothing
+ * @by_select: @sel chooses the associations (else explicit ids)
+ * @sel: the selection
+ * @v: the entries, in reply order
+ * @n: number of entries
+ * @remaining: selected associations left behind because of the limit
+ * @floor_ns: time in the unavoidable kernel work, when measured
+ */
+struct sctpx_peel_req {
+	struct genl_info *info;
+	struct sock *sk;
+	u32 flags;
+	bool atomic;
+	bool by_select;
+	struct sctpx_select sel;
+	struct sctpx_peel *v;
+	size_t n;
+	u32 remaining;
+	u64 floor_ns;
+};
+
+static void sctpx_peel_fail(struct sctpx_peel *e, int err, const char *msg)
+{
+	e->err = err;
+	e->msg = msg;
+}
+
+/* Sort key for resolving explicit ids: by id, then by request position. */
+struct sctpx_id_pos {
+	u32 id;
+	u32 pos;
+};
+
+static int sctpx_id_pos_cmp(const void *a, const void *b)
+{
+	const struct sctpx_id_pos *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static struct sctpx_id_pos *sctpx_id_pos_find(struct sctpx_id_pos *k,
+					      size_t n, u32 id)
+{
+	size_t lo = 0, hi = n;
+
+	/* The first entry with this id: later ones are duplicates. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && k[lo].id == id ? &k[lo] : NULL;
+}
+
+/*
+ * Resolve explicit ids against the socket's associations in one pass over
+ * its list (the SCTP stack's id lookup is not exported). Socket locked.
+ */
+static int sctpx_peel_resolve_ids(struct sctpx_peel_req *r)
+{
+	struct sctp_endpoint *ep = sctp_sk(r->sk)->ep;
+	struct sctp_association *asoc;
+	struct sctpx_id_pos *k, *hit;
+	size_t i;
+
+	k = kvmalloc_array(r->n, sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	for (i = 0; i < r->n; i++) {
+		k[i].id = (u32)r->v[i].id;
+		k[i].pos = i;
+	}
+	sort(k, r->n, sizeof(*k), sctpx_id_pos_cmp, NULL);
+
+	list_for_each_entry(asoc, &ep->asocs, asocs) {
+		hit = sctpx_id_pos_find(k, r->n, (u32)asoc->assoc_id);
+		if (hit)
+			r->v[hit->pos].asoc = asoc;
+	}
+
+	for (i = 0; i < r->n; i++) {
+		struct sctpx_peel *e = &r->v[k[i].pos];
+
+		if (i && k[i].id == k[i - 1].id)
+			sctpx_peel_fail(e, -EINVAL,
+					"association id repeated in the request");
+		else if (e->id <= SCTP_ALL_ASSOC)
+			sctpx_peel_fail(e, -EINVAL,
+					"association id 0, 1 and 2 are reserved");
+		else if (!e->asoc || e->asoc->base.dead)
+			sctpx_peel_fail(e, -EINVAL,
+					"no such association on this socket");
+	}
+	kvfree(k);
+	return 0;
+}
+
+static int sctpx_asoc_traffic_cmp(const void *a, const void *b)
+{
+	const struct sctpx_peel *x = a, *y = b;
+	u64 tx = sctpx_assoc_traffic(x->asoc), ty = sctpx_assoc_traffic(y->asoc);
+
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
+	return (u32)x->id < (u32)y->id ? -1 : (u32)x->id > (u32)y->id;
+}
+
+static int sctpx_asoc_id_cmp(const void *a, const void *b)
+{
+	const struct sctpx_peel *x = a, *y = b;
+
+	return (u32)x->id < (u32)y->id ? -1 : (u32)x->id > (u32)y->id;
+}
+
+/* Evaluate the selection. Socket locked, so the answer cannot go stale. */
+static int sctpx_peel_select(struct sctpx_peel_req *r, u32 max)
+{
+	struct sctp_endpoint *ep = sctp_sk(r->sk)->ep;
+	struct netlink_ext_ack *extack = r->info->extack;
+	struct sctp_association *asoc;
+	size_t matched = 0, i = 0;
+
+	list_for_each_entry(asoc, &ep->asocs, asocs)
+		if (sctpx_select_match(&r->sel, asoc))
+			matched++;
+
+	if (!r->sel.limit && matched > max) {
+		NL_SET_ERR_MSG_ATTR(extack, r->info->attrs[SCTPX_A_SELECT],
+				    "selection matches more associations than max_batch; set a limit");
+		return -E2BIG;
+	}
+	if (!matched)
+		return 0;
+
+	r->v = kvcalloc(matched, sizeof(*r->v), GFP_KERNEL);
+	if (!r->v)
+		return -ENOMEM;
+	list_for_each_entry(asoc, &ep->asocs, asocs) {
+		if (i == matched || !sctpx_select_match(&r->sel, asoc))
+			continue;
+		r->v[i].asoc = asoc;
+		r->v[i].id = asoc->assoc_id;
+		r->v[i].fd = -1;
+		i++;
+	}
+
+	sort(r->v, i, sizeof(*r->v), r->sel.order == SCTPX_ORDER_TRAFFIC ?
+	     sctpx_asoc_traffic_cmp : sctpx_asoc_id_cmp, NULL);
+	r->n = r->sel.limit ? min_t(size_t, i, r->sel.limit) : i;
+	r->remaining = i - r->n;
+	return 0;
+}
+
+/*
+ * Per-association checks that do not depend on how it was chosen: the
+ * ones sctp_do_peeloff() would fail, made early so that all-or-nothing
+ * can honour them.
+ */
+static void sctpx_peel_check(struct sctpx_peel_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		struct sctpx_peel *e = &r->v[i];
+
+		/*
+		 * The test sctp_do_peeloff() makes: a sender sleeping for
+		 * buffer space holds the association. Waiters add themselves
+		 * under the socket lock, which we hold, so no barrier is
+		 * needed for the answer to be stable.
+		 */
+		if (!e->err && waitqueue_active(&e->asoc->wait))
+			sctpx_peel_fail(e, -EBUSY,
+					"a thread is waiting to send on this association");
+	}
+}
+
+static void sctpx_peel_unreserve(struct sctpx_peel_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].fd >= 0) {
+			put_unused_fd(r->v[i].fd);
+			r->v[i].fd = -1;
+		}
+	}
+}
+
+/* Reserve every descriptor up front: EMFILE must leave nothing peeled. */
+static int sctpx_peel_reserve(struct sctpx_peel_req *r)
+{
+	unsigned int fdflags = r->flags & SOCK_CLOEXEC ? O_CLOEXEC : 0;
+	u64 t0 = sctpx_measure_floor ? ktime_get_ns() : 0;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].err)
+			continue;
+		fd = get_unused_fd_flags(fdflags);
+		if (fd < 0) {
+			sctpx_peel_unreserve(r);
+			NL_SET_ERR_MSG(r->info->extack,
+				       "cannot reserve a descriptor for every association (RLIMIT_NOFILE); none was peeled off");
+			return fd;
+		}
+		r->v[i].fd = fd;
+	}
+	if (t0)
+		r->floor_ns += ktime_get_ns() - t0;
+	return 0;
+}
+
+static size_t sctpx_peel_reply_size(const struct sctpx_peel_req *r)
+{
+	size_t size = nla_total_size(sizeof(u32)); /* REMAINING */
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		size += r->v[i].err ? sctpx_assoc_error_size() :
+			sctpx_assoc_size(r->v[i].asoc);
+	return size;
+}
+
+/*
+ * Peel one association. Its entry, fd number included, is written while
+ * the association is still on the (locked) parent; if the peel fails the
+ * entry is rewritten as an error, which is smaller, so no put can fail
+ * once an association has moved.
+ */
+static void sctpx_peel_one(struct sctpx_peel_req *r, struct sctpx_peel *e,
+			   struct sk_buff *msg)
+{
+	struct socket *newsock;
+	struct nlattr *nest;
+	struct file *file;
+	u64 t0 = 0;
+	int err;
+
+	nest = nla_nest_start(msg, SCTPX_A_ASSOC);
+	if (!nest || nla_put_s32(msg, SCTPX_ASSOC_A_FD, e->fd) ||
+	    sctpx_assoc_put_info(msg, e->asoc)) {
+		/* Cannot happen: the reply was sized for this entry. */
+		err = -EMSGSIZE;
+		goto fail;
+	}
+
+	if (sctpx_measure_floor)
+		t0 = ktime_get_ns();
+	err = sctp_do_peeloff(r->sk, e->id, &newsock);
+	if (!err) {
+		/* On failure this releases newsock: the association ends. */
+		file = sock_alloc_file(newsock, r->flags & SOCK_NONBLOCK ?
+				       O_NONBLOCK : 0, NULL);
+		if (IS_ERR(file))
+			err = PTR_ERR(file);
+	}
+	if (t0)
+		r->floor_ns += ktime_get_ns() - t0;
+	if (err)
+		goto fail;
+
+	nla_nest_end(msg, nest);
+	e->file = file;
+	return;
+
+fail:
+	if (nest)
+		nla_nest_cancel(msg, nest);
+	put_unused_fd(e->fd);
+	e->fd = -1;
+	e->err = err;
+	sctpx_assoc_put_error(msg, e->id, err);
+}
+
+static int sctpx_peel_parse(struct sctpx_peel_req *r, u32 max)
+{
+	struct genl_info *info = r->info;
+	struct netlink_ext_ack *extack = info->extack;
+	const struct nlattr *attr;
+	size_t count = 0, i = 0;
+	int rem, err;
+
+	if (info->attrs[SCTPX_A_FLAGS]) {
+		r->flags = nla_get_u32(info->attrs[SCTPX_A_FLAGS]);
+		if (r->flags & ~SCTPX_PEELOFF_FLAGS) {
+			NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_FLAGS],
+					    "unsupported flags: only SOCK_NONBLOCK and SOCK_CLOEXEC");
+			return -EINVAL;
+		}
+	}
+	r->atomic = nla_get_flag(info->attrs[SCTPX_A_ATOMIC]);
+
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(attr) == SCTPX_A_ASSOC_ID)
+			count++;
+
+	if (info->attrs[SCTPX_A_SELECT]) {
+		if (count) {
+			NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_SELECT],
+					    "give association ids or a selection, not both");
+			return -EINVAL;
+		}
+		err = sctpx_select_parse(info->attrs[SCTPX_A_SELECT], &r->sel,
+					 extack);
+		if (err)
+			return err;
+		if (r->sel.limit > max) {
+			NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_SELECT],
+					    "selection limit above max_batch");
+			return -E2BIG;
+		}
+		r->by_select = true;
+		return 0;
+	}
+
+	if (!count) {
+		NL_SET_ERR_MSG(extack,
+			       "missing association ids (SCTPX_A_ASSOC_ID) or selection (SCTPX_A_SELECT)");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, SCTPX_A_ASSOC_ID);
+		return -EINVAL;
+	}
+	if (count > max) {
+		NL_SET_ERR_MSG(extack, "more association ids than max_batch");
+		return -E2BIG;
+	}
+
+	r->v = kvcalloc(count, sizeof(*r->v), GFP_KERNEL);
+	if (!r->v)
+		return -ENOMEM;
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != SCTPX_A_ASSOC_ID)
+			continue;
+		r->v[i].attr = attr;
+		r->v[i].id = (sctp_assoc_t)nla_get_u32(attr);
+		r->v[i].fd = -1;
+		i++;
+	}
+	r->n = count;
+	return 0;
+}
+
+/* First failed entry, for all-or-nothing. */
+static struct sctpx_peel *sctpx_peel_first_error(struct sctpx_peel_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].err)
+			return &r->v[i];
+	return NULL;
+}
+
+static void sctpx_peel_account(const struct sctpx_peel_req *r)
+{
+	u64 ok = 0, bad = 0;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].file)
+			ok++;
+		else
+			bad++;
+	}
+	sctpx_stat_add(SCTPX_STATS_A_PEELOFF_REQUESTS, 1);
+	sctpx_stat_add(SCTPX_STATS_A_PEELED, ok);
+	sctpx_stat_add(SCTPX_STATS_A_PEEL_ERRORS, bad);
+	if (r->floor_ns) {
+		sctpx_stat_add(SCTPX_STATS_A_FLOOR_NS, r->floor_ns);
+		sctpx_stat_add(SCTPX_STATS_A_FLOOR_COUNT, ok);
+	}
+}
+
+int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct sctpx_peel_req r = { .info = info };
+	u32 max = READ_ONCE(sctpx_max_batch);
+	struct sk_buff *msg = NULL;
+	struct sctpx_peel *bad;
+	struct socket *sock;
+	void *hdr;
+	size_t i;
+	int err;
+
+	err = sctpx_peel_parse(&r, max);
+	if (err)
+		goto free;
+
+	sock = sctpx_sock_get(info, &err);
+	if (!sock)
+		goto free;
+	r.sk = sock->sk;
+	if (!sctp_style(r.sk, UDP)) {
+		/* One-to-one, or itself peeled off: as sctp_peeloff(3). */
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_SOCK_FD],
+				    "socket is not a one-to-many SCTP socket");
+		err = -EINVAL;
+		goto put;
+	}
+
+	lock_sock(r.sk);
+	err = r.by_select ? sctpx_peel_select(&r, max) :
+			    sctpx_peel_resolve_ids(&r);
+	if (err)
+		goto unlock;
+	sctpx_peel_check(&r);
+
+	bad = r.atomic ? sctpx_peel_first_error(&r) : NULL;
+	if (bad) {
+		sctpx_extack_set(extack, bad->attr, bad->msg);
+		err = bad->err;
+		goto unlock;
+	}
+
+	err = sctpx_peel_reserve(&r);
+	if (err)
+		goto unlock;
+
+	msg = genlmsg_new(sctpx_peel_reply_size(&r), GFP_KERNEL | __GFP_NOWARN);
+	if (!msg) {
+		NL_SET_ERR_MSG(extack, "cannot allocate the reply; none was peeled off");
+		err = -ENOMEM;
+		goto unreserve;
+	}
+	hdr = genlmsg_put_reply(msg, info, &sctpx_genl_family, 0,
+				SCTPX_CMD_PEELOFF);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto unreserve;
+	}
+	if (!sctpx_reply_fits(skb, msg)) {
+		NL_SET_ERR_MSG(extack,
+			       "netlink socket has no room for the reply; read its queue first");
+		err = -ENOBUFS;
+		goto unreserve;
+	}
+
+	for (i = 0; i < r.n; i++) {
+		struct sctpx_peel *e = &r.v[i];
+
+		if (e->err)
+			sctpx_assoc_put_error(msg, e->id, e->err);
+		else
+			sctpx_peel_one(&r, e, msg);
+		if ((i & 63) == 63)
+			cond_resched();
+	}
+	release_sock(r.sk);
+
+	if (r.by_select)
+		nla_put_u32(msg, SCTPX_A_REMAINING, r.remaining);
+	genlmsg_end(msg, hdr);
+
+	err = genlmsg_reply(msg, info);
+	msg = NULL;
+	/*
+	 * Install even if the reply was lost: the associations now live on
+	 * these sockets, and releasing them would end the associations.
+	 */
+	for (i = 0; i < r.n; i++)
+		if (r.v[i].file)
+			fd_install(r.v[i].fd, r.v[i].file);
+	if (err)
+		sctpx_stat_add(SCTPX_STATS_A_REPLY_ERRORS, 1);
+	sctpx_peel_account(&r);
+	goto put;
+
+unreserve:
+	sctpx_peel_unreserve(&r);
+unlock:
+	release_sock(r.sk);
+put:
+	sockfd_put(sock);
+free:
+	nlmsg_free(msg);
+	kvfree(r.v);
+	return err;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sctpx: internal interfaces between the module's files.
+ */
+#ifndef _SCTPX_H
+#define _SCTPX_H
+
+#include <linux/types.h>
+#include <net/genetlink.h>
+#include <net/sctp/structs.h>
+#include <linux/sctpx.h>
+
+/* Module parameters (main.c); read them once per request with READ_ONCE. */
+extern unsigned int sctpx_max_batch;
+extern unsigned int sctpx_max_peers;
+extern unsigned int sctpx_max_peer_addrs;
+extern bool sctpx_measure_floor;
+
+extern struct genl_family sctpx_genl_family;
+
+/* stats.c */
+void sctpx_stat_add(unsigned int attr, u64 val);
+int sctpx_stats_put(struct sk_buff *skb);
+
+/* sock.c */
+struct socket *sctpx_sock_get(struct genl_info *info, int *err);
+struct socket *sctpx_sock_lookup(int fd, const struct nlattr *attr,
+				 struct netlink_ext_ack *extack, int *err);
+void sctpx_extack_set(struct netlink_ext_ack *extack,
+		      const struct nlattr *attr, const char *msg);
+bool sctpx_reply_fits(struct sk_buff *req, const struct sk_buff *reply);
+
+/* addr.c */
+int sctpx_addr_parse(const struct nlattr *nest, union sctp_addr *addr,
+		     struct netlink_ext_ack *extack);
+int sctpx_addr_put(struct sk_buff *skb, int attrtype,
+		   const union sctp_addr *addr);
+size_t sctpx_addr_size(void);
+bool sctpx_addr_equal(const union sctp_addr *a, const union sctp_addr *b,
+		      bool with_port);
+
+/**
+ * struct sctpx_select - which associations a request is about
+ * @states: bit (1 << sctp_sstat_state) per accepted state; 0: any
+ * @has_addr: @addr is a criterion
+ * @addr: one of the peer's addresses must equal it (port if non-zero)
+ * @port: the peer's port must equal it; 0: any
+ * @order: &enum sctpx_select_order
+ * @limit: take at most this many; 0: no limit
+ */
+struct sctpx_select {
+	u32 states;
+	bool has_addr;
+	union sctp_addr addr;
+	u16 port;
+	u32 order;
+	u32 limit;
+};
+
+/* assoc.c */
+int sctpx_select_parse(const struct nlattr *nest, struct sctpx_select *sel,
+		       struct netlink_ext_ack *extack);
+bool sctpx_select_match(const struct sctpx_select *sel,
+			const struct sctp_association *asoc);
+u64 sctpx_assoc_traffic(const struct sctp_association *asoc);
+size_t sctpx_assoc_size(const struct sctp_association *asoc);
+size_t sctpx_assoc_error_size(void);
+int sctpx_assoc_put_info(struct sk_buff *skb,
+			 const struct sctp_association *asoc);
+int sctpx_assoc_put_error(struct sk_buff *skb, sctp_assoc_t id, int err);
+
+/* Handlers (info.c, assoc_dump.c, peeloff.c, connectx.c). */
+int sctpx_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info);
+int sctpx_nl_assoc_get_start(struct netlink_callback *cb);
+int sctpx_nl_assoc_get_dumpit(struct sk_buff *skb,
+			      struct netlink_callback *cb);
+int sctpx_nl_assoc_get_done(struct netlink_callback *cb);
+int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info);
+int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* netlink.c: the commands this build offers, as SCTPX_OP_BIT()s. */
+u64 sctpx_nl_ops_available(void);
+int sctpx_nl_assoc_get_parse(const struct nlmsghdr *nlh, struct nlattr **tb,
+			     struct netlink_ext_ack *extack);
+
+#endif /* _SCTPX_H */

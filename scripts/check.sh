@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: everything, in order, with one verdict.
+#
+#   scripts/check.sh [--vm-only] [BUILD_DIR]
+#
+#  1. dependencies (scripts/deps.sh: apt packages, the two Debian kernels,
+#     checkpatch and kselftest_harness.h from linux-source);
+#  2. host unit tests, when there are any;
+#  3. style and ABI gates: checkpatch --strict on kmod/, the YAML spec
+#     against the UAPI header and the policies;
+#  4. the module for both kernels with W=1, sparse and -Werror;
+#  5. the selftests, in QEMU, on both kernels; the harness itself is
+#     checked first: a guest that fails, and one that panics, must fail.
+# It ends with the line "N passed, N failed" (test cases over both kernels,
+# plus one per gate) and exits non-zero on any failure.
+set -u
+
+vm_only=
+if [ "${1:-}" = --vm-only ]; then vm_only=1; shift; fi
+BUILD=${1:-$(pwd)/build}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+cd "$top" || exit 1
+mkdir -p "$BUILD"
+
+passed=0 failed=0 skipped=0
+t0=$(date +%s)
+
+gate() { # gate NAME COMMAND... : one pass or one failure
+	name=$1; shift
+	printf 'check: %s ... ' "$name"
+	if "$@" >"$BUILD/gate-$name.log" 2>&1; then
+		echo ok
+		passed=$((passed + 1))
+	else
+		echo FAIL
+		tail -30 "$BUILD/gate-$name.log" | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	echo "check: $(($(date +%s) - t0))s in all (set-up ${setup_s:-0}s)"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	# A skipped test on a supported kernel is not a pass.
+	[ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]
+	exit $?
+}
+
+if [ -z "$vm_only" ]; then
+	printf 'check: dependencies ... '
+	if sh "$here/deps.sh" "$BUILD" >"$BUILD/deps.log" 2>&1; then
+		echo ok
+	else
+		echo FAIL; tail -30 "$BUILD/deps.log"
+		failed=$((failed + 1)); finish
+	fi
+	setup_s=$(($(date +%s) - t0))
+
+	if [ -d userlib/tests ]; then
+		gate unit make -s -C userlib test BUILD="$BUILD"
+	fi
+	gate checkpatch make -s checkpatch BUILD="$BUILD"
+	gate spec make -s spec BUILD="$BUILD"
+	gate modules make -s modules BUILD="$BUILD"
+	gate selftests-build make -s selftests BUILD="$BUILD"
+fi
+
+kernels=$(cat "$BUILD/kernels.list")
+
+# The harness proves itself before it judges anything: a failing test and
+# a kernel panic must both come out as failures.
+selfcheck() {
+	k=$(head -1 "$BUILD/kernels.list")
+	d=$(mktemp -d)
+	printf '#!/bin/sh\necho "1..1"\necho "not ok 1 deliberate"\nexit 1\n' >"$d/fails"
+	printf '#!/bin/sh\necho c >/proc/sysrq-trigger\n' >"$d/panics"
+	chmod +x "$d/fails" "$d/panics"
+	ok=0
+	if sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -t 120 "$d/fails" 2>/dev/null; then
+		echo "harness passed a failing test"; ok=1
+	fi
+	if sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -t 120 "$d/panics" 2>/dev/null; then
+		echo "harness passed a kernel panic"; ok=1
+	fi
+	rm -rf "$d"
+	rm -rf "$BUILD/vm/$k"
+	return $ok
+}
+gate harness selfcheck
+
+for k in $kernels; do
+	echo "check: selftests on $k ..."
+	sh "$here/vm.sh" -q -b "$BUILD" -k "$k" 2>&1 | sed 's/^/    /'
+	if [ -f "$BUILD/vm/$k/counts" ]; then
+		read -r p f s <"$BUILD/vm/$k/counts"
+	else
+		p=0 f=1 s=0
+	fi
+	grep -E '^(not ok|# [a-z_]+\.c:[0-9]+:)' "$BUILD/vm/$k/serial.log" 2>/dev/null |
+		head -40 | sed 's/^/    /'
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done
+finish

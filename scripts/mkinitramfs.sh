@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest's initramfs for one kernel.
+#
+#   scripts/mkinitramfs.sh KERNEL_ROOT RELEASE SCTPX_KO OUT.cpio [PROGRAM...]
+#
+# KERNEL_ROOT is a kernel .deb unpacked by scripts/deps.sh. The image holds
+# busybox-static, the SCTP module chain (and veth, for namespace tests)
+# resolved from the kernel's own modules tree, sctpx.ko, a depmod'ed
+# modules tree so the guest's (busybox) modprobe and the kernel's
+# request_module() work, scripts/guest-init.sh as /init, and each PROGRAM
+# (static binaries or scripts) under /tests.
+set -eu
+
+[ $# -ge 4 ] || { echo "usage: $0 KERNEL_ROOT RELEASE SCTPX_KO OUT [PROGRAM...]" >&2; exit 2; }
+kroot=$1 rel=$2 ko=$3 out=$4
+shift 4
+here=$(cd "$(dirname "$0")" && pwd)
+
+stage=$(mktemp -d "${out}.stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" \
+	"$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" "$stage/run" \
+	"$stage/etc" "$stage/tests" "$stage/lib/modules/$rel/extra"
+cp /bin/busybox "$stage/bin/busybox"
+# Applet links are made at boot (busybox --install); init and modprobe
+# must exist before that.
+ln -s busybox "$stage/bin/sh"
+ln -s ../bin/busybox "$stage/sbin/modprobe"
+cp "$here/guest-init.sh" "$stage/init"
+chmod 755 "$stage/init"
+: >"$stage/etc/passwd"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$stage/etc/passwd"
+echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/sh' >>"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+
+# Modules: every dependency of the ones we need, per the kernel's own
+# modules.dep; compressed ones are unpacked (busybox modprobe and
+# init_module want plain ELF).
+mods=$(for m in sctp veth; do
+	modprobe -d "$kroot" -S "$rel" --show-depends "$m"
+done | awk '$1 == "insmod" { print $2 }' | sort -u)
+for path in $mods; do
+	relpath=${path#"$kroot"/}
+	dest="$stage/$relpath"
+	mkdir -p "$(dirname "$dest")"
+	case "$path" in
+	*.ko.xz) xz -dc "$path" >"${dest%.xz}" ;;
+	*.ko.zst) zstd -qdc "$path" >"${dest%.zst}" ;;
+	*.ko.gz) gzip -dc "$path" >"${dest%.gz}" ;;
+	*) cp "$path" "$dest" ;;
+	esac
+done
+cp "$ko" "$stage/lib/modules/$rel/extra/sctpx.ko"
+cp "$kroot/lib/modules/$rel/modules.order" "$kroot/lib/modules/$rel/modules.builtin" \
+	"$kroot/lib/modules/$rel/modules.builtin.modinfo" \
+	"$stage/lib/modules/$rel/" 2>/dev/null || true
+depmod -b "$stage" "$rel"
+
+for prog in "$@"; do
+	cp "$prog" "$stage/tests/"
+done
+
+(cd "$stage" && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"

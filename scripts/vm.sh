@@ -1,0 +1,143 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel in QEMU (TCG: this host has no KVM and cannot load
+# modules itself) with sctpx.ko and test programs, and judge the run.
+#
+#   scripts/vm.sh [options] [PROGRAM...]
+#     -k RELEASE   kernel release (default: the first of BUILD/kernels.list)
+#     -b BUILD     build directory (default: ./build)
+#     -m ko=PATH   sctpx.ko to use (default: BUILD/obj/RELEASE/kmod/sctpx.ko)
+#     -s           interactive guest shell instead of tests (Ctrl-a x quits)
+#     -a ARGS      extra kernel command line
+#     -t SECONDS   time limit for the whole guest run (default 1200)
+#     -M MEM       guest memory (default 2G)
+#     -q           quiet: do not stream the guest console
+#   PROGRAM...     run these (static binaries or busybox scripts) in order;
+#                  default: every program listed in BUILD/selftests/ORDER
+#
+# Logs stay in BUILD/vm/RELEASE/: serial.log (console, test output) and
+# dmesg.log (the guest's kernel log). Pass means: QEMU exited through the
+# isa-debug-exit port with the guest's pass byte *and* the console shows
+# "SCTPX-RESULT pass". A panic (panic_on_warn=1 oops=panic, -no-reboot),
+# a hang or a missing marker is a failure. Test counts are written to
+# BUILD/vm/RELEASE/counts as "passed failed skipped".
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(pwd)/build
+rel= ko= shell= append= timeout_s=1200 mem=2G quiet=
+
+while getopts k:b:m:sa:t:M:q opt; do
+	case $opt in
+	k) rel=$OPTARG ;;
+	b) build=$(cd "$OPTARG" && pwd) ;;
+	m) ko=${OPTARG#ko=} ;;
+	s) shell=1 ;;
+	a) append=$OPTARG ;;
+	t) timeout_s=$OPTARG ;;
+	M) mem=$OPTARG ;;
+	q) quiet=1 ;;
+	*) sed -n '5,22p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+[ -n "$rel" ] || rel=$(head -1 "$build/kernels.list")
+kroot=$build/k/$rel/root
+vmlinuz=$kroot/boot/vmlinuz-$rel
+[ -f "$vmlinuz" ] || { echo "vm: no kernel $rel in $build/k (run scripts/deps.sh)" >&2; exit 2; }
+[ -n "$ko" ] || ko=$build/obj/$rel/kmod/sctpx.ko
+[ -f "$ko" ] || { echo "vm: no $ko (run make modules)" >&2; exit 2; }
+
+if [ $# -eq 0 ] && [ -z "$shell" ]; then
+	order=$build/selftests/ORDER
+	[ -f "$order" ] || { echo "vm: no $order (run make selftests)" >&2; exit 2; }
+	set -- $(sed "s|^|$build/selftests/|" "$order")
+fi
+
+out=$build/vm/$rel
+mkdir -p "$out"
+rm -f "$out/serial.log" "$out/dmesg.log" "$out/counts"
+
+# The guest runs programs in the order given here.
+listdir=$(mktemp -d)
+trap 'rm -rf "$listdir"' EXIT
+for p in "$@"; do basename "$p"; done >"$listdir/ORDER"
+"$here/mkinitramfs.sh" "$kroot" "$rel" "$ko" "$out/initramfs.cpio" \
+	"$@" "$listdir/ORDER"
+
+mode=test
+[ -z "$shell" ] || mode=shell
+cmdline="console=ttyS0 quiet panic=-1 panic_on_warn=1 oops=panic tsc=reliable sctpx_mode=$mode $append"
+
+set -- qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+	-nographic -no-reboot -nodefaults \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio" -append "$cmdline"
+
+if [ -n "$shell" ]; then
+	exec "$@" -serial mon:stdio -serial "file:$out/dmesg.log"
+fi
+
+start=$(date +%s)
+rc=0
+if [ -n "$quiet" ]; then
+	timeout -k 10 "$timeout_s" "$@" -serial stdio -serial "file:$out/dmesg.log" \
+		</dev/null >"$out/serial.log" 2>&1 || rc=$?
+else
+	# Stream the console and keep it; the pipeline's status is QEMU's.
+	{ timeout -k 10 "$timeout_s" "$@" -serial stdio \
+		-serial "file:$out/dmesg.log" </dev/null 2>&1 || echo "SCTPX-QEMU-EXIT $?"; } |
+		tee "$out/serial.log"
+	rc=$(sed -n 's/^SCTPX-QEMU-EXIT \([0-9]*\).*/\1/p' "$out/serial.log" | tail -1)
+	rc=${rc:-0}
+fi
+secs=$(($(date +%s) - start))
+
+# Count test cases from the TAP lines of each program.
+tr -d '\r' <"$out/serial.log" | awk '
+	/^SCTPX-TEST-BEGIN / { prog = $2; inprog = 1; fails = 0; next }
+	/^SCTPX-TEST-END / {
+		if ($3 != 0 && fails == 0) { failed++; print "vm: " prog " exited " $3 " without a failing test case" > "/dev/stderr" }
+		inprog = 0; next
+	}
+	inprog && /^(not )?ok [0-9]+ / {
+		if ($0 ~ /# SKIP/) skipped++
+		else if ($0 ~ /^not ok/) { failed++; fails++ }
+		else passed++
+	}
+	END {
+		if (inprog) { failed++; print "vm: " prog " never finished" > "/dev/stderr" }
+		printf "%d %d %d\n", passed, failed, skipped
+	}' >"$out/counts"
+read -r passed failed skipped <"$out/counts"
+
+verdict=fail
+reason=
+if [ "$rc" -eq 1 ] && grep -q '^SCTPX-RESULT pass' "$out/serial.log"; then
+	verdict=pass
+elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	reason="guest did not finish within ${timeout_s}s"
+elif [ "$rc" -eq 3 ]; then
+	reason="guest reported failure"
+elif grep -q 'Kernel panic' "$out/serial.log"; then
+	reason="guest kernel panicked (a WARN with panic_on_warn=1, or an oops)"
+else
+	reason="guest ended without a result (QEMU exit $rc)"
+fi
+
+if [ "$verdict" != pass ]; then
+	echo "vm: $rel: FAIL: $reason" >&2
+	echo "---- tail of $out/serial.log" >&2
+	tail -40 "$out/serial.log" >&2
+	if [ -s "$out/dmesg.log" ]; then
+		echo "---- tail of $out/dmesg.log" >&2
+		tail -20 "$out/dmesg.log" >&2
+	fi
+	# A run that failed as a whole has at least one failure.
+	[ "$failed" -gt 0 ] || failed=1
+	echo "$passed $failed $skipped" >"$out/counts"
+fi
+echo "vm: $rel: $verdict: $passed passed, $failed failed, $skipped skipped (${secs}s)" >&2
+[ "$verdict" = pass ]

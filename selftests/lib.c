@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the sctpx selftests. See sctpx_test.h.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <netinet/sctp.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/msg.h>
+
+#include "sctpx_test.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+int sx_nl_open(struct sx_nl *nl)
+{
+	int one = 1, fd;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		return -ENOMEM;
+	if (genl_connect(nl->sk)) {
+		nl_socket_free(nl->sk);
+		nl->sk = NULL;
+		return -EIO;
+	}
+	fd = nl_socket_get_fd(nl->sk);
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl_socket_disable_auto_ack(nl->sk);
+	nl_socket_enable_msg_peek(nl->sk);
+	nl->family = genl_ctrl_resolve(nl->sk, SCTPX_FAMILY_NAME);
+	if (nl->family < 0) {
+		nl_socket_free(nl->sk);
+		nl->sk = NULL;
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void sx_nl_close(struct sx_nl *nl)
+{
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+struct nl_msg *sx_msg(struct sx_nl *nl, uint8_t cmd, int nlflags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 nlflags, cmd, SCTPX_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct nlattr *sx_nest_start(struct nl_msg *msg, int type)
+{
+	return nla_nest_start(msg, type | NLA_F_NESTED);
+}
+
+struct sx_req {
+	struct sx_nl *nl;
+	sx_msg_cb cb;
+	void *arg;
+	bool done;
+	int cb_err;
+};
+
+static void sx_parse_extack(struct sx_nl *nl, struct nlmsgerr *e)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = sizeof(*e);
+	int len;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)off;
+	if (len <= 0)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+		      len, NULL))
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(nl->extack, sizeof(nl->extack), "%s",
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		nl->bad_attr_off = (int)nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		nl->miss_type = (int)nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+}
+
+static int sx_err_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct sx_req *req = arg;
+
+	(void)who;
+	req->nl->err = -e->error;
+	sx_parse_extack(req->nl, e);
+	req->done = true;
+	return NL_STOP;
+}
+
+static int sx_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct sx_req *req = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (req->cb && !req->cb_err)
+		req->cb_err = req->cb(nlh, req->arg);
+	if (!(nlh->nlmsg_flags & NLM_F_MULTI)) {
+		req->done = true;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+static int sx_finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct sx_req *req = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	/* A dump that failed midway says so in NLMSG_DONE. */
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		int err = *(int *)nlmsg_data(nlh);
+
+		if (err < 0)
+			req->nl->err = -err;
+	}
+	req->done = true;
+	return NL_STOP;
+}
+
+static int sx_ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct sx_req *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+int sx_request(struct sx_nl *nl, struct nl_msg *msg, sx_msg_cb cb, void *arg)
+{
+	struct sx_req req = { .nl = nl, .cb = cb, .arg = arg };
+	struct nl_cb *nlcb;
+	int ret;
+
+	nl->err = 0;
+	nl->extack[0] = 0;
+	nl->bad_attr_off = -1;
+	nl->miss_type = -1;
+
+	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!nlcb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_err(nlcb, NL_CB_CUSTOM, sx_err_cb, &req);
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, sx_valid_cb, &req);
+	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, sx_finish_cb, &req);
+	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, sx_ack_cb, &req);
+
+	ret = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		nl_cb_put(nlcb);
+		nl->err = EIO;
+		return -EIO;
+	}
+	while (!req.done) {
+		ret = nl_recvmsgs(nl->sk, nlcb);
+		if (ret < 0 && !req.done) {
+			nl->err = ret == -NLE_NOMEM ? ENOBUFS : EIO;
+			break;
+		}
+	}
+	nl_cb_put(nlcb);
+	if (!nl->err && req.cb_err)
+		nl->err = -req.cb_err;
+	return -nl->err;
+}
+
+void sx_result_free(struct sx_result *res)
+{
+	free(res->v);
+	memset(res, 0, sizeof(*res));
+}
+
+static int sx_parse_addr(struct nlattr *nest, struct sx_addr *a)
+{
+	struct nlattr *tb[SCTPX_ADDR_A_MAX + 1];
+
+	memset(a, 0, sizeof(*a));
+	if (nla_parse_nested(tb, SCTPX_ADDR_A_MAX, nest, NULL))
+		return -EINVAL;
+	if (tb[SCTPX_ADDR_A_IN4] && nla_len(tb[SCTPX_ADDR_A_IN4]) == 4) {
+		a->family = AF_INET;
+		memcpy(&a->v4, nla_data(tb[SCTPX_ADDR_A_IN4]), 4);
+	} else if (tb[SCTPX_ADDR_A_IN6] && nla_len(tb[SCTPX_ADDR_A_IN6]) == 16) {
+		a->family = AF_INET6;
+		memcpy(&a->v6, nla_data(tb[SCTPX_ADDR_A_IN6]), 16);
+	} else {
+		return -EINVAL;
+	}
+	if (tb[SCTPX_ADDR_A_PORT])
+		a->port = nla_get_u16(tb[SCTPX_ADDR_A_PORT]);
+	if (tb[SCTPX_ADDR_A_SCOPE_ID])
+		a->scope_id = nla_get_u32(tb[SCTPX_ADDR_A_SCOPE_ID]);
+	return 0;
+}
+
+int sx_parse_assoc(struct nlattr *nest, struct sx_assoc *a)
+{
+	struct nlattr *pos;
+	int rem;
+
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	nla_for_each_nested(pos, nest, rem) {
+		switch (nla_type(pos)) {
+		case SCTPX_ASSOC_A_ID:
+			a->has_id = true;
+			a->id = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_STATE:
+			a->has_state = true;
+			a->state = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_PEER_ADDR:
+			if (a->naddrs < SX_MAX_ADDRS &&
+			    !sx_parse_addr(pos, &a->addrs[a->naddrs]))
+				a->naddrs++;
+			break;
+		case SCTPX_ASSOC_A_LOCAL_PORT:
+			a->local_port = nla_get_u16(pos);
+			break;
+		case SCTPX_ASSOC_A_INSTREAMS:
+			a->instreams = nla_get_u16(pos);
+			break;
+		case SCTPX_ASSOC_A_OUTSTREAMS:
+			a->outstreams = nla_get_u16(pos);
+			break;
+		case SCTPX_ASSOC_A_DATA_IN:
+			a->has_counters = true;
+			a->data_in = nla_get_u64(pos);
+			break;
+		case SCTPX_ASSOC_A_DATA_OUT:
+			a->data_out = nla_get_u64(pos);
+			break;
+		case SCTPX_ASSOC_A_PACKETS_IN:
+			a->packets_in = nla_get_u64(pos);
+			break;
+		case SCTPX_ASSOC_A_PACKETS_OUT:
+			a->packets_out = nla_get_u64(pos);
+			break;
+		case SCTPX_ASSOC_A_RTX_CHUNKS:
+			a->rtx_chunks = nla_get_u64(pos);
+			break;
+		case SCTPX_ASSOC_A_FD:
+			a->fd = (int)nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_ERROR:
+			a->error = (int)nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_PEER_INDEX:
+			a->has_index = true;
+			a->peer_index = nla_get_u32(pos);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int sx_collect_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct sx_result *res = arg;
+	struct nlattr *pos;
+	int rem;
+
+	res->nmsgs++;
+	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		switch (nla_type(pos)) {
+		case SCTPX_A_ASSOC:
+			if (res->n == res->cap) {
+				size_t cap = res->cap ? res->cap * 2 : 64;
+				struct sx_assoc *v = realloc(res->v, cap * sizeof(*v));
+
+				if (!v)
+					return -ENOMEM;
+				res->v = v;
+				res->cap = cap;
+			}
+			sx_parse_assoc(pos, &res->v[res->n++]);
+			break;
+		case SCTPX_A_REMAINING:
+			res->has_remaining = true;
+			res->remaining = nla_get_u32(pos);
+			break;
+		case SCTPX_A_WAIT_END:
+			res->wait_end = nla_get_u32(pos);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int sx_put_addr(struct nl_msg *msg, int type, const struct sx_addr *a)
+{
+	struct nlattr *nest = sx_nest_start(msg, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (a->family == AF_INET) {
+		if (nla_put(msg, SCTPX_ADDR_A_IN4, 4, &a->v4))
+			return -EMSGSIZE;
+	} else if (nla_put(msg, SCTPX_ADDR_A_IN6, 16, &a->v6)) {
+		return -EMSGSIZE;
+	}
+	if (a->port && nla_put_u16(msg, SCTPX_ADDR_A_PORT, a->port))
+		return -EMSGSIZE;
+	if (a->scope_id && nla_put_u32(msg, SCTPX_ADDR_A_SCOPE_ID, a->scope_id))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+struct sx_addr sx_addr4(const char *ip, uint16_t port)
+{
+	struct sx_addr a = { .family = AF_INET, .port = port };
+
+	inet_pton(AF_INET, ip, &a.v4);
+	return a;
+}
+
+struct sx_addr sx_addr6(const char *ip, uint16_t port)
+{
+	struct sx_addr a = { .family = AF_INET6, .port = port };
+
+	inet_pton(AF_INET6, ip, &a.v6);
+	return a;
+}
+
+int sx_put_select(struct nl_msg *msg, const struct sx_select *sel)
+{
+	struct nlattr *nest = sx_nest_start(msg, SCTPX_A_SELECT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (sel->states && nla_put_u32(msg, SCTPX_SELECT_A_STATES, sel->states))
+		return -EMSGSIZE;
+	if (sel->has_addr &&
+	    sx_put_addr(msg, SCTPX_SELECT_A_PEER_ADDR, &sel->addr))
+		return -EMSGSIZE;
+	if (sel->port && nla_put_u16(msg, SCTPX_SELECT_A_PEER_PORT, sel->port))
+		return -EMSGSIZE;
+	if (sel->has_order && nla_put_u32(msg, SCTPX_SELECT_A_ORDER, sel->order))
+		return -EMSGSIZE;
+	if (sel->limit && nla_put_u32(msg, SCTPX_SELECT_A_LIMIT, sel->limit))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int sx_peeloff(struct sx_nl *nl, int fd, uint32_t flags, bool atomic,
+	       const uint32_t *ids, size_t nids, const struct sx_select *sel,
+	       struct sx_result *res)
+{
+	struct nl_msg *msg;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	msg = sx_msg(nl, SCTPX_CMD_PEELOFF, 0);
+	if (!msg)
+		return -ENOMEM;
+	/* Big id lists need more than libnl's default message size. */
+	if (nids > 500) {
+		nlmsg_free(msg);
+		msg = nlmsg_alloc_size(nids * 8 + 4096);
+		if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
+					 nl->family, 0, 0, SCTPX_CMD_PEELOFF,
+					 SCTPX_FAMILY_VERSION))
+			return -ENOMEM;
+	}
+	if (nla_put_s32(msg, SCTPX_A_SOCK_FD, fd) ||
+	    (flags && nla_put_u32(msg, SCTPX_A_FLAGS, flags)) ||
+	    (atomic && nla_put_flag(msg, SCTPX_A_ATOMIC)))
+		goto nospc;
+	if (sel) {
+		if (sx_put_select(msg, sel))
+			goto nospc;
+	} else {
+		for (i = 0; i < nids; i++)
+			if (nla_put_u32(msg, SCTPX_A_ASSOC_ID, ids[i]))
+				goto nospc;
+	}
+	return sx_request(nl, msg, sx_collect_cb, res);
+nospc:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+int sx_assoc_dump(struct sx_nl *nl, int fd, const struct sx_select *filter,
+		  struct sx_result *res)
+{
+	struct nl_msg *msg;
+
+	memset(res, 0, sizeof(*res));
+	msg = sx_msg(nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_s32(msg, SCTPX_A_SOCK_FD, fd) ||
+	    (filter && sx_put_select(msg, filter))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return sx_request(nl, msg, sx_collect_cb, res);
+}
+
+static int sx_info_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct sx_info *info = arg;
+	struct nlattr *tb[SCTPX_A_MAX + 1], *pos;
+	int rem;
+
+	if (genlmsg_parse(nlh, 0, tb, SCTPX_A_MAX, NULL))
+		return -EINVAL;
+	if (tb[SCTPX_A_FAMILY_VERSION])
+		info->family_version = nla_get_u32(tb[SCTPX_A_FAMILY_VERSION]);
+	if (tb[SCTPX_A_MODULE_VERSION])
+		snprintf(info->module_version, sizeof(info->module_version),
+			 "%s", nla_get_string(tb[SCTPX_A_MODULE_VERSION]));
+	if (tb[SCTPX_A_OPS])
+		info->ops = nla_get_u64(tb[SCTPX_A_OPS]);
+	if (tb[SCTPX_A_MAX_BATCH])
+		info->max_batch = nla_get_u32(tb[SCTPX_A_MAX_BATCH]);
+	if (tb[SCTPX_A_MAX_PEERS])
+		info->max_peers = nla_get_u32(tb[SCTPX_A_MAX_PEERS]);
+	if (tb[SCTPX_A_MAX_PEER_ADDRS])
+		info->max_peer_addrs = nla_get_u32(tb[SCTPX_A_MAX_PEER_ADDRS]);
+	if (tb[SCTPX_A_STATS]) {
+		info->has_stats = true;
+		nla_for_each_nested(pos, tb[SCTPX_A_STATS], rem)
+			if (nla_type(pos) <= SCTPX_STATS_A_MAX &&
+			    nla_len(pos) == 8)
+				info->stats[nla_type(pos)] = nla_get_u64(pos);
+	}
+	return 0;
+}
+
+int sx_info(struct sx_nl *nl, struct sx_info *info)
+{
+	struct nl_msg *msg = sx_msg(nl, SCTPX_CMD_INFO_GET, 0);
+
+	memset(info, 0, sizeof(*info));
+	if (!msg)
+		return -ENOMEM;
+	return sx_request(nl, msg, sx_info_cb, info);
+}
+
+int sx_raise_nofile(rlim_t n)
+{
+	struct rlimit rl = { n, n };
+
+	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
+}
+
+int sx_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own descriptor */
+}
+
+int sx_server_at(int family, const char *ip, uint16_t *port)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int fd;
+
+	fd = socket(family, SOCK_SEQPACKET, IPPROTO_SCTP);
+	if (fd < 0)
+		return -errno;
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, ip ? ip : "127.0.0.1", &sin->sin_addr);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, ip ? ip : "::1", &sin6->sin6_addr);
+		len = sizeof(*sin6);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 4096) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+int sx_server(int family, uint16_t *port)
+{
+	return sx_server_at(family, NULL, port);
+}
+
+int sx_clients_to(int family, const char *ip, uint16_t port, int n, int *fds)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int i;
+
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		inet_pton(AF_INET, ip ? ip : "127.0.0.1", &sin->sin_addr);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		inet_pton(AF_INET6, ip ? ip : "::1", &sin6->sin6_addr);
+		len = sizeof(*sin6);
+	}
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(family, SOCK_STREAM, IPPROTO_SCTP);
+		if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)&ss, len)) {
+			int err = -errno;
+
+			while (i >= 0)
+				close(fds[i--]);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int sx_clients(int family, uint16_t port, int n, int *fds)
+{
+	return sx_clients_to(family, NULL, port, n, fds);
+}
+
+uint16_t sx_local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return 0;
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int sx_assoc_count(int sfd)
+{
+	uint32_t n = 0;
+	socklen_t len = sizeof(n);
+
+	if (getsockopt(sfd, SOL_SCTP, SCTP_GET_ASSOC_NUMBER, &n, &len))
+		return -errno;
+	return (int)n;
+}
+
+int sx_assoc_ids(int sfd, uint32_t **ids, size_t *n)
+{
+	struct sctp_assoc_ids *list;
+	int count = sx_assoc_count(sfd);
+	socklen_t len;
+
+	if (count < 0)
+		return count;
+	len = sizeof(*list) + (count + 16) * sizeof(sctp_assoc_t);
+	list = calloc(1, len);
+	if (!list)
+		return -ENOMEM;
+	if (getsockopt(sfd, SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, list, &len)) {
+		free(list);
+		return -errno;
+	}
+	*n = list->gaids_number_of_ids;
+	*ids = malloc((*n + 1) * sizeof(**ids));
+	if (!*ids) {
+		free(list);
+		return -ENOMEM;
+	}
+	memcpy(*ids, list->gaids_assoc_id, *n * sizeof(**ids));
+	free(list);
+	return 0;
+}
+
+int sx_client_by_port(const int *fds, int n, uint16_t port)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0 && sx_local_port(fds[i]) == port)
+			return i;
+	return -1;
+}
+
+int sx_send(int fd, const void *buf, size_t len)
+{
+	return send(fd, buf, len, 0) == (ssize_t)len ? 0 : -errno;
+}
+
+ssize_t sx_recv(int fd, void *buf, size_t len, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r = poll(&p, 1, timeout_ms);
+
+	if (r <= 0)
+		return r < 0 ? -errno : 0;
+	r = recv(fd, buf, len, MSG_DONTWAIT);
+	return r < 0 ? -errno : r;
+}
+
+bool sx_fd_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_NONBLOCK);
+}
+
+bool sx_fd_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && (fl & FD_CLOEXEC);
+}
+
+int sx_sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	r = write(fd, val, strlen(val));
+	close(fd);
+	return r == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+int sx_sysfs_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	r = read(fd, buf, len - 1);
+	close(fd);
+	if (r < 0)
+		return -EIO;
+	buf[r] = 0;
+	while (r > 0 && buf[r - 1] == '\n')
+		buf[--r] = 0;
+	return 0;
+}
+
+int sx_module_ensure(void)
+{
+	struct stat st;
+
+	if (!stat("/sys/module/sctpx", &st))
+		return 0;
+	return system("modprobe sctpx") == 0 ? 0 : -ENOENT;
+}
+
+bool sx_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}

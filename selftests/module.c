@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx selftests: the module and the family.
+ *
+ * The module loads and unloads cleanly (several times), the family
+ * resolves only while it is loaded, INFO_GET answers with what this build
+ * offers, and malformed requests get a clean errno with an extended ack.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <netlink/genl/ctrl.h>
+
+#include "kselftest_harness.h"
+#include "sctpx_test.h"
+
+static int mod_load(void)
+{
+	char path[256];
+	struct utsname u;
+	int fd, ret;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/sctpx.ko", u.release);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int mod_unload(void)
+{
+	return syscall(SYS_delete_module, "sctpx", O_NONBLOCK) ? -errno : 0;
+}
+
+static bool mod_loaded(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/sctpx", &st) == 0;
+}
+
+static int family_id(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int id;
+
+	if (!sk)
+		return -ENOMEM;
+	if (genl_connect(sk)) {
+		nl_socket_free(sk);
+		return -EIO;
+	}
+	id = genl_ctrl_resolve(sk, SCTPX_FAMILY_NAME);
+	nl_socket_free(sk);
+	return id;
+}
+
+TEST(load_unload_cycles)
+{
+	char buf[64];
+	int i;
+
+	/* sctp itself stays loaded: it is what sctpx depends on. */
+	if (mod_loaded())
+		ASSERT_EQ(0, mod_unload());
+	ASSERT_FALSE(mod_loaded());
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, mod_load());
+		ASSERT_TRUE(mod_loaded());
+		ASSERT_LT(0, family_id());
+		ASSERT_EQ(-EEXIST, mod_load());
+		ASSERT_EQ(0, mod_unload());
+		ASSERT_FALSE(mod_loaded());
+	}
+
+	/*
+	 * Resolving the family loads the module on demand, through its
+	 * net-pf-16-proto-16-family-sctpx alias and the guest's modprobe.
+	 */
+	ASSERT_LT(0, family_id());
+	ASSERT_TRUE(mod_loaded());
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_EQ(0, mod_load());
+
+	/* modinfo as the kernel exposes it. */
+	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/version", buf, sizeof(buf)));
+	ASSERT_NE(0, strlen(buf));
+	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/taint", buf, sizeof(buf)));
+	ASSERT_EQ(NULL, strchr(buf, 'P')) TH_LOG("taint %s: not GPL?", buf);
+	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/parameters/max_batch",
+				   buf, sizeof(buf)));
+	ASSERT_STREQ("4096", buf);
+}
+
+TEST(unload_refused_while_dump_open)
+{
+	static int cli[600];
+	struct sx_nl nl;
+	struct nl_msg *msg;
+	uint16_t port;
+	int srv, i;
+
+	/*
+	 * A dump in progress holds a module reference: rmmod must fail
+	 * cleanly (EWOULDBLOCK), not pull the code from under it. The
+	 * listing must need more than one message to stay open.
+	 */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, sx_clients(AF_INET, port, 600, cli));
+	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, srv));
+	/* Send, but do not read: the dump stays open. */
+	ASSERT_LT(0, nl_send_auto(nl.sk, msg));
+	nlmsg_free(msg);
+	usleep(100000);
+	EXPECT_EQ(-EWOULDBLOCK, mod_unload());
+	EXPECT_TRUE(mod_loaded());
+	sx_nl_close(&nl);
+	close(srv);
+	for (i = 0; i < 600; i++)
+		close(cli[i]);
+	/* Closing the netlink socket ends the dump and drops the reference. */
+	usleep(100000);
+	EXPECT_EQ(0, mod_unload());
+	EXPECT_EQ(0, mod_load());
+}
+
+TEST(info_answers)
+{
+	struct sx_info info;
+	struct sx_nl nl;
+	char buf[64];
+	uint64_t want;
+	int i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_info(&nl, &info)) TH_LOG("%s", nl.extack);
+
+	EXPECT_EQ(SCTPX_FAMILY_VERSION, info.family_version);
+	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/version", buf, sizeof(buf)));
+	EXPECT_STREQ(buf, info.module_version);
+
+	/* Both test kernels export sctp_do_peeloff: every op is there. */
+	want = SCTPX_OP_BIT(SCTPX_CMD_INFO_GET) |
+	       SCTPX_OP_BIT(SCTPX_CMD_ASSOC_GET) |
+	       SCTPX_OP_BIT(SCTPX_CMD_PEELOFF) |
+	       SCTPX_OP_BIT(SCTPX_CMD_CONNECTX);
+	EXPECT_EQ(want, info.ops);
+
+	EXPECT_EQ(4096, info.max_batch);
+	EXPECT_EQ(1024, info.max_peers);
+	EXPECT_EQ(64, info.max_peer_addrs);
+	ASSERT_TRUE(info.has_stats);
+
+	/* A parameter change shows at once. */
+	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "77"));
+	ASSERT_EQ(0, sx_info(&nl, &info));
+	EXPECT_EQ(77, info.max_batch);
+	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "4096"));
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, sx_info(&nl, &info));
+	sx_nl_close(&nl);
+}
+
+TEST(info_refuses_attributes)
+{
+	struct nl_msg *msg;
+	struct sx_nl nl;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	msg = sx_msg(&nl, SCTPX_CMD_INFO_GET, 0);
+	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_FLAGS, 0));
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(nl.extack));
+	EXPECT_LE(0, nl.bad_attr_off);
+	sx_nl_close(&nl);
+}
+
+TEST(unknown_attribute)
+{
+	struct nl_msg *msg;
+	struct sx_nl nl;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
+	ASSERT_EQ(0, nla_put_u32(msg, 200, 1));
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(nl.extack)) TH_LOG("no extack message");
+	EXPECT_LE(0, nl.bad_attr_off);
+
+	/* An attribute known to the family but not to this op. */
+	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
+	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_WAIT_MS, 1));
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(nl.extack));
+	sx_nl_close(&nl);
+}
+
+TEST(wrong_type)
+{
+	struct nlattr *sel, *addr;
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	uint16_t two = 3;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	/* SOCK_FD is an s32: two bytes are refused by the policy. */
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put(msg, SCTPX_A_SOCK_FD, sizeof(two), &two));
+	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, 5));
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(nl.extack));
+	EXPECT_LE(0, nl.bad_attr_off);
+
+	/* A nest without NLA_F_NESTED is refused under strict validation. */
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
+	ASSERT_EQ(0, nla_put(msg, SCTPX_A_SELECT, 0, NULL));
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(nl.extack));
+
+	/* An IPv4 address of the wrong length inside a nest: the core's
+	 * exact-length check answers ERANGE.
+	 */
+	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
+	sel = sx_nest_start(msg, SCTPX_A_SELECT);
+	addr = sx_nest_start(msg, SCTPX_SELECT_A_PEER_ADDR);
+	ASSERT_EQ(0, nla_put_u16(msg, SCTPX_ADDR_A_IN4, 1));
+	nla_nest_end(msg, addr);
+	nla_nest_end(msg, sel);
+	EXPECT_EQ(-ERANGE, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(nl.extack));
+	sx_nl_close(&nl);
+}
+
+TEST(missing_required)
+{
+	struct nl_msg *msg;
+	struct sx_nl nl;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, 5));
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
+	EXPECT_EQ(SCTPX_A_SOCK_FD, nl.miss_type);
+
+	/* Before 6.2 a dump's .start has no extended ack to write to. */
+	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	if (sx_kernel_at_least(6, 2)) {
+		EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)",
+			     nl.extack);
+		EXPECT_EQ(SCTPX_A_SOCK_FD, nl.miss_type);
+	}
+
+	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
+	sx_nl_close(&nl);
+}
+
+TEST(unknown_command)
+{
+	struct nl_msg *msg;
+	struct sx_nl nl;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	msg = sx_msg(&nl, SCTPX_CMD_MAX + 1, 0);
+	EXPECT_EQ(-EOPNOTSUPP, sx_request(&nl, msg, NULL, NULL));
+	msg = sx_msg(&nl, SCTPX_CMD_UNSPEC, 0);
+	EXPECT_EQ(-EOPNOTSUPP, sx_request(&nl, msg, NULL, NULL));
+	/* INFO_GET is a do, PEELOFF has no dump. */
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, NLM_F_DUMP);
+	EXPECT_EQ(-EOPNOTSUPP, sx_request(&nl, msg, NULL, NULL));
+	sx_nl_close(&nl);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the sctpx selftests: talking to the family through
+ * libnl-genl, and building SCTP associations on loopback.
+ *
+ * Requests go without NLM_F_ACK: a doit answers with its reply or an
+ * error, a dump ends with NLMSG_DONE. This is what the module's
+ * documentation recommends for large replies.
+ */
+#ifndef SCTPX_TEST_H
+#define SCTPX_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <netinet/in.h>
+#include <netlink/genl/genl.h>
+#include <linux/sctpx.h>
+
+/* One netlink socket bound to the sctpx family. */
+struct sx_nl {
+	struct nl_sock *sk;
+	int family;
+	int err;		/* errno of the last request, positive; 0: ok */
+	char extack[256];	/* extended-ack text of the last request */
+	int bad_attr_off;	/* offset of the offending attribute, or -1 */
+	int miss_type;		/* missing attribute type, or -1 */
+};
+
+int sx_nl_open(struct sx_nl *nl);
+void sx_nl_close(struct sx_nl *nl);
+
+/* A request with the genl header filled in; add attributes with nla_put. */
+struct nl_msg *sx_msg(struct sx_nl *nl, uint8_t cmd, int nlflags);
+
+/* Called for each reply message; return 0 to go on. */
+typedef int (*sx_msg_cb)(struct nlmsghdr *nlh, void *arg);
+
+/* Send @msg (freed) and collect the answer. Return 0 or -errno. */
+int sx_request(struct sx_nl *nl, struct nl_msg *msg, sx_msg_cb cb, void *arg);
+
+/* Start a nest with NLA_F_NESTED, as strict validation wants. */
+struct nlattr *sx_nest_start(struct nl_msg *msg, int type);
+
+struct sx_addr {
+	int family;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	};
+	uint16_t port;
+	uint32_t scope_id;
+};
+
+#define SX_MAX_ADDRS 8
+
+struct sx_assoc {
+	bool has_id;
+	uint32_t id;
+	bool has_state;
+	uint32_t state;
+	int fd;			/* -1: none */
+	int error;		/* positive errno; 0: none */
+	bool has_index;
+	uint32_t peer_index;
+	int naddrs;
+	struct sx_addr addrs[SX_MAX_ADDRS];
+	uint16_t local_port;
+	uint16_t instreams;
+	uint16_t outstreams;
+	bool has_counters;
+	uint64_t data_in, data_out, packets_in, packets_out, rtx_chunks;
+};
+
+struct sx_result {
+	struct sx_assoc *v;
+	size_t n;
+	size_t cap;
+	int nmsgs;		/* reply messages received */
+	bool has_remaining;
+	uint32_t remaining;
+	uint32_t wait_end;	/* 0: absent */
+};
+
+void sx_result_free(struct sx_result *res);
+int sx_parse_assoc(struct nlattr *nest, struct sx_assoc *a);
+int sx_collect_cb(struct nlmsghdr *nlh, void *arg); /* arg: sx_result */
+int sx_put_addr(struct nl_msg *msg, int type, const struct sx_addr *a);
+struct sx_addr sx_addr4(const char *ip, uint16_t port);
+struct sx_addr sx_addr6(const char *ip, uint16_t port);
+
+struct sx_select {
+	uint32_t states;
+	bool has_addr;
+	struct sx_addr addr;
+	uint16_t port;
+	bool has_order;
+	uint32_t order;
+	uint32_t limit;
+};
+
+int sx_put_select(struct nl_msg *msg, const struct sx_select *sel);
+
+/* PEELOFF of explicit ids, or of a selection (sel != NULL, ids unused). */
+int sx_peeloff(struct sx_nl *nl, int fd, uint32_t flags, bool atomic,
+	       const uint32_t *ids, size_t nids, const struct sx_select *sel,
+	       struct sx_result *res);
+/* ASSOC_GET dump. */
+int sx_assoc_dump(struct sx_nl *nl, int fd, const struct sx_select *filter,
+		  struct sx_result *res);
+
+/* INFO_GET: the reply's top-level attributes, and its stats nest. */
+struct sx_info {
+	uint32_t family_version;
+	char module_version[64];
+	uint64_t ops;
+	uint32_t max_batch, max_peers, max_peer_addrs;
+	bool has_stats;
+	uint64_t stats[SCTPX_STATS_A_MAX + 1];
+};
+int sx_info(struct sx_nl *nl, struct sx_info *info);
+
+/* SCTP on loopback. */
+int sx_raise_nofile(rlim_t n);
+int sx_count_fds(void);
+int sx_server(int family, uint16_t *port);		/* one-to-many, listening */
+int sx_server_at(int family, const char *ip, uint16_t *port);
+int sx_clients(int family, uint16_t port, int n, int *fds);	/* one-to-one */
+int sx_clients_to(int family, const char *ip, uint16_t port, int n, int *fds);
+uint16_t sx_local_port(int fd);
+int sx_assoc_ids(int sfd, uint32_t **ids, size_t *n);
+int sx_assoc_count(int sfd);
+/* The client of @fds whose local port is @port, or -1. */
+int sx_client_by_port(const int *fds, int n, uint16_t port);
+int sx_send(int fd, const void *buf, size_t len);
+/* Receive one message; 0 on timeout. */
+ssize_t sx_recv(int fd, void *buf, size_t len, int timeout_ms);
+bool sx_fd_nonblock(int fd);
+bool sx_fd_cloexec(int fd);
+int sx_sysfs_write(const char *path, const char *val);
+int sx_sysfs_read(const char *path, char *buf, size_t len);
+/* Is the running kernel at least major.minor? */
+bool sx_kernel_at_least(int major, int minor);
+/* Load sctpx.ko if it is not loaded. */
+int sx_module_ensure(void);
+
+#endif /* SCTPX_TEST_H */
