@@ -332,18 +332,32 @@ static size_t sctpx_conn_refresh(struct sctpx_conn_req *r,
 }
 
 /*
+ * When a wait of @wait_ms that starts now must end: the request's own
+ * limit or the socket's send timeout, whichever is shorter. Taken before
+ * the first peer is started, so that the time a blocking socket spends
+ * inside the kernel's connect counts against it too.
+ */
+static ktime_t sctpx_conn_deadline(const struct sctpx_conn_req *r, u32 wait_ms)
+{
+	long sndtimeo = READ_ONCE(r->sock->sk->sk_sndtimeo);
+
+	if (sndtimeo != MAX_SCHEDULE_TIMEOUT &&
+	    jiffies_to_msecs(sndtimeo) < wait_ms)
+		wait_ms = jiffies_to_msecs(sndtimeo);
+	return ktime_add_ms(ktime_get(), wait_ms);
+}
+
+/*
  * Wait for all pending peers at once: sleep on the socket's wait queue
  * (notifications wake it) with a short tick for state changes that wake
  * nobody, until all settled, the deadline, or a signal.
  */
-static u32 sctpx_conn_wait(struct sctpx_conn_req *r, u32 wait_ms)
+static u32 sctpx_conn_wait(struct sctpx_conn_req *r, ktime_t deadline)
 {
 	struct sock *sk = r->sock->sk;
 	struct sctpx_conn **pend;
 	size_t i, npend = 0;
 	u32 end = SCTPX_WAIT_END_SETTLED;
-	ktime_t deadline;
-	long sndtimeo;
 
 	for (i = 0; i < r->n; i++)
 		if (sctpx_conn_pending(&r->v[i]))
@@ -359,12 +373,6 @@ static u32 sctpx_conn_wait(struct sctpx_conn_req *r, u32 wait_ms)
 		if (sctpx_conn_pending(&r->v[i]))
 			pend[npend++] = &r->v[i];
 	sort(pend, npend, sizeof(*pend), sctpx_conn_id_cmp, NULL);
-
-	sndtimeo = READ_ONCE(sk->sk_sndtimeo);
-	if (sndtimeo != MAX_SCHEDULE_TIMEOUT &&
-	    jiffies_to_msecs(sndtimeo) < wait_ms)
-		wait_ms = jiffies_to_msecs(sndtimeo);
-	deadline = ktime_add_ms(ktime_get(), wait_ms);
 
 	for (;;) {
 		DEFINE_WAIT(wait);
@@ -429,6 +437,7 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg = NULL;
 	u64 started = 0, failed = 0;
 	u32 wait_ms = 0, end = 0;
+	ktime_t deadline = 0;
 	void *hdr;
 	size_t i;
 	int err;
@@ -469,10 +478,12 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
+	if (wait_ms)
+		deadline = sctpx_conn_deadline(&r, wait_ms);
 	for (i = 0; i < r.n; i++)
 		sctpx_conn_start(&r, &r.v[i]);
 	if (wait_ms)
-		end = sctpx_conn_wait(&r, wait_ms);
+		end = sctpx_conn_wait(&r, deadline);
 
 	for (i = 0; i < r.n; i++) {
 		if (r.v[i].id)

@@ -23,6 +23,10 @@
  * stack's own (ENOMEM from sctp_do_peeloff, which leaves the association
  * on the parent) and sock_alloc_file() running out of files or memory,
  * which releases the new socket like the kernel's own path does.
+ *
+ * As with sctp_peeloff(3), an association is peeled even while a thread
+ * sleeps in sendmsg() on it for buffer space; that thread wakes up with
+ * EPIPE (sctp_wait_for_sndbuf() sees the association moved).
  */
 #include <linux/file.h>
 #include <linux/net.h>
@@ -152,7 +156,7 @@ static int sctpx_peel_resolve_ids(struct sctpx_peel_req *r)
 		if (i && k[i].id == k[i - 1].id)
 			sctpx_peel_fail(e, -EINVAL,
 					"association id repeated in the request");
-		else if (e->id <= SCTP_ALL_ASSOC)
+		else if ((u32)e->id <= SCTP_ALL_ASSOC)
 			sctpx_peel_fail(e, -EINVAL,
 					"association id 0, 1 and 2 are reserved");
 		else if (!e->asoc || e->asoc->base.dead)
@@ -217,30 +221,6 @@ static int sctpx_peel_select(struct sctpx_peel_req *r, u32 max)
 	r->n = r->sel.limit ? min_t(size_t, i, r->sel.limit) : i;
 	r->remaining = i - r->n;
 	return 0;
-}
-
-/*
- * Per-association checks that do not depend on how it was chosen: the
- * ones sctp_do_peeloff() would fail, made early so that all-or-nothing
- * can honour them.
- */
-static void sctpx_peel_check(struct sctpx_peel_req *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		struct sctpx_peel *e = &r->v[i];
-
-		/*
-		 * The test sctp_do_peeloff() makes: a sender sleeping for
-		 * buffer space holds the association. Waiters add themselves
-		 * under the socket lock, which we hold, so no barrier is
-		 * needed for the answer to be stable.
-		 */
-		if (!e->err && waitqueue_active(&e->asoc->wait))
-			sctpx_peel_fail(e, -EBUSY,
-					"a thread is waiting to send on this association");
-	}
 }
 
 static void sctpx_peel_unreserve(struct sctpx_peel_req *r)
@@ -431,7 +411,6 @@ static void sctpx_peel_account(const struct sctpx_peel_req *r)
 		else
 			bad++;
 	}
-	sctpx_stat_add(SCTPX_STATS_A_PEELOFF_REQUESTS, 1);
 	sctpx_stat_add(SCTPX_STATS_A_PEELED, ok);
 	sctpx_stat_add(SCTPX_STATS_A_PEEL_ERRORS, bad);
 	if (r->floor_ns) {
@@ -467,13 +446,13 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 		goto put;
 	}
+	sctpx_stat_add(SCTPX_STATS_A_PEELOFF_REQUESTS, 1);
 
 	lock_sock(r.sk);
 	err = r.by_select ? sctpx_peel_select(&r, max) :
 			    sctpx_peel_resolve_ids(&r);
 	if (err)
 		goto unlock;
-	sctpx_peel_check(&r);
 
 	bad = r.atomic ? sctpx_peel_first_error(&r) : NULL;
 	if (bad) {

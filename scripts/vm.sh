@@ -13,10 +13,11 @@
 #     -t SECONDS   time limit for the whole guest run (default 1200)
 #     -M MEM       guest memory (default 2G)
 #     -q           quiet: do not stream the guest console
+#     -o DIR       where the logs go (default: BUILD/vm/RELEASE)
 #   PROGRAM...     run these (static binaries or busybox scripts) in order;
 #                  default: every program listed in BUILD/selftests/ORDER
 #
-# Logs stay in BUILD/vm/RELEASE/: serial.log (console, test output) and
+# Logs stay in BUILD/vm/RELEASE/ (or -o DIR): serial.log (console, test output) and
 # dmesg.log (the guest's kernel log). Pass means: QEMU exited through the
 # isa-debug-exit port with the guest's pass byte *and* the console shows
 # "SCTPX-RESULT pass". A panic (panic_on_warn=1 oops=panic, -no-reboot),
@@ -26,9 +27,9 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(pwd)/build
-rel= ko= shell= append= timeout_s=1200 mem=2G quiet=
+rel= ko= shell= append= timeout_s=1200 mem=2G quiet= out=
 
-while getopts k:b:m:sa:t:M:q opt; do
+while getopts k:b:m:sa:t:M:qo: opt; do
 	case $opt in
 	k) rel=$OPTARG ;;
 	b) build=$(cd "$OPTARG" && pwd) ;;
@@ -38,7 +39,8 @@ while getopts k:b:m:sa:t:M:q opt; do
 	t) timeout_s=$OPTARG ;;
 	M) mem=$OPTARG ;;
 	q) quiet=1 ;;
-	*) sed -n '5,22p' "$0" >&2; exit 2 ;;
+	o) out=$OPTARG ;;
+	*) sed -n '5,23p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -56,7 +58,7 @@ if [ $# -eq 0 ] && [ -z "$shell" ]; then
 	set -- $(sed "s|^|$build/selftests/|" "$order")
 fi
 
-out=$build/vm/$rel
+[ -n "$out" ] || out=$build/vm/$rel
 mkdir -p "$out"
 rm -f "$out/serial.log" "$out/dmesg.log" "$out/counts"
 

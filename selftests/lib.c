@@ -375,8 +375,18 @@ struct sx_addr sx_addr6(const char *ip, uint16_t port)
 
 int sx_put_select(struct nl_msg *msg, const struct sx_select *sel)
 {
-	struct nlattr *nest = sx_nest_start(msg, SCTPX_A_SELECT);
+	struct nlattr *nest;
 
+	/*
+	 * "Everything" is an empty nest, and libnl's nla_nest_end() drops
+	 * empty nests: put it as a zero-length attribute instead.
+	 */
+	if (!sel->states && !sel->has_addr && !sel->port && !sel->has_order &&
+	    !sel->limit)
+		return nla_put(msg, SCTPX_A_SELECT | NLA_F_NESTED, 0, NULL) ?
+		       -EMSGSIZE : 0;
+
+	nest = sx_nest_start(msg, SCTPX_A_SELECT);
 	if (!nest)
 		return -EMSGSIZE;
 	if (sel->states && nla_put_u32(msg, SCTPX_SELECT_A_STATES, sel->states))
@@ -515,12 +525,18 @@ int sx_count_fds(void)
 int sx_server_at(int family, const char *ip, uint16_t *port)
 {
 	struct sockaddr_storage ss = { 0 };
+	int rcvbuf = 64 << 20;
 	socklen_t len;
 	int fd;
 
 	fd = socket(family, SOCK_SEQPACKET, IPPROTO_SCTP);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * Thousands of associations with a message queued each, unread on
+	 * the parent: room for all of them (the guest runs tests as root).
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	if (family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
 /*
  * sctpx: a generic netlink family that extends the in-kernel SCTP stack
  * with batch peeloff, association listing and multi-peer connectx.

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx selftests: ASSOC_GET, the association listing.
+ *
+ * The listing pages through thousands of associations in ascending id
+ * order, each exactly once even while associations come and go between
+ * pages, with the right state, addresses, ports, streams and counters,
+ * and honours its filters.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/sctp.h>
+
+#include "kselftest_harness.h"
+#include "sctpx_test.h"
+
+struct conn {
+	int srv;
+	uint16_t port;
+	int n;
+	int *cli;
+};
+
+static int conn_make(struct conn *c, int n)
+{
+	memset(c, 0, sizeof(*c));
+	c->n = n;
+	c->cli = calloc(n ? n : 1, sizeof(int));
+	c->srv = sx_server(AF_INET, &c->port);
+	if (!c->cli || c->srv < 0)
+		return -1;
+	return sx_clients(AF_INET, c->port, n, c->cli);
+}
+
+static void conn_free(struct conn *c)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->cli[i] >= 0)
+			close(c->cli[i]);
+	close(c->srv);
+	free(c->cli);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+TEST(lists_every_association_once_over_many_pages)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct conn c;
+	uint32_t *ids;
+	size_t n, i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, conn_make(&c, 1500));
+	ASSERT_EQ(0, sx_assoc_ids(c.srv, &ids, &n));
+	ASSERT_EQ(1500, n);
+	qsort(ids, n, sizeof(*ids), cmp_u32);
+
+	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, NULL, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1500, res.n);
+	/* More than fit one message: the dump really paged. */
+	EXPECT_LT(2, res.nmsgs);
+	for (i = 0; i < n; i++) {
+		const struct sx_assoc *a = &res.v[i];
+
+		/* Ascending, each once: exactly the kernel's own id list. */
+		ASSERT_EQ(ids[i], a->id);
+		EXPECT_EQ(SCTP_ESTABLISHED, a->state);
+		EXPECT_EQ(c.port, a->local_port);
+		/* Primary first: the address the client connected from. */
+		ASSERT_LE(1, a->naddrs);
+		EXPECT_EQ(AF_INET, a->addrs[0].family);
+		EXPECT_EQ(htonl(INADDR_LOOPBACK), a->addrs[0].v4.s_addr);
+		EXPECT_LE(0, sx_client_by_port(c.cli, c.n, a->addrs[0].port));
+		EXPECT_TRUE(a->has_counters);
+		/* A listing hands out no descriptors and reports no errors. */
+		EXPECT_EQ(-1, a->fd);
+		EXPECT_EQ(0, a->error);
+	}
+	free(ids);
+	sx_result_free(&res);
+	conn_free(&c);
+	sx_nl_close(&nl);
+}
+
+TEST(fields_match_sctp_status)
+{
+	struct sctp_initmsg init = { .sinit_num_ostreams = 7,
+				     .sinit_max_instreams = 5 };
+	struct sctp_status st = { 0 };
+	struct sx_result res;
+	socklen_t len = sizeof(st);
+	struct sx_nl nl;
+	uint16_t port;
+	int srv, cli, i;
+	char buf[4] = "abc";
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, setsockopt(srv, SOL_SCTP, SCTP_INITMSG, &init, sizeof(init)));
+	ASSERT_EQ(0, sx_clients(AF_INET, port, 1, &cli));
+	for (i = 0; i < 9; i++)
+		ASSERT_EQ(0, sx_send(cli, buf, 3));
+	for (i = 0; i < 9; i++)
+		ASSERT_LT(0, sx_recv(srv, buf, sizeof(buf), 5000));
+
+	ASSERT_EQ(0, sx_assoc_dump(&nl, srv, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	st.sstat_assoc_id = res.v[0].id;
+	ASSERT_EQ(0, getsockopt(srv, SOL_SCTP, SCTP_STATUS, &st, &len));
+	EXPECT_EQ(st.sstat_instrms, res.v[0].instreams);
+	EXPECT_EQ(st.sstat_outstrms, res.v[0].outstreams);
+	EXPECT_EQ(st.sstat_state, res.v[0].state);
+	EXPECT_EQ(9, res.v[0].data_in);
+	EXPECT_EQ(0, res.v[0].data_out);
+	/* DATA chunks are bundled: fewer packets than messages, not none. */
+	EXPECT_LE(1, res.v[0].packets_in);
+	EXPECT_EQ(sx_local_port(cli), res.v[0].addrs[0].port);
+	sx_result_free(&res);
+
+	/* A one-to-one socket lists its single association too. */
+	ASSERT_EQ(0, sx_assoc_dump(&nl, cli, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(port, res.v[0].addrs[0].port);
+	EXPECT_EQ(9, res.v[0].data_out);
+	sx_result_free(&res);
+	close(cli);
+	close(srv);
+	sx_nl_close(&nl);
+}
+
+TEST(empty_socket)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	uint16_t port;
+	int srv;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_EQ(0, sx_assoc_dump(&nl, srv, NULL, &res));
+	EXPECT_EQ(0, res.n);
+	sx_result_free(&res);
+	close(srv);
+	sx_nl_close(&nl);
+}
+
+TEST(filters)
+{
+	struct sx_select f = { 0 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct conn c;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, conn_make(&c, 20));
+
+	f.port = sx_local_port(c.cli[4]);
+	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(f.port, res.v[0].addrs[0].port);
+	sx_result_free(&res);
+
+	memset(&f, 0, sizeof(f));
+	f.has_addr = true;
+	f.addr = sx_addr4("127.0.0.1", sx_local_port(c.cli[9]));
+	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(f.addr.port, res.v[0].addrs[0].port);
+	sx_result_free(&res);
+
+	f.addr.port = 0;
+	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	EXPECT_EQ(20, res.n);
+	sx_result_free(&res);
+
+	memset(&f, 0, sizeof(f));
+	f.states = 1u << SCTP_COOKIE_WAIT;
+	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	EXPECT_EQ(0, res.n);
+	sx_result_free(&res);
+	f.states |= 1u << SCTP_ESTABLISHED;
+	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	EXPECT_EQ(20, res.n);
+	sx_result_free(&res);
+
+	/* Order and limit belong to PEELOFF: a filter refuses them. */
+	memset(&f, 0, sizeof(f));
+	f.limit = 3;
+	EXPECT_EQ(-EINVAL, sx_assoc_dump(&nl, c.srv, &f, &res));
+	EXPECT_NE(0, strlen(nl.extack));
+	sx_result_free(&res);
+	conn_free(&c);
+	sx_nl_close(&nl);
+}
+
+TEST(bad_descriptors)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	int pipefd[2], tcp, closed;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	closed = dup(0);
+	close(closed);
+	EXPECT_EQ(-EBADF, sx_assoc_dump(&nl, closed, NULL, &res));
+	ASSERT_EQ(0, pipe(pipefd));
+	EXPECT_EQ(-ENOTSOCK, sx_assoc_dump(&nl, pipefd[0], NULL, &res));
+	tcp = socket(AF_INET, SOCK_STREAM, 0);
+	EXPECT_EQ(-EOPNOTSUPP, sx_assoc_dump(&nl, tcp, NULL, &res));
+	if (sx_kernel_at_least(6, 2))
+		EXPECT_STREQ("socket is not an SCTP socket", nl.extack);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(tcp);
+	sx_nl_close(&nl);
+}
+
+/*
+ * Between two pages, close some associations (already listed and not yet
+ * listed) and open new ones. Every association that lived through the
+ * whole dump must be listed exactly once; none may be listed twice.
+ */
+struct churn {
+	struct conn *c;
+	int closed_from;	/* clients [closed_from, closed_from + 100) */
+	int *extra;
+	uint16_t port;
+	bool done;
+	struct sx_result *res;
+};
+
+static int churn_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct churn *ch = arg;
+	int i, ret = sx_collect_cb(nlh, ch->res);
+
+	if (ret || ch->done)
+		return ret;
+	ch->done = true;
+	/* Half of these were on the first page (low ids), half not. */
+	for (i = ch->closed_from; i < ch->closed_from + 100; i++) {
+		close(ch->c->cli[i]);
+		ch->c->cli[i] = -1;
+	}
+	return sx_clients(AF_INET, ch->port, 100, ch->extra);
+}
+
+TEST(pages_stay_consistent_under_churn)
+{
+	struct sx_result res = { 0 };
+	struct churn ch = { 0 };
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	struct conn c;
+	uint32_t *ids;
+	size_t n, i, k;
+	int extra[100];
+	int *seen;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, conn_make(&c, 1200));
+	ASSERT_EQ(0, sx_assoc_ids(c.srv, &ids, &n));
+	ASSERT_EQ(1200, n);
+
+	ch.c = &c;
+	ch.closed_from = 200;
+	ch.extra = extra;
+	ch.port = c.port;
+	ch.res = &res;
+	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, c.srv));
+	ASSERT_EQ(0, sx_request(&nl, msg, churn_cb, &ch)) TH_LOG("%s", nl.extack);
+	ASSERT_TRUE(ch.done);
+	EXPECT_LT(2, res.nmsgs);
+
+	/* No id twice, ascending throughout. */
+	for (k = 1; k < res.n; k++)
+		ASSERT_LT(res.v[k - 1].id, res.v[k].id);
+
+	/* Every survivor exactly once. */
+	seen = calloc(n, sizeof(int));
+	for (k = 0; k < res.n; k++)
+		for (i = 0; i < n; i++)
+			if (ids[i] == res.v[k].id)
+				seen[i]++;
+	for (i = 0; i < n; i++) {
+		struct sctp_status st = { .sstat_assoc_id = ids[i] };
+		socklen_t len = sizeof(st);
+		int times = seen[i];
+
+		/* Still there at the end: it lived through the dump. */
+		if (!getsockopt(c.srv, SOL_SCTP, SCTP_STATUS, &st, &len)) {
+			EXPECT_EQ(1, times) TH_LOG("id %u listed %d times", ids[i], times);
+		} else {
+			EXPECT_GE(1, times);
+		}
+	}
+	free(seen);
+	free(ids);
+	for (i = 0; i < 100; i++)
+		close(extra[i]);
+	sx_result_free(&res);
+	conn_free(&c);
+	sx_nl_close(&nl);
+}
+
+TEST_HARNESS_MAIN

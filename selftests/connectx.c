@@ -1,0 +1,1324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx selftests: CONNECTX.
+ *
+ * Every test that makes associations runs in a network namespace of its
+ * own (the harness forks each test) whose loopback holds 127.0.0.1/32
+ * and ::1 only: 127.0.0.2 then has no route at all, a peer address that
+ * never answers and never sends anything anywhere.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/sctp.h>
+#include <netlink/msg.h>
+
+#include "kselftest_harness.h"
+#include "sctpx_test.h"
+
+#define CX_NO_FD	(-1000)
+#define CX_DEAD		"127.0.0.2"	/* no route in the test namespace */
+#define CX_MAXPEERS	"/sys/module/sctpx/parameters/max_peers"
+
+/* A network namespace of our own; lo with 127.0.0.1/32 and ::1. */
+static int cx_netns(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	if (system("ip link set lo up && ip addr del 127.0.0.1/8 dev lo && "
+		   "ip addr add 127.0.0.1/32 dev lo"))
+		return -EIO;
+	return 0;
+}
+
+/* A CONNECTX request; fd CX_NO_FD leaves SOCK_FD out, wait_ms 0 WAIT_MS. */
+static struct nl_msg *cx_begin(struct sx_nl *nl, int fd, uint32_t wait_ms,
+			       size_t npeers)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(8192 + npeers * 128);
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
+			 SCTPX_CMD_CONNECTX, SCTPX_FAMILY_VERSION) ||
+	    (fd != CX_NO_FD && nla_put_s32(msg, SCTPX_A_SOCK_FD, fd)) ||
+	    (wait_ms && nla_put_u32(msg, SCTPX_A_WAIT_MS, wait_ms))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* One peer with @n addresses (n may be 0: an empty peer). */
+static int cx_peer(struct nl_msg *msg, const struct sx_addr *a, int n)
+{
+	struct nlattr *nest;
+	int i;
+
+	/* libnl's nla_nest_end() drops an empty nest: put it by hand. */
+	if (!n)
+		return nla_put(msg, SCTPX_A_PEER | NLA_F_NESTED, 0, NULL);
+	nest = sx_nest_start(msg, SCTPX_A_PEER);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int cx_run(struct sx_nl *nl, struct nl_msg *msg, struct sx_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	return sx_request(nl, msg, sx_collect_cb, res);
+}
+
+/* Single peer, single request. */
+static int cx_one(struct sx_nl *nl, int fd, const struct sx_addr *a, int n,
+		  uint32_t wait_ms, struct sx_result *res)
+{
+	struct nl_msg *msg = cx_begin(nl, fd, wait_ms, 1);
+
+	if (!msg)
+		return -ENOMEM;
+	if (cx_peer(msg, a, n)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return cx_run(nl, msg, res);
+}
+
+static int cx_socket(int family, bool nonblock)
+{
+	int fd = socket(family, SOCK_SEQPACKET, IPPROTO_SCTP);
+
+	if (fd >= 0 && nonblock && fcntl(fd, F_SETFL, O_NONBLOCK)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* An unused port: a server's, closed again. */
+static uint16_t cx_dead_port(void)
+{
+	uint16_t port = 0;
+	int fd = sx_server(AF_INET, &port);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return port;
+}
+
+static int cx_status(int fd, uint32_t id, struct sctp_status *st)
+{
+	socklen_t len = sizeof(*st);
+
+	memset(st, 0, sizeof(*st));
+	st->sstat_assoc_id = id;
+	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, st, &len))
+		return -errno;
+	return 0;
+}
+
+static int cx_state(int fd, uint32_t id)
+{
+	struct sctp_status st;
+	int err = cx_status(fd, id, &st);
+
+	return err ? err : st.sstat_state;
+}
+
+/* The peer port of association @id (its primary path's). */
+static int cx_peer_port(int fd, uint32_t id)
+{
+	struct sctp_status st;
+	int err = cx_status(fd, id, &st);
+
+	if (err)
+		return err;
+	return ntohs(((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_port);
+}
+
+static bool cx_has_peer_port(int fd, uint16_t port)
+{
+	uint32_t *ids = NULL;
+	size_t n = 0, i;
+	bool found = false;
+
+	if (sx_assoc_ids(fd, &ids, &n))
+		return true;
+	for (i = 0; i < n; i++)
+		if (cx_peer_port(fd, ids[i]) == port)
+			found = true;
+	free(ids);
+	return found;
+}
+
+static bool cx_has_id(int fd, uint32_t id)
+{
+	uint32_t *ids = NULL;
+	size_t n = 0, i;
+	bool found = false;
+
+	if (sx_assoc_ids(fd, &ids, &n))
+		return false;
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			found = true;
+	free(ids);
+	return found;
+}
+
+/* Wait (bounded) until association @id of @fd is established. */
+static int cx_wait_established(int fd, uint32_t id, int timeout_ms)
+{
+	int st = -1, t;
+
+	for (t = 0; t < timeout_ms; t += 10) {
+		st = cx_state(fd, id);
+		if (st == SCTP_ESTABLISHED || st < 0)
+			return st;
+		usleep(10000);
+	}
+	return st;
+}
+
+static double cx_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Shorter INIT retransmission timer, so that tests need not wait 3 s. */
+static int cx_fast_rto(int fd, int initial_ms)
+{
+	struct sctp_rtoinfo rto = {
+		.srto_initial = initial_ms,
+		.srto_max = 1000,
+		.srto_min = 50,
+	};
+
+	return setsockopt(fd, SOL_SCTP, SCTP_RTOINFO, &rto, sizeof(rto)) ?
+	       -errno : 0;
+}
+
+static bool cx_in_progress(uint32_t state)
+{
+	return state == SCTP_COOKIE_WAIT || state == SCTP_COOKIE_ECHOED ||
+	       state == SCTP_ESTABLISHED;
+}
+
+/* Check one successful result: index, id of @fd, state. */
+#define CX_EXPECT_OK(res, i, fd, want_state) do {			\
+	const struct sx_assoc *_a = &(res).v[i];			\
+	EXPECT_TRUE(_a->has_index);					\
+	EXPECT_EQ((uint32_t)(i), _a->peer_index);			\
+	EXPECT_EQ(0, _a->error) TH_LOG("peer %d: error %d", (int)(i),	\
+				       _a->error);			\
+	EXPECT_TRUE(_a->has_id);					\
+	EXPECT_NE(0, _a->id);						\
+	EXPECT_TRUE(_a->has_state);					\
+	EXPECT_EQ((uint32_t)(want_state), _a->state);			\
+	EXPECT_TRUE(cx_has_id(fd, _a->id));				\
+} while (0)
+
+#define CX_EXPECT_ERR(res, i, want_err) do {				\
+	const struct sx_assoc *_a = &(res).v[i];			\
+	EXPECT_TRUE(_a->has_index);					\
+	EXPECT_EQ((uint32_t)(i), _a->peer_index);			\
+	EXPECT_EQ(want_err, _a->error);					\
+	EXPECT_FALSE(_a->has_id);					\
+} while (0)
+
+TEST(single_peer_ipv4)
+{
+	struct sx_result res;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port;
+	int srv, fd, fds0;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+
+	a = sx_addr4("127.0.0.1", port);
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 10000, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	EXPECT_EQ(port, cx_peer_port(fd, res.v[0].id));
+	EXPECT_EQ(SCTP_ESTABLISHED, cx_state(fd, res.v[0].id));
+	EXPECT_EQ(1, sx_assoc_count(fd));
+	EXPECT_EQ(1, sx_assoc_count(srv));
+	sx_result_free(&res);
+
+	close(fd);
+	close(srv);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+/*
+ * The first address has no route: the INIT to it is lost, T1-init
+ * expires and the kernel retransmits the INIT to the next address,
+ * which answers.
+ */
+TEST(first_address_unreachable)
+{
+	struct sx_addr a[3];
+	struct sx_result res;
+	struct sx_nl nl;
+	uint16_t port;
+	int srv, fd, fds0;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+
+	/* Non-blocking socket and a wait. */
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cx_fast_rto(fd, 300));
+	a[0] = sx_addr4(CX_DEAD, port);
+	a[1] = sx_addr4("127.0.0.3", port);	/* no route either */
+	a[2] = sx_addr4("127.0.0.1", port);
+	ASSERT_EQ(0, cx_one(&nl, fd, a, 3, 20000, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	EXPECT_EQ(1, sx_assoc_count(srv));
+	sx_result_free(&res);
+	close(fd);
+
+	/* The same on a blocking socket, without a wait. */
+	fd = cx_socket(AF_INET, false);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cx_fast_rto(fd, 300));
+	ASSERT_EQ(0, cx_one(&nl, fd, a, 3, 0, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(0, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	sx_result_free(&res);
+	close(fd);
+
+	close(srv);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+static bool cx_paddrs_have(int fd, uint32_t id, int family)
+{
+	struct sockaddr *addrs = NULL;
+	bool found = false;
+	char *p;
+	int n, i;
+
+	n = sctp_getpaddrs(fd, id, &addrs);
+	if (n <= 0)
+		return false;
+	p = (char *)addrs;
+	for (i = 0; i < n; i++) {
+		struct sockaddr *sa = (struct sockaddr *)p;
+
+		if (sa->sa_family == AF_INET) {
+			found |= family == AF_INET;
+			p += sizeof(struct sockaddr_in);
+		} else {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+
+			if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+				found |= family == AF_INET;
+			else
+				found |= family == AF_INET6;
+			p += sizeof(struct sockaddr_in6);
+		}
+	}
+	sctp_freepaddrs(addrs);
+	return found;
+}
+
+TEST(address_families)
+{
+	struct sx_addr v4, v6, mix[2];
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	uint16_t p4, p6, pboth, pboth2;
+	int s4, s6, sboth, sboth2, fd, fd4, fds0;
+	size_t i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	s4 = sx_server(AF_INET, &p4);
+	s6 = sx_server(AF_INET6, &p6);
+	sboth = sx_server_at(AF_INET6, "::", &pboth);
+	sboth2 = sx_server_at(AF_INET6, "::", &pboth2);
+	ASSERT_LE(0, s4);
+	ASSERT_LE(0, s6);
+	ASSERT_LE(0, sboth);
+	ASSERT_LE(0, sboth2);
+
+	/* AF_INET6 socket: IPv4 peer, IPv6 peer, mixed peers both ways. */
+	fd = cx_socket(AF_INET6, true);
+	ASSERT_LE(0, fd);
+	v4 = sx_addr4("127.0.0.1", p4);
+	v6 = sx_addr6("::1", p6);
+	msg = cx_begin(&nl, fd, 10000, 4);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, cx_peer(msg, &v4, 1));
+	ASSERT_EQ(0, cx_peer(msg, &v6, 1));
+	mix[0] = sx_addr6("::1", pboth);
+	mix[1] = sx_addr4("127.0.0.1", pboth);
+	ASSERT_EQ(0, cx_peer(msg, mix, 2));
+	mix[0] = sx_addr4("127.0.0.1", pboth2);
+	mix[1] = sx_addr6("::1", pboth2);
+	ASSERT_EQ(0, cx_peer(msg, mix, 2));
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(4, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+	for (i = 0; i < 4; i++)
+		CX_EXPECT_OK(res, i, fd, SCTP_ESTABLISHED);
+	EXPECT_EQ(p4, cx_peer_port(fd, res.v[0].id));
+	EXPECT_EQ(p6, cx_peer_port(fd, res.v[1].id));
+	EXPECT_EQ(pboth, cx_peer_port(fd, res.v[2].id));
+	EXPECT_EQ(pboth2, cx_peer_port(fd, res.v[3].id));
+	EXPECT_TRUE(cx_paddrs_have(fd, res.v[0].id, AF_INET));
+	EXPECT_TRUE(cx_paddrs_have(fd, res.v[1].id, AF_INET6));
+	/* The multi-family peers know both of their addresses. */
+	for (i = 2; i < 4; i++) {
+		EXPECT_TRUE(cx_paddrs_have(fd, res.v[i].id, AF_INET));
+		EXPECT_TRUE(cx_paddrs_have(fd, res.v[i].id, AF_INET6));
+	}
+	EXPECT_EQ(4, sx_assoc_count(fd));
+	sx_result_free(&res);
+
+	/* AF_INET socket: IPv4 works, IPv6 is refused with its reason. */
+	fd4 = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd4);
+	mix[0] = sx_addr4("127.0.0.1", pboth);
+	mix[1] = sx_addr6("::1", pboth);
+	EXPECT_EQ(-EINVAL, cx_one(&nl, fd4, mix, 2, 0, &res));
+	EXPECT_STREQ("IPv6 address on an IPv4 socket", nl.extack);
+	EXPECT_LE(0, nl.bad_attr_off);
+	EXPECT_EQ(0, sx_assoc_count(fd4));
+	ASSERT_EQ(0, cx_one(&nl, fd4, mix, 1, 10000, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1, res.n);
+	CX_EXPECT_OK(res, 0, fd4, SCTP_ESTABLISHED);
+	sx_result_free(&res);
+
+	close(fd4);
+	close(fd);
+	close(s4);
+	close(s6);
+	close(sboth);
+	close(sboth2);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+#define CX_BATCH 512
+
+TEST(batch_512_peers)
+{
+	static int srv[CX_BATCH];
+	static uint16_t port[CX_BATCH];
+	uint32_t *ids = NULL;
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	size_t nids = 0, i, j;
+	int fd, fds0;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	ASSERT_EQ(0, sx_raise_nofile(65536));
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+
+	/* Half the servers on 127.0.0.1, half on ::1, each its own port. */
+	for (i = 0; i < CX_BATCH; i++) {
+		srv[i] = sx_server(i % 2 ? AF_INET6 : AF_INET, &port[i]);
+		ASSERT_LE(0, srv[i]);
+	}
+	fd = cx_socket(AF_INET6, true);
+	ASSERT_LE(0, fd);
+
+	msg = cx_begin(&nl, fd, 60000, CX_BATCH);
+	ASSERT_NE(NULL, msg);
+	for (i = 0; i < CX_BATCH; i++) {
+		struct sx_addr a = i % 2 ? sx_addr6("::1", port[i]) :
+				   sx_addr4("127.0.0.1", port[i]);
+
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	}
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(CX_BATCH, res.n);
+	EXPECT_EQ(1, res.nmsgs);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+
+	ASSERT_EQ(0, sx_assoc_ids(fd, &ids, &nids));
+	EXPECT_EQ(CX_BATCH, nids);
+	for (i = 0; i < res.n; i++) {
+		const struct sx_assoc *a = &res.v[i];
+		bool listed = false;
+
+		EXPECT_TRUE(a->has_index);
+		EXPECT_EQ(i, a->peer_index);
+		EXPECT_EQ(0, a->error) TH_LOG("peer %zu: error %d", i, a->error);
+		EXPECT_NE(0, a->id);
+		EXPECT_EQ(SCTP_ESTABLISHED, a->state);
+		for (j = 0; j < nids; j++)
+			listed |= ids[j] == a->id;
+		EXPECT_TRUE(listed) TH_LOG("peer %zu: id %u not on the socket",
+					   i, a->id);
+		EXPECT_EQ(SCTP_ESTABLISHED, cx_state(fd, a->id));
+		EXPECT_EQ(port[i], cx_peer_port(fd, a->id));
+		EXPECT_EQ(1, sx_assoc_count(srv[i]));
+		/* Every id once. */
+		for (j = 0; j < i; j++)
+			EXPECT_NE(res.v[j].id, a->id);
+		if (_metadata->exit_code)
+			break;
+	}
+	free(ids);
+	sx_result_free(&res);
+
+	close(fd);
+	for (i = 0; i < CX_BATCH; i++)
+		close(srv[i]);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST(nonblocking_without_wait)
+{
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port[4];
+	int srv[4], fd, fds0, i;
+	double t0;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	for (i = 0; i < 4; i++) {
+		srv[i] = sx_server(AF_INET, &port[i]);
+		ASSERT_LE(0, srv[i]);
+	}
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+
+	/* Four answering peers and one that never answers: no wait. */
+	msg = cx_begin(&nl, fd, 0, 5);
+	ASSERT_NE(NULL, msg);
+	for (i = 0; i < 4; i++) {
+		a = sx_addr4("127.0.0.1", port[i]);
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	}
+	a = sx_addr4(CX_DEAD, port[0]);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	t0 = cx_now();
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	/* Generous: a wait for the dead peer would take minutes. */
+	EXPECT_GT(10.0, cx_now() - t0);
+	ASSERT_EQ(5, res.n);
+	EXPECT_EQ(0, res.wait_end);	/* no wait, no WAIT_END */
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(i, res.v[i].peer_index);
+		EXPECT_EQ(0, res.v[i].error);
+		EXPECT_NE(0, res.v[i].id);
+		EXPECT_TRUE(res.v[i].has_state);
+		EXPECT_TRUE(cx_in_progress(res.v[i].state))
+			TH_LOG("peer %d state %u", i, res.v[i].state);
+		EXPECT_TRUE(cx_has_id(fd, res.v[i].id));
+	}
+	EXPECT_EQ(SCTP_COOKIE_WAIT, res.v[4].state);
+	/* The answering ones get established on their own. */
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(SCTP_ESTABLISHED,
+			  cx_wait_established(fd, res.v[i].id, 10000));
+	EXPECT_EQ(SCTP_COOKIE_WAIT, cx_state(fd, res.v[4].id));
+	EXPECT_EQ(5, sx_assoc_count(fd));
+	sx_result_free(&res);
+	close(fd);
+
+	/* The same batch with a wait: everything settled and established. */
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	msg = cx_begin(&nl, fd, 20000, 4);
+	ASSERT_NE(NULL, msg);
+	for (i = 0; i < 4; i++) {
+		a = sx_addr4("127.0.0.1", port[i]);
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	}
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(4, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+	for (i = 0; i < 4; i++)
+		CX_EXPECT_OK(res, i, fd, SCTP_ESTABLISHED);
+	sx_result_free(&res);
+	close(fd);
+
+	for (i = 0; i < 4; i++)
+		close(srv[i]);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST(blocking_socket)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sx_info i0, i1;
+	struct sx_result res;
+	struct sx_addr a[2];
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	uint16_t port, port2, dead;
+	int srv, srv2, fd, ref, fds0;
+	sctp_assoc_t rid = 0;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	srv2 = sx_server(AF_INET, &port2);
+	ASSERT_LE(0, srv);
+	ASSERT_LE(0, srv2);
+	dead = cx_dead_port();
+	ASSERT_NE(0, dead);
+
+	/* One peer on a blocking socket: like sctp_connectx(3). */
+	fd = cx_socket(AF_INET, false);
+	ASSERT_LE(0, fd);
+	a[0] = sx_addr4("127.0.0.1", port);
+	ASSERT_EQ(0, cx_one(&nl, fd, a, 1, 0, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(0, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	EXPECT_EQ(SCTP_ESTABLISHED, cx_state(fd, res.v[0].id));
+	sx_result_free(&res);
+
+	ref = cx_socket(AF_INET, false);
+	ASSERT_LE(0, ref);
+	sin.sin_port = htons(port);
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	ASSERT_EQ(0, sctp_connectx(ref, (struct sockaddr *)&sin, 1, &rid));
+	EXPECT_NE(0, rid);
+	EXPECT_EQ(SCTP_ESTABLISHED, cx_state(ref, rid));
+
+	/* A refusal, as sctp_connectx(3) reports it. */
+	sin.sin_port = htons(dead);
+	EXPECT_EQ(-1, sctp_connectx(ref, (struct sockaddr *)&sin, 1, &rid));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	a[0] = sx_addr4("127.0.0.1", dead);
+	ASSERT_EQ(0, cx_one(&nl, fd, a, 1, 0, &res));
+	ASSERT_EQ(1, res.n);
+	CX_EXPECT_ERR(res, 0, ECONNREFUSED);
+	EXPECT_EQ(1, sx_assoc_count(fd));
+	sx_result_free(&res);
+
+	/* With a wait, the wait has nothing left to do. */
+	a[0] = sx_addr4("127.0.0.1", port2);
+	ASSERT_EQ(0, cx_one(&nl, fd, a, 1, 5000, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	sx_result_free(&res);
+	close(fd);
+
+	/* Two peers on a blocking socket: refused as a whole. */
+	fd = cx_socket(AF_INET, false);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sx_info(&nl, &i0));
+	a[0] = sx_addr4("127.0.0.1", port);
+	a[1] = sx_addr4("127.0.0.1", port2);
+	msg = cx_begin(&nl, fd, 5000, 2);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, cx_peer(msg, &a[0], 1));
+	ASSERT_EQ(0, cx_peer(msg, &a[1], 1));
+	EXPECT_EQ(-EINVAL, cx_run(&nl, msg, &res));
+	EXPECT_STREQ("a batch of peers needs a non-blocking socket (use SCTPX_A_WAIT_MS to wait)",
+		     nl.extack);
+	EXPECT_LE(0, nl.bad_attr_off);
+	EXPECT_EQ(0, res.n);
+	EXPECT_EQ(0, sx_assoc_count(fd));
+	ASSERT_EQ(0, sx_info(&nl, &i1));
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_STARTED]);
+	sx_result_free(&res);
+	/* The servers saw only the associations made above. */
+	EXPECT_EQ(2, sx_assoc_count(srv));
+	EXPECT_EQ(1, sx_assoc_count(srv2));
+	close(fd);
+
+	close(ref);
+	close(srv);
+	close(srv2);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+/* A request that must fail as a whole, with @err and @text. */
+static void cx_expect_refused(struct __test_metadata *_metadata,
+			      struct sx_nl *nl, struct nl_msg *msg, int fd,
+			      int err, const char *text, bool attr)
+{
+	struct sx_result res;
+
+	ASSERT_NE(NULL, msg);
+	EXPECT_EQ(-err, cx_run(nl, msg, &res)) TH_LOG("%s", text);
+	EXPECT_STREQ(text, nl->extack);
+	if (attr)
+		EXPECT_LE(0, nl->bad_attr_off) TH_LOG("%s: no attribute", text);
+	EXPECT_EQ(0, res.n);
+	if (fd >= 0)
+		EXPECT_EQ(0, sx_assoc_count(fd)) TH_LOG("%s: started", text);
+	sx_result_free(&res);
+}
+
+TEST(validation_errors)
+{
+	struct sx_addr good, bad[2], many[65];
+	struct sx_info i0, i1;
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	uint16_t port, port2;
+	int srv, srv2, fd, fd4, only6, one = 1, fds0, i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server_at(AF_INET6, "::", &port);
+	srv2 = sx_server_at(AF_INET6, "::", &port2);
+	ASSERT_LE(0, srv);
+	ASSERT_LE(0, srv2);
+	fd = cx_socket(AF_INET6, true);
+	fd4 = cx_socket(AF_INET, true);
+	only6 = cx_socket(AF_INET6, true);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd4);
+	ASSERT_LE(0, only6);
+	ASSERT_EQ(0, setsockopt(only6, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, sx_info(&nl, &i0));
+
+	/*
+	 * In each request a valid peer comes first: the request must fail
+	 * as a whole without starting it.
+	 */
+	good = sx_addr4("127.0.0.1", port);
+
+	msg = cx_begin(&nl, fd, 1000, 0);
+	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+			  "missing peers (SCTPX_A_PEER)", false);
+	EXPECT_EQ(SCTPX_A_PEER, nl.miss_type);
+
+	msg = cx_begin(&nl, fd, 1000, 2);
+	cx_peer(msg, &good, 1);
+	cx_peer(msg, NULL, 0);
+	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+			  "peer has no address", true);
+
+	msg = cx_begin(&nl, fd, 1000, 2);
+	cx_peer(msg, &good, 1);
+	bad[0] = sx_addr4("127.0.0.1", port2);
+	bad[1] = sx_addr4("127.0.0.1", 0);
+	cx_peer(msg, bad, 2);
+	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+			  "address has no port", true);
+
+	msg = cx_begin(&nl, fd, 1000, 2);
+	cx_peer(msg, &good, 1);
+	bad[0] = sx_addr6("::1", port2);
+	bad[1] = sx_addr4("127.0.0.1", port);
+	cx_peer(msg, bad, 2);
+	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+			  "addresses of one peer must share one port", true);
+
+	msg = cx_begin(&nl, fd4, 1000, 2);
+	cx_peer(msg, &good, 1);
+	bad[0] = sx_addr4("127.0.0.1", port2);
+	bad[1] = sx_addr6("::1", port2);
+	cx_peer(msg, bad, 2);
+	cx_expect_refused(_metadata, &nl, msg, fd4, EINVAL,
+			  "IPv6 address on an IPv4 socket", true);
+
+	msg = cx_begin(&nl, only6, 1000, 2);
+	bad[0] = sx_addr6("::1", port);
+	cx_peer(msg, bad, 1);
+	bad[0] = sx_addr6("::1", port2);
+	bad[1] = sx_addr4("127.0.0.1", port2);
+	cx_peer(msg, bad, 2);
+	cx_expect_refused(_metadata, &nl, msg, only6, EINVAL,
+			  "IPv4 address on an IPV6_V6ONLY socket", true);
+
+	msg = cx_begin(&nl, fd, 1000, 2);
+	cx_peer(msg, &good, 1);
+	bad[0] = sx_addr6("fe80::1", port2);
+	cx_peer(msg, bad, 1);
+	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+			  "link-local IPv6 address needs a scope id", true);
+
+	/* max_peer_addrs (64) addresses are fine to parse, 65 are not. */
+	for (i = 0; i < 65; i++) {
+		char ip[32];
+
+		snprintf(ip, sizeof(ip), "127.0.1.%d", i + 1);
+		many[i] = sx_addr4(ip, port2);
+	}
+	msg = cx_begin(&nl, fd, 1000, 2);
+	cx_peer(msg, &good, 1);
+	cx_peer(msg, many, 65);
+	cx_expect_refused(_metadata, &nl, msg, fd, E2BIG,
+			  "peer has more addresses than max_peer_addrs", true);
+
+	/* Socket errors. */
+	msg = cx_begin(&nl, 1000999, 1000, 1);
+	cx_peer(msg, &good, 1);
+	cx_expect_refused(_metadata, &nl, msg, -1, EBADF,
+			  "descriptor is not open", true);
+	{
+		int devnull = open("/dev/null", O_RDONLY);
+		int udp = socket(AF_INET, SOCK_DGRAM, 0);
+		int tcp = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+
+		ASSERT_LE(0, devnull);
+		ASSERT_LE(0, udp);
+		ASSERT_LE(0, tcp);
+		msg = cx_begin(&nl, devnull, 1000, 1);
+		cx_peer(msg, &good, 1);
+		cx_expect_refused(_metadata, &nl, msg, -1, ENOTSOCK,
+				  "descriptor is not a socket", true);
+		msg = cx_begin(&nl, udp, 1000, 1);
+		cx_peer(msg, &good, 1);
+		cx_expect_refused(_metadata, &nl, msg, -1, EOPNOTSUPP,
+				  "socket is not an SCTP socket", true);
+		msg = cx_begin(&nl, tcp, 1000, 1);
+		cx_peer(msg, &good, 1);
+		cx_expect_refused(_metadata, &nl, msg, -1, EOPNOTSUPP,
+				  "socket is not an SCTP socket", true);
+		close(devnull);
+		close(udp);
+		close(tcp);
+	}
+	msg = cx_begin(&nl, CX_NO_FD, 1000, 1);
+	cx_peer(msg, &good, 1);
+	cx_expect_refused(_metadata, &nl, msg, -1, EINVAL,
+			  "missing socket descriptor (SCTPX_A_SOCK_FD)", false);
+
+	/* None of these reached the socket. */
+	ASSERT_EQ(0, sx_info(&nl, &i1));
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_STARTED]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_ERRORS],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_ERRORS]);
+	EXPECT_EQ(0, sx_assoc_count(srv));
+	EXPECT_EQ(0, sx_assoc_count(srv2));
+
+	close(fd);
+	close(fd4);
+	close(only6);
+	close(srv);
+	close(srv2);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST(max_peers)
+{
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	char saved[32];
+	uint16_t port[5];
+	int srv[5], fd, fds0, i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	for (i = 0; i < 5; i++) {
+		srv[i] = sx_server(AF_INET, &port[i]);
+		ASSERT_LE(0, srv[i]);
+	}
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sx_sysfs_read(CX_MAXPEERS, saved, sizeof(saved)));
+	ASSERT_EQ(0, sx_sysfs_write(CX_MAXPEERS, "4"));
+
+	msg = cx_begin(&nl, fd, 5000, 5);
+	for (i = 0; i < 5; i++) {
+		a = sx_addr4("127.0.0.1", port[i]);
+		cx_peer(msg, &a, 1);
+	}
+	cx_expect_refused(_metadata, &nl, msg, fd, E2BIG,
+			  "more peers than max_peers", false);
+
+	/* At the limit: fine. */
+	msg = cx_begin(&nl, fd, 5000, 4);
+	ASSERT_NE(NULL, msg);
+	for (i = 0; i < 4; i++) {
+		a = sx_addr4("127.0.0.1", port[i]);
+		cx_peer(msg, &a, 1);
+	}
+	EXPECT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	EXPECT_EQ(4, res.n);
+	for (i = 0; i < 4 && i < (int)res.n; i++)
+		CX_EXPECT_OK(res, i, fd, SCTP_ESTABLISHED);
+	sx_result_free(&res);
+
+	ASSERT_EQ(0, sx_sysfs_write(CX_MAXPEERS, saved));
+	close(fd);
+	for (i = 0; i < 5; i++)
+		close(srv[i]);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST(socket_of_another_netns)
+{
+	struct sx_addr a = sx_addr4("127.0.0.1", 9);
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	int fd;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cx_netns());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	msg = cx_begin(&nl, fd, 1000, 1);
+	cx_peer(msg, &a, 1);
+	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+			  "socket belongs to another network namespace", true);
+	close(fd);
+	sx_nl_close(&nl);
+}
+
+TEST(already_associated)
+{
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port[3];
+	int srv[3], fd, fds0, i;
+	uint32_t first;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	for (i = 0; i < 3; i++) {
+		srv[i] = sx_server(AF_INET, &port[i]);
+		ASSERT_LE(0, srv[i]);
+	}
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+
+	a = sx_addr4("127.0.0.1", port[1]);
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 10000, &res));
+	ASSERT_EQ(1, res.n);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	first = res.v[0].id;
+	sx_result_free(&res);
+
+	/* The middle peer is already associated; the others are not. */
+	msg = cx_begin(&nl, fd, 10000, 3);
+	ASSERT_NE(NULL, msg);
+	for (i = 0; i < 3; i++) {
+		a = sx_addr4("127.0.0.1", port[i]);
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	}
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(3, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	CX_EXPECT_OK(res, 2, fd, SCTP_ESTABLISHED);
+	EXPECT_TRUE(res.v[1].error == EISCONN || res.v[1].error == EALREADY)
+		TH_LOG("error %d", res.v[1].error);
+	EXPECT_FALSE(res.v[1].has_id);
+	EXPECT_NE(first, res.v[0].id);
+	EXPECT_NE(first, res.v[2].id);
+	sx_result_free(&res);
+	/* The old association is untouched. */
+	EXPECT_EQ(SCTP_ESTABLISHED, cx_state(fd, first));
+	EXPECT_EQ(3, sx_assoc_count(fd));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(1, sx_assoc_count(srv[i]));
+
+	/* One peer twice in one request: the second is the kernel's error. */
+	a = sx_addr4("127.0.0.1", port[0]);
+	close(srv[0]);
+	srv[0] = sx_server(AF_INET, &port[0]);
+	ASSERT_LE(0, srv[0]);
+	a = sx_addr4("127.0.0.1", port[0]);
+	msg = cx_begin(&nl, fd, 10000, 2);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(2, res.n);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	EXPECT_TRUE(res.v[1].error == EISCONN || res.v[1].error == EALREADY)
+		TH_LOG("error %d", res.v[1].error);
+	EXPECT_EQ(1, sx_assoc_count(srv[0]));
+	sx_result_free(&res);
+
+	close(fd);
+	for (i = 0; i < 3; i++)
+		close(srv[i]);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST(refused_peer_in_batch)
+{
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port[2], dead;
+	int srv[2], fd, fds0, i, family;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+
+	for (family = AF_INET; family; family = family == AF_INET ? AF_INET6 : 0) {
+		const char *ip = family == AF_INET ? "127.0.0.1" : "::1";
+
+		for (i = 0; i < 2; i++) {
+			srv[i] = sx_server(family, &port[i]);
+			ASSERT_LE(0, srv[i]);
+		}
+		dead = cx_dead_port();
+		ASSERT_NE(0, dead);
+		fd = cx_socket(family, true);
+		ASSERT_LE(0, fd);
+
+		msg = cx_begin(&nl, fd, 10000, 3);
+		ASSERT_NE(NULL, msg);
+		a = family == AF_INET ? sx_addr4(ip, port[0]) : sx_addr6(ip, port[0]);
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+		a = family == AF_INET ? sx_addr4(ip, dead) : sx_addr6(ip, dead);
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+		a = family == AF_INET ? sx_addr4(ip, port[1]) : sx_addr6(ip, port[1]);
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+		ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+		ASSERT_EQ(3, res.n);
+		EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+		CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+		CX_EXPECT_ERR(res, 1, ECONNREFUSED);
+		CX_EXPECT_OK(res, 2, fd, SCTP_ESTABLISHED);
+		sx_result_free(&res);
+
+		/* Nothing is left of the refused one. */
+		EXPECT_EQ(2, sx_assoc_count(fd));
+		EXPECT_FALSE(cx_has_peer_port(fd, dead));
+		close(fd);
+		for (i = 0; i < 2; i++)
+			close(srv[i]);
+	}
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+/* A peer that never answers, and INIT retransmissions running out. */
+TEST(init_timeout)
+{
+	struct sctp_initmsg im = { .sinit_max_attempts = 1 };
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port;
+	int srv, fd, fds0;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cx_fast_rto(fd, 100));
+	ASSERT_EQ(0, setsockopt(fd, SOL_SCTP, SCTP_INITMSG, &im, sizeof(im)));
+
+	msg = cx_begin(&nl, fd, 20000, 2);
+	ASSERT_NE(NULL, msg);
+	a = sx_addr4(CX_DEAD, port);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	a = sx_addr4("127.0.0.1", port);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(2, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
+	CX_EXPECT_ERR(res, 0, ETIMEDOUT);
+	CX_EXPECT_OK(res, 1, fd, SCTP_ESTABLISHED);
+	EXPECT_EQ(1, sx_assoc_count(fd));
+	sx_result_free(&res);
+
+	close(fd);
+	close(srv);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+static volatile sig_atomic_t cx_signals;
+
+static void cx_on_signal(int sig)
+{
+	(void)sig;
+	cx_signals++;
+}
+
+struct cx_killer {
+	pthread_t target;
+	int delay_ms;
+};
+
+static void *cx_kill_later(void *arg)
+{
+	struct cx_killer *k = arg;
+
+	usleep(k->delay_ms * 1000);
+	pthread_kill(k->target, SIGUSR1);
+	return NULL;
+}
+
+TEST(signal_interrupts_wait)
+{
+	struct sigaction sa = { .sa_handler = cx_on_signal };	/* no SA_RESTART */
+	struct cx_killer k = { .target = pthread_self(), .delay_ms = 300 };
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	pthread_t th;
+	uint16_t port;
+	int srv, fd, fds0;
+	double t0, dt;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+
+	msg = cx_begin(&nl, fd, 60000, 2);
+	ASSERT_NE(NULL, msg);
+	a = sx_addr4("127.0.0.1", port);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	a = sx_addr4(CX_DEAD, port);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	ASSERT_EQ(0, pthread_create(&th, NULL, cx_kill_later, &k));
+	t0 = cx_now();
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	dt = cx_now() - t0;
+	pthread_join(th, NULL);
+	EXPECT_EQ(1, cx_signals);
+	/* Generous bounds: well before WAIT_MS, and not before the signal. */
+	EXPECT_GT(30.0, dt);
+	EXPECT_LT(0.25, dt);
+	ASSERT_EQ(2, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SIGNAL, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	CX_EXPECT_OK(res, 1, fd, SCTP_COOKIE_WAIT);
+	EXPECT_EQ(2, sx_assoc_count(fd));
+	sx_result_free(&res);
+
+	/* The netlink socket still works. */
+	a = sx_addr4(CX_DEAD, port + 1);
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 0, &res));
+	EXPECT_EQ(1, res.n);
+	sx_result_free(&res);
+
+	close(fd);
+	close(srv);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST(wait_bounded_by_sndtimeo)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port;
+	int srv, fd, fds0;
+	double t0, dt;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+
+	msg = cx_begin(&nl, fd, 60000, 2);
+	ASSERT_NE(NULL, msg);
+	a = sx_addr4("127.0.0.1", port);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	a = sx_addr4(CX_DEAD, port);
+	ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	t0 = cx_now();
+	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	dt = cx_now() - t0;
+	EXPECT_GT(30.0, dt);
+	EXPECT_LT(0.25, dt);
+	ASSERT_EQ(2, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_TIMEOUT, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	CX_EXPECT_OK(res, 1, fd, SCTP_COOKIE_WAIT);
+	sx_result_free(&res);
+
+	/* WAIT_MS shorter than the send timeout bounds the wait itself. */
+	tv.tv_sec = 60;
+	tv.tv_usec = 0;
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	a = sx_addr4(CX_DEAD, port + 1);
+	t0 = cx_now();
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 300, &res)) TH_LOG("%s", nl.extack);
+	dt = cx_now() - t0;
+	EXPECT_GT(30.0, dt);
+	EXPECT_LT(0.25, dt);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_TIMEOUT, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_COOKIE_WAIT);
+	sx_result_free(&res);
+
+	close(fd);
+	close(srv);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST(counters)
+{
+	struct sx_info i0, i1;
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port[3];
+	int srv[3], fd, fds0, i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	for (i = 0; i < 3; i++) {
+		srv[i] = sx_server(AF_INET, &port[i]);
+		ASSERT_LE(0, srv[i]);
+	}
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+
+	ASSERT_EQ(0, sx_info(&nl, &i0));
+	ASSERT_TRUE(i0.has_stats);
+	a = sx_addr4("127.0.0.1", port[0]);
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 10000, &res));
+	ASSERT_EQ(1, res.n);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	sx_result_free(&res);
+	ASSERT_EQ(0, sx_info(&nl, &i1));
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS] + 1,
+		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED] + 1,
+		  i1.stats[SCTPX_STATS_A_CONNECTX_STARTED]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_ERRORS],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_ERRORS]);
+
+	/* Two new peers and one already associated (an error, no id). */
+	i0 = i1;
+	msg = cx_begin(&nl, fd, 10000, 3);
+	ASSERT_NE(NULL, msg);
+	for (i = 0; i < 3; i++) {
+		a = sx_addr4("127.0.0.1", port[i]);
+		ASSERT_EQ(0, cx_peer(msg, &a, 1));
+	}
+	ASSERT_EQ(0, cx_run(&nl, msg, &res));
+	ASSERT_EQ(3, res.n);
+	EXPECT_NE(0, res.v[0].error);
+	CX_EXPECT_OK(res, 1, fd, SCTP_ESTABLISHED);
+	CX_EXPECT_OK(res, 2, fd, SCTP_ESTABLISHED);
+	sx_result_free(&res);
+	ASSERT_EQ(0, sx_info(&nl, &i1));
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS] + 1,
+		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED] + 2,
+		  i1.stats[SCTPX_STATS_A_CONNECTX_STARTED]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_ERRORS] + 1,
+		  i1.stats[SCTPX_STATS_A_CONNECTX_ERRORS]);
+
+	/* A request refused as a whole counts nothing. */
+	i0 = i1;
+	msg = cx_begin(&nl, fd, 10000, 1);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, cx_peer(msg, NULL, 0));
+	EXPECT_EQ(-EINVAL, cx_run(&nl, msg, &res));
+	sx_result_free(&res);
+	ASSERT_EQ(0, sx_info(&nl, &i1));
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_STARTED]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_ERRORS],
+		  i1.stats[SCTPX_STATS_A_CONNECTX_ERRORS]);
+
+	close(fd);
+	for (i = 0; i < 3; i++)
+		close(srv[i]);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,1149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx selftests: PEELOFF.
+ *
+ * Each rule of the op has a test that fails if the rule breaks: explicit
+ * ids at several sizes, every selection, the flags on every new fd, data
+ * queued before the peel read after it in both directions, every error
+ * with its errno and extended ack, duplicates, EMFILE leaving everything
+ * on the parent, all-or-nothing, concurrent peelers, namespaces and an
+ * unprivileged caller.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/sctp.h>
+#include <linux/capability.h>
+
+#include "kselftest_harness.h"
+#include "sctpx_test.h"
+
+#define BATCH_PARAM "/sys/module/sctpx/parameters/max_batch"
+
+/* A one-to-many server with n one-to-one clients, ids in client order. */
+struct pool {
+	int srv;
+	uint16_t port;
+	int n;
+	int *cli;
+	uint32_t *ids;
+};
+
+/* The server-side id of each client's association, by SCTP_STATUS. */
+static int pool_map(struct pool *p)
+{
+	static int by_port[65536];
+	uint32_t *ids;
+	size_t n, i;
+	int c;
+
+	if (sx_assoc_ids(p->srv, &ids, &n) || (int)n != p->n)
+		return -1;
+	memset(by_port, 0, sizeof(by_port));
+	for (c = 0; c < p->n; c++)
+		by_port[sx_local_port(p->cli[c])] = c + 1;
+	for (i = 0; i < n; i++) {
+		struct sctp_status st = { .sstat_assoc_id = ids[i] };
+		socklen_t len = sizeof(st);
+		struct sockaddr_in *sin;
+
+		if (getsockopt(p->srv, SOL_SCTP, SCTP_STATUS, &st, &len))
+			return -1;
+		sin = (struct sockaddr_in *)&st.sstat_primary.spinfo_address;
+		c = by_port[ntohs(sin->sin_port)] - 1;
+		if (c < 0 || p->ids[c])
+			return -1;
+		p->ids[c] = ids[i];
+	}
+	free(ids);
+	return 0;
+}
+
+static int pool_make_at(struct pool *p, int family, const char *ip, int n)
+{
+	memset(p, 0, sizeof(*p));
+	p->n = n;
+	p->cli = calloc(n, sizeof(int));
+	p->ids = calloc(n, sizeof(uint32_t));
+	if (!p->cli || !p->ids)
+		return -1;
+	p->srv = sx_server_at(family, ip, &p->port);
+	if (p->srv < 0)
+		return -1;
+	if (sx_clients_to(family, ip, p->port, n, p->cli))
+		return -1;
+	return pool_map(p);
+}
+
+static int pool_make(struct pool *p, int n)
+{
+	return pool_make_at(p, AF_INET, NULL, n);
+}
+
+static void pool_free(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->cli[i] >= 0)
+			close(p->cli[i]);
+	if (p->srv >= 0)
+		close(p->srv);
+	free(p->cli);
+	free(p->ids);
+}
+
+static int pool_index(const struct pool *p, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->ids[i] == id)
+			return i;
+	return -1;
+}
+
+/* Wait until the peer has acknowledged everything the client sent. */
+static int wait_acked(int fd)
+{
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		struct sctp_status st = { 0 };
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
+			return -1;
+		if (!st.sstat_unackdata && !st.sstat_penddata)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+static void subscribe_data_io(int fd)
+{
+	struct sctp_event_subscribe ev = { .sctp_data_io_event = 1 };
+
+	setsockopt(fd, SOL_SCTP, SCTP_EVENTS, &ev, sizeof(ev));
+}
+
+static int so_type(int fd)
+{
+	int type = -1;
+	socklen_t len = sizeof(type);
+
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+	return type;
+}
+
+static int max_fd(void)
+{
+	int fd, max = 0;
+
+	for (fd = 0; fd < 65536; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			max = fd;
+	return max;
+}
+
+/*
+ * Check one successful entry: a one-to-one SCTP socket with exactly the
+ * requested flags, whose peer is the expected client, with the metadata
+ * the reply claims.
+ */
+static void check_entry(struct __test_metadata *_metadata,
+			const struct pool *p, const struct sx_assoc *a,
+			uint32_t flags)
+{
+	struct sctp_status st = { 0 };
+	socklen_t len = sizeof(st);
+	int c;
+
+	ASSERT_EQ(0, a->error) TH_LOG("id %u: error %d", a->id, a->error);
+	ASSERT_TRUE(a->has_id);
+	ASSERT_LE(0, a->fd);
+	EXPECT_EQ(!!(flags & SOCK_NONBLOCK), sx_fd_nonblock(a->fd));
+	EXPECT_EQ(!!(flags & SOCK_CLOEXEC), sx_fd_cloexec(a->fd));
+	EXPECT_EQ(SOCK_SEQPACKET, so_type(a->fd));
+
+	c = pool_index(p, a->id);
+	ASSERT_LE(0, c) TH_LOG("id %u not in the pool", a->id);
+	ASSERT_LE(1, a->naddrs);
+	EXPECT_EQ(sx_local_port(p->cli[c]), a->addrs[0].port);
+	EXPECT_EQ(p->port, a->local_port);
+	EXPECT_EQ(SCTP_ESTABLISHED, a->state);
+
+	/* The new socket holds the association the reply described. */
+	ASSERT_EQ(0, getsockopt(a->fd, SOL_SCTP, SCTP_STATUS, &st, &len));
+	EXPECT_EQ(a->instreams, st.sstat_instrms);
+	EXPECT_EQ(a->outstreams, st.sstat_outstrms);
+	EXPECT_EQ(SCTP_ESTABLISHED, st.sstat_state);
+}
+
+/*
+ * Peel n associations by explicit ids with data queued on each before the
+ * peel, then check every entry and the data both ways.
+ */
+static void peel_n(struct __test_metadata *_metadata, int n, uint32_t flags)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	char buf[64], got[64];
+	int i, before;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, n));
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "to-server %d", i);
+		ASSERT_EQ(0, sx_send(p.cli[i], buf, strlen(buf)));
+	}
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, wait_acked(p.cli[i]));
+
+	before = sx_count_fds();
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, flags, false, p.ids, n, NULL, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(n, res.n);
+	EXPECT_EQ(before + n, sx_count_fds());
+	EXPECT_EQ(0, sx_assoc_count(p.srv));
+
+	for (i = 0; i < n; i++) {
+		const struct sx_assoc *a = &res.v[i];
+		int c;
+
+		/* Results come back in request order. */
+		ASSERT_EQ(p.ids[i], a->id);
+		check_entry(_metadata, &p, a, flags);
+		c = pool_index(&p, a->id);
+
+		/* Queued before the peel, readable after it. */
+		snprintf(buf, sizeof(buf), "to-server %d", c);
+		memset(got, 0, sizeof(got));
+		ASSERT_EQ((ssize_t)strlen(buf), sx_recv(a->fd, got, sizeof(got), 5000));
+		EXPECT_STREQ(buf, got);
+
+		/* And the other way. */
+		snprintf(buf, sizeof(buf), "to-client %d", c);
+		ASSERT_EQ(0, sx_send(a->fd, buf, strlen(buf)));
+		memset(got, 0, sizeof(got));
+		ASSERT_EQ((ssize_t)strlen(buf), sx_recv(p.cli[c], got, sizeof(got), 5000));
+		EXPECT_STREQ(buf, got);
+		close(a->fd);
+	}
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(one)
+{
+	peel_n(_metadata, 1, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+TEST(hundred_no_flags)
+{
+	peel_n(_metadata, 100, 0);
+}
+
+TEST(hundred_nonblock)
+{
+	peel_n(_metadata, 100, SOCK_NONBLOCK);
+}
+
+TEST(hundred_cloexec)
+{
+	peel_n(_metadata, 100, SOCK_CLOEXEC);
+}
+
+TEST(five_thousand)
+{
+	/* Above the default cap: raise it for this test. */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "8192"));
+	peel_n(_metadata, 5000, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4096"));
+}
+
+TEST(order_and_messages_within_a_stream)
+{
+	struct sctp_sndrcvinfo sinfo = { 0 };
+	int next[4] = { 0, 1, 2, 3 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	char buf[32], got[32];
+	int i, n, flags;
+
+	/* Many messages on several streams, queued before the peel. */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 2));
+	for (i = 0; i < 200; i++) {
+		snprintf(buf, sizeof(buf), "m%03d", i);
+		ASSERT_LT(0, sctp_sendmsg(p.cli[0], buf, strlen(buf), NULL, 0,
+					  0, 0, i % 4, 0, 0));
+	}
+	ASSERT_EQ(0, wait_acked(p.cli[0]));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	ASSERT_LE(0, res.v[0].fd);
+	subscribe_data_io(res.v[0].fd);
+
+	/* Per stream, in the order sent; nothing lost, nothing doubled. */
+	for (i = 0; i < 200; i++) {
+		flags = 0;
+		memset(got, 0, sizeof(got));
+		n = sctp_recvmsg(res.v[0].fd, got, sizeof(got), NULL, NULL,
+				 &sinfo, &flags);
+		ASSERT_EQ(4, n);
+		ASSERT_GT(4, sinfo.sinfo_stream);
+		snprintf(buf, sizeof(buf), "m%03d", next[sinfo.sinfo_stream]);
+		EXPECT_STREQ(buf, got);
+		next[sinfo.sinfo_stream] += 4;
+	}
+	EXPECT_EQ(0, sx_recv(res.v[0].fd, got, sizeof(got), 100));
+	/* The other association kept its place on the parent. */
+	EXPECT_EQ(1, sx_assoc_count(p.srv));
+	close(res.v[0].fd);
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(select_all)
+{
+	struct sx_select sel = { 0 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	size_t i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 40));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(40, res.n);
+	ASSERT_TRUE(res.has_remaining);
+	EXPECT_EQ(0, res.remaining);
+	for (i = 0; i < res.n; i++) {
+		check_entry(_metadata, &p, &res.v[i], SOCK_CLOEXEC);
+		/* Ascending id order by default. */
+		if (i)
+			EXPECT_LT(res.v[i - 1].id, res.v[i].id);
+		close(res.v[i].fd);
+	}
+	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	sx_result_free(&res);
+
+	/* Nothing left: an empty, successful answer. */
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_EQ(0, res.n);
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+/*
+ * Start an association from the server socket itself to an address that
+ * never answers: it stays in COOKIE_WAIT, retransmitting INIT into
+ * nothing.
+ */
+static uint32_t start_unreachable(struct __test_metadata *_metadata, int srv)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(9) };
+	sctp_assoc_t id = 0;
+	int fl = fcntl(srv, F_GETFL);
+
+	/*
+	 * TEST-NET-1 routed to loopback: INIT goes out lo and is dropped on
+	 * the way in (not a local address, no forwarding), so nothing ever
+	 * answers and nothing leaves the guest.
+	 */
+	if (system("ip route replace 192.0.2.0/24 dev lo src 192.0.2.100"))
+		TH_LOG("cannot add the test route");
+	inet_pton(AF_INET, "192.0.2.1", &sin.sin_addr);
+	fcntl(srv, F_SETFL, fl | O_NONBLOCK);
+	if (sctp_connectx(srv, (struct sockaddr *)&sin, 1, &id) &&
+	    errno != EINPROGRESS) {
+		TH_LOG("sctp_connectx: %s", strerror(errno));
+		id = 0;
+	}
+	fcntl(srv, F_SETFL, fl);
+	return id;
+}
+
+TEST(select_by_state)
+{
+	struct sx_select sel = { .states = 1u << SCTP_ESTABLISHED };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	uint32_t pending;
+	size_t i;
+
+	/*
+	 * SCTP only starts an association from an address of the right
+	 * scope: the server lives on a TEST-NET address of lo.
+	 */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, system("ip addr replace 192.0.2.100/32 dev lo"));
+	ASSERT_EQ(0, pool_make_at(&p, AF_INET, "192.0.2.100", 10));
+	pending = start_unreachable(_metadata, p.srv);
+	ASSERT_NE(0, pending);
+	ASSERT_EQ(11, sx_assoc_count(p.srv));
+
+	/* Established only: the ten, not the one still setting up. */
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", nl.extack);
+	EXPECT_EQ(10, res.n);
+	for (i = 0; i < res.n; i++) {
+		EXPECT_EQ(SCTP_ESTABLISHED, res.v[i].state);
+		EXPECT_NE(pending, res.v[i].id);
+		close(res.v[i].fd);
+	}
+	sx_result_free(&res);
+
+	/* COOKIE_WAIT only: that one, which can be peeled too. */
+	sel.states = 1u << SCTP_COOKIE_WAIT;
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(pending, res.v[0].id);
+	EXPECT_EQ(SCTP_COOKIE_WAIT, res.v[0].state);
+	EXPECT_LE(0, res.v[0].fd);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	pool_free(&p);
+	sx_nl_close(&nl);
+	/* Later tests expect loopback alone on lo. */
+	EXPECT_EQ(0, system("ip route del 192.0.2.0/24 dev lo && ip addr del 192.0.2.100/32 dev lo"));
+}
+
+TEST(select_peer_port_and_addr)
+{
+	struct sx_select sel = { 0 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	uint16_t port;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 8));
+
+	/* By peer port: exactly client 3. */
+	port = sx_local_port(p.cli[3]);
+	sel.port = port;
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(p.ids[3], res.v[0].id);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+
+	/* By address and port: exactly client 5. */
+	memset(&sel, 0, sizeof(sel));
+	sel.has_addr = true;
+	sel.addr = sx_addr4("127.0.0.1", sx_local_port(p.cli[5]));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(p.ids[5], res.v[0].id);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+
+	/* By address alone (port 0: any): the six left, all on 127.0.0.1. */
+	sel.addr.port = 0;
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_EQ(6, res.n);
+	while (res.n)
+		close(res.v[--res.n].fd);
+	sx_result_free(&res);
+
+	/* An address nobody uses selects nothing. */
+	pool_free(&p);
+	ASSERT_EQ(0, pool_make(&p, 2));
+	sel.addr = sx_addr4("127.0.0.9", 0);
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_EQ(0, res.n);
+	EXPECT_EQ(2, sx_assoc_count(p.srv));
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(select_busiest_k)
+{
+	struct sx_select sel = { .has_order = true,
+				 .order = SCTPX_ORDER_TRAFFIC, .limit = 3 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	char buf[8] = "x";
+	int i, j;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 10));
+
+	/* Client i sends (i + 1) * 5 messages: 9, 8, 7 are the busiest. */
+	for (i = 0; i < 10; i++)
+		for (j = 0; j < (i + 1) * 5; j++)
+			ASSERT_EQ(0, sx_send(p.cli[i], buf, 1));
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, wait_acked(p.cli[i]));
+
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(3, res.n);
+	EXPECT_EQ(p.ids[9], res.v[0].id);
+	EXPECT_EQ(p.ids[8], res.v[1].id);
+	EXPECT_EQ(p.ids[7], res.v[2].id);
+	EXPECT_EQ(50, res.v[0].data_in);
+	EXPECT_EQ(45, res.v[1].data_in);
+	EXPECT_TRUE(res.has_remaining);
+	EXPECT_EQ(7, res.remaining);
+	for (i = 0; i < 3; i++) {
+		int got = 0;
+
+		/* Every queued message moved with its association. */
+		while (sx_recv(res.v[i].fd, buf, sizeof(buf), 200) > 0)
+			got++;
+		EXPECT_EQ((10 - i) * 5, got);
+		close(res.v[i].fd);
+	}
+	EXPECT_EQ(7, sx_assoc_count(p.srv));
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(select_limit_pages_through)
+{
+	struct sx_select sel = { .limit = 7 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	int total = 0, rounds = 0;
+
+	/* Repeated limited selections take everything, each exactly once. */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 30));
+	do {
+		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+		total += res.n;
+		rounds++;
+		while (res.n)
+			close(res.v[--res.n].fd);
+		ASSERT_EQ(30 - total, res.remaining);
+		sx_result_free(&res);
+	} while (total < 30 && rounds < 10);
+	EXPECT_EQ(30, total);
+	EXPECT_EQ(5, rounds);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(bad_descriptors)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	uint32_t id = 5;
+	int pipefd[2], tcp, udp, one2one, closed;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+
+	closed = dup(0);
+	close(closed);
+	EXPECT_EQ(-EBADF, sx_peeloff(&nl, closed, 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("descriptor is not open", nl.extack);
+	EXPECT_EQ(-EBADF, sx_peeloff(&nl, -1, 0, false, &id, 1, NULL, &res));
+
+	ASSERT_EQ(0, pipe(pipefd));
+	EXPECT_EQ(-ENOTSOCK, sx_peeloff(&nl, pipefd[0], 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("descriptor is not a socket", nl.extack);
+	EXPECT_LE(0, nl.bad_attr_off);
+
+	tcp = socket(AF_INET, SOCK_STREAM, 0);
+	udp = socket(AF_INET6, SOCK_DGRAM, 0);
+	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, tcp, 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("socket is not an SCTP socket", nl.extack);
+	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, udp, 0, false, &id, 1, NULL, &res));
+	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, nl_socket_get_fd(nl.sk), 0, false,
+					  &id, 1, NULL, &res));
+
+	/* One-to-one SCTP: as sctp_peeloff(3), EINVAL. */
+	one2one = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, one2one, 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("socket is not a one-to-many SCTP socket", nl.extack);
+
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(tcp);
+	close(udp);
+	close(one2one);
+	sx_nl_close(&nl);
+}
+
+TEST(peeled_socket_as_parent)
+{
+	struct sx_result res, res2;
+	struct sx_nl nl;
+	struct pool p;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 2));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
+	ASSERT_LE(0, res.v[0].fd);
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, res.v[0].fd, 0, false, p.ids, 1,
+				      NULL, &res2));
+	EXPECT_STREQ("socket is not a one-to-many SCTP socket", nl.extack);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(bad_ids)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p, other;
+	uint32_t ids[7];
+	int before;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 3));
+	ASSERT_EQ(0, pool_make(&other, 1));
+
+	/* Peel p.ids[2] first: it is "already peeled" below. */
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &p.ids[2], 1, NULL, &res));
+	ASSERT_LE(0, res.v[0].fd);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+
+	ids[0] = 0;			/* reserved */
+	ids[1] = 2;			/* reserved (SCTP_ALL_ASSOC) */
+	ids[2] = 0x7ffffff0;		/* unknown */
+	ids[3] = other.ids[0];		/* another socket's */
+	ids[4] = p.ids[2];		/* already peeled */
+	ids[5] = p.ids[0];		/* fine */
+	ids[6] = p.ids[0];		/* duplicate */
+	before = sx_count_fds();
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 7, NULL, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(7, res.n);
+	EXPECT_EQ(EINVAL, res.v[0].error);
+	EXPECT_EQ(EINVAL, res.v[1].error);
+	EXPECT_EQ(EINVAL, res.v[2].error);
+	EXPECT_EQ(EINVAL, res.v[3].error);
+	EXPECT_EQ(EINVAL, res.v[4].error);
+	EXPECT_EQ(0, res.v[5].error);
+	EXPECT_LE(0, res.v[5].fd);
+	EXPECT_EQ(EINVAL, res.v[6].error);
+	EXPECT_EQ(-1, res.v[6].fd);
+	EXPECT_EQ(ids[6], res.v[6].id);
+	/* Only the one good entry produced a descriptor. */
+	EXPECT_EQ(before + 1, sx_count_fds());
+	/* The other socket's association was not touched. */
+	EXPECT_EQ(1, sx_assoc_count(other.srv));
+	EXPECT_EQ(1, sx_assoc_count(p.srv));
+	close(res.v[5].fd);
+	sx_result_free(&res);
+	pool_free(&p);
+	pool_free(&other);
+	sx_nl_close(&nl);
+}
+
+TEST(atomic_all_or_nothing)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	uint32_t ids[11];
+	int i, before;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 10));
+	memcpy(ids, p.ids, sizeof(uint32_t) * 10);
+	ids[10] = ids[7];	/* a duplicate makes the request invalid */
+
+	before = sx_count_fds();
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0, true, ids, 11, NULL, &res));
+	EXPECT_STREQ("association id repeated in the request", nl.extack);
+	EXPECT_LE(0, nl.bad_attr_off);
+	EXPECT_EQ(10, sx_assoc_count(p.srv));
+	EXPECT_EQ(before, sx_count_fds());
+
+	ids[10] = 0x7ffffff0;
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0, true, ids, 11, NULL, &res));
+	EXPECT_STREQ("no such association on this socket", nl.extack);
+	EXPECT_EQ(10, sx_assoc_count(p.srv));
+	EXPECT_EQ(before, sx_count_fds());
+
+	/* Valid: all taken. */
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, true, ids, 10, NULL, &res));
+	ASSERT_EQ(10, res.n);
+	for (i = 0; i < 10; i++) {
+		check_entry(_metadata, &p, &res.v[i], 0);
+		close(res.v[i].fd);
+	}
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(bad_requests)
+{
+	struct sx_select sel = { 0 };
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	struct pool p;
+	uint32_t *ids;
+	int i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 5));
+
+	/* Flags other than SOCK_NONBLOCK | SOCK_CLOEXEC. */
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, O_APPEND, false, p.ids, 1,
+				      NULL, &res));
+	EXPECT_STREQ("unsupported flags: only SOCK_NONBLOCK and SOCK_CLOEXEC",
+		     nl.extack);
+	EXPECT_LE(0, nl.bad_attr_off);
+
+	/* Neither ids nor a selection. */
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, NULL, &res));
+	EXPECT_STREQ("missing association ids (SCTPX_A_ASSOC_ID) or selection (SCTPX_A_SELECT)",
+		     nl.extack);
+	EXPECT_EQ(SCTPX_A_ASSOC_ID, nl.miss_type);
+
+	/* Both. */
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
+	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, p.ids[0]));
+	ASSERT_EQ(0, sx_put_select(msg, &sel));
+	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	EXPECT_STREQ("give association ids or a selection, not both", nl.extack);
+
+	/* Over the cap. */
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4"));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, p.ids, 5, NULL, &res));
+	EXPECT_STREQ("more association ids than max_batch", nl.extack);
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_STREQ("selection matches more associations than max_batch; set a limit",
+		     nl.extack);
+	sel.limit = 5;
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_STREQ("selection limit above max_batch", nl.extack);
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4096"));
+	EXPECT_EQ(5, sx_assoc_count(p.srv));
+
+	/* Order beyond the enum, limit 0: the policy refuses them. */
+	sel.limit = 0;
+	sel.has_order = true;
+	sel.order = SCTPX_ORDER_MAX + 1;
+	EXPECT_EQ(-ERANGE, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_NE(0, strlen(nl.extack));
+
+	/* A big explicit list over the cap is refused before any work. */
+	ids = calloc(5000, sizeof(*ids));
+	for (i = 0; i < 5000; i++)
+		ids[i] = p.ids[i % 5];
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, ids, 5000, NULL, &res));
+	free(ids);
+	EXPECT_EQ(5, sx_assoc_count(p.srv));
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(emfile_leaves_everything)
+{
+	struct sx_result res;
+	struct rlimit old;
+	struct sx_nl nl;
+	struct pool p;
+	char buf[16], got[16];
+	int i, before;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 50));
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+
+	/*
+	 * Leave exactly ten free descriptor slots under the limit, then ask
+	 * for fifty.
+	 */
+	before = sx_count_fds();
+	{
+		struct rlimit rl = { old.rlim_cur, old.rlim_max };
+		int spare[256], ns = 0, fd;
+
+		rl.rlim_cur = max_fd() + 100;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+		while (ns < 256 && (fd = dup(0)) >= 0)
+			spare[ns++] = fd;
+		ASSERT_EQ(EMFILE, errno);
+		ASSERT_LE(10, ns);
+		for (i = 0; i < 10; i++)
+			close(spare[--ns]);
+		EXPECT_EQ(-EMFILE, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false,
+					      p.ids, 50, NULL, &res));
+		EXPECT_STREQ("cannot reserve a descriptor for every association (RLIMIT_NOFILE); none was peeled off",
+			     nl.extack);
+		/* Ten fit: the same request for ten ids succeeds. */
+		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 10, NULL, &res));
+		ASSERT_EQ(10, res.n);
+		for (i = 0; i < 10; i++) {
+			check_entry(_metadata, &p, &res.v[i], 0);
+			close(res.v[i].fd);
+			close(p.cli[i]);
+			p.cli[i] = -1;
+		}
+		sx_result_free(&res);
+		while (ns)
+			close(spare[--ns]);
+	}
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+
+	/* Every other association is still on the parent and still works. */
+	subscribe_data_io(p.srv);
+	usleep(100000);
+	EXPECT_EQ(40, sx_assoc_count(p.srv));
+	EXPECT_EQ(before - 10, sx_count_fds());
+	for (i = 10; i < 50; i++) {
+		snprintf(buf, sizeof(buf), "still %d", i);
+		ASSERT_EQ(0, sx_send(p.cli[i], buf, strlen(buf)));
+	}
+	for (i = 10; i < 50; i++) {
+		struct sctp_sndrcvinfo sinfo;
+		int flags = 0, n;
+
+		memset(got, 0, sizeof(got));
+		n = sctp_recvmsg(p.srv, got, sizeof(got), NULL, NULL, &sinfo, &flags);
+		ASSERT_LT(0, n);
+		EXPECT_EQ(0, strncmp(got, "still ", 6));
+		EXPECT_LE(0, pool_index(&p, sinfo.sinfo_assoc_id));
+	}
+
+	/* With room, the rest goes in one request. */
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, p.ids + 10, 40,
+				NULL, &res));
+	ASSERT_EQ(40, res.n);
+	for (i = 0; i < 40; i++) {
+		check_entry(_metadata, &p, &res.v[i], SOCK_CLOEXEC);
+		close(res.v[i].fd);
+	}
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+struct racer {
+	int srv;
+	const uint32_t *ids;
+	size_t n;
+	struct sx_nl nl;	/* opened before the thread starts */
+	struct sx_result res;
+	int ret;
+};
+
+static void *race_peel(void *arg)
+{
+	struct racer *r = arg;
+
+	r->ret = sx_peeloff(&r->nl, r->srv, SOCK_CLOEXEC, false, r->ids, r->n,
+			    NULL, &r->res);
+	sx_nl_close(&r->nl);
+	return NULL;
+}
+
+TEST(concurrent_overlapping_peelers)
+{
+	struct racer r[3];
+	pthread_t t[3];
+	struct pool p;
+	int *won;
+	size_t i, k;
+
+	/* Three threads, overlapping id ranges: each id goes to exactly one. */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, pool_make(&p, 900));
+	won = calloc(900, sizeof(int));
+	for (k = 0; k < 3; k++) {
+		r[k].srv = p.srv;
+		r[k].ids = p.ids + k * 200;
+		r[k].n = 500;
+		ASSERT_EQ(0, sx_nl_open(&r[k].nl));
+		ASSERT_EQ(0, pthread_create(&t[k], NULL, race_peel, &r[k]));
+	}
+	for (k = 0; k < 3; k++)
+		pthread_join(t[k], NULL);
+
+	for (k = 0; k < 3; k++) {
+		ASSERT_EQ(0, r[k].ret);
+		ASSERT_EQ(500, r[k].res.n);
+		for (i = 0; i < r[k].res.n; i++) {
+			const struct sx_assoc *a = &r[k].res.v[i];
+			int c = pool_index(&p, a->id);
+
+			ASSERT_LE(0, c);
+			if (a->error) {
+				EXPECT_EQ(EINVAL, a->error);
+				continue;
+			}
+			check_entry(_metadata, &p, a, SOCK_CLOEXEC);
+			won[c]++;
+			close(a->fd);
+		}
+		sx_result_free(&r[k].res);
+	}
+	for (i = 0; i < 900; i++) {
+		int times = won[i];
+
+		EXPECT_EQ(1, times) TH_LOG("association %zu taken %d times", i, times);
+	}
+	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	free(won);
+	pool_free(&p);
+}
+
+TEST(parent_closed_by_another_thread)
+{
+	struct racer r;
+	pthread_t t;
+	struct pool p;
+	size_t i;
+	int ok = 0;
+
+	/*
+	 * Closing the parent while a batch runs: the batch holds its own
+	 * reference, finishes, and every peeled fd works; associations not
+	 * peeled end with the parent, as a close always does.
+	 */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, pool_make(&p, 800));
+	r.srv = p.srv;
+	r.ids = p.ids;
+	r.n = 800;
+	/*
+	 * Everything that allocates a descriptor happens before the close,
+	 * or the closed number could be reused under the racer's feet.
+	 */
+	ASSERT_EQ(0, sx_nl_open(&r.nl));
+	ASSERT_EQ(0, pthread_create(&t, NULL, race_peel, &r));
+	usleep(2000);
+	close(p.srv);
+	p.srv = -1;
+	pthread_join(t, NULL);
+
+	if (r.ret == 0) {
+		for (i = 0; i < r.res.n; i++) {
+			if (r.res.v[i].error)
+				continue;
+			EXPECT_EQ(SOCK_SEQPACKET, so_type(r.res.v[i].fd));
+			ok++;
+			close(r.res.v[i].fd);
+		}
+		EXPECT_EQ(800, ok);
+	} else {
+		/* The close won the race for the descriptor itself. */
+		EXPECT_EQ(-EBADF, r.ret);
+	}
+	sx_result_free(&r.res);
+	pool_free(&p);
+}
+
+TEST(ipv6_peer_addresses)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make_at(&p, AF_INET6, "::1", 3));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 3, NULL, &res));
+	ASSERT_EQ(3, res.n);
+	EXPECT_EQ(AF_INET6, res.v[0].addrs[0].family);
+	EXPECT_TRUE(IN6_IS_ADDR_LOOPBACK(&res.v[0].addrs[0].v6));
+	check_entry(_metadata, &p, &res.v[1], 0);
+	while (res.n)
+		close(res.v[--res.n].fd);
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(other_netns_refused)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, pool_make(&p, 2));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* The socket stays in the old namespace; the caller moves. */
+		if (unshare(CLONE_NEWNET))
+			_exit(2);
+		if (sx_nl_open(&nl))
+			_exit(3);
+		if (sx_peeloff(&nl, p.srv, 0, false, p.ids, 2, NULL, &res) != -EINVAL)
+			_exit(4);
+		if (strcmp(nl.extack, "socket belongs to another network namespace"))
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(2, sx_assoc_count(p.srv));
+	pool_free(&p);
+}
+
+TEST(unprivileged_own_sockets)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	int status;
+	pid_t pid;
+
+	/* No capability is needed to act on one's own sockets. */
+	ASSERT_EQ(0, sx_module_ensure());
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		if (pool_make(&p, 4))
+			_exit(3);
+		if (sx_nl_open(&nl))
+			_exit(4);
+		if (sx_peeloff(&nl, p.srv, SOCK_NONBLOCK, false, p.ids, 4, NULL, &res))
+			_exit(5);
+		if (res.n != 4 || res.v[3].fd < 0 || !sx_fd_nonblock(res.v[3].fd))
+			_exit(6);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(counters_move)
+{
+	struct sx_info a, b;
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	uint32_t ids[2];
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 3));
+	ASSERT_EQ(0, sx_info(&nl, &a));
+	ids[0] = p.ids[0];
+	ids[1] = 0x7ffffff0;
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 2, NULL, &res));
+	ASSERT_EQ(0, sx_info(&nl, &b));
+	EXPECT_EQ(a.stats[SCTPX_STATS_A_PEELOFF_REQUESTS] + 1,
+		  b.stats[SCTPX_STATS_A_PEELOFF_REQUESTS]);
+	EXPECT_EQ(a.stats[SCTPX_STATS_A_PEELED] + 1, b.stats[SCTPX_STATS_A_PEELED]);
+	EXPECT_EQ(a.stats[SCTPX_STATS_A_PEEL_ERRORS] + 1,
+		  b.stats[SCTPX_STATS_A_PEEL_ERRORS]);
+	EXPECT_EQ(a.stats[SCTPX_STATS_A_REPLY_ERRORS],
+		  b.stats[SCTPX_STATS_A_REPLY_ERRORS]);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+
+	/* The floor is only timed when asked for. */
+	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/measure_floor", "1"));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &p.ids[1], 1, NULL, &res));
+	ASSERT_EQ(0, sx_info(&nl, &a));
+	EXPECT_EQ(b.stats[SCTPX_STATS_A_FLOOR_COUNT] + 1,
+		  a.stats[SCTPX_STATS_A_FLOOR_COUNT]);
+	EXPECT_LT(b.stats[SCTPX_STATS_A_FLOOR_NS], a.stats[SCTPX_STATS_A_FLOOR_NS]);
+	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/measure_floor", "0"));
+	close(res.v[0].fd);
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(reply_room_checked_first)
+{
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	struct pool p;
+	int rcv = 4096, i;
+
+	/*
+	 * Fill the netlink socket's receive queue past its buffer with
+	 * unread INFO_GET replies: a PEELOFF must then refuse with ENOBUFS
+	 * before touching anything, not peel and lose the reply.
+	 */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 20));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
+				&rcv, sizeof(rcv)));
+	for (i = 0; i < 20; i++) {
+		msg = sx_msg(&nl, SCTPX_CMD_INFO_GET, 0);
+		ASSERT_LT(0, nl_send_auto(nl.sk, msg));
+		nlmsg_free(msg);
+	}
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, p.ids[i]));
+	ASSERT_LT(0, nl_send_auto(nl.sk, msg));
+	nlmsg_free(msg);
+	/* The error itself may not fit either; the state is what matters. */
+	usleep(100000);
+	EXPECT_EQ(20, sx_assoc_count(p.srv));
+	sx_nl_close(&nl);
+
+	/* A fresh socket with the same tiny buffer gets the whole reply. */
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
+				&rcv, sizeof(rcv)));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 20, NULL, &res));
+	ASSERT_EQ(20, res.n);
+	for (i = 0; i < 20; i++) {
+		check_entry(_metadata, &p, &res.v[i], 0);
+		close(res.v[i].fd);
+	}
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST_HARNESS_MAIN
