@@ -72,6 +72,10 @@ checkpatch: deps
 		--terse --show-types -f kmod/*.c kmod/*.h | \
 		awk '{print} /^total:/ && !/0 errors, 0 warnings, 0 checks/ {bad=1} END {exit bad}'
 
+# kernel-doc comments must parse, and every documented parameter exist.
+kerneldoc: deps
+	perl $(BUILD)/linux-tools/scripts/kernel-doc -none -Werror kmod/*.c kmod/*.h
+
 spec: deps
 	python3 scripts/check-spec.py $(BUILD)
 
@@ -96,5 +100,5 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all module install dkms-install deps modules checkpatch spec \
+.PHONY: all module install dkms-install deps modules checkpatch kerneldoc spec \
 	selftests vmtest check demo clean distclean

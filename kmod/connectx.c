@@ -218,7 +218,29 @@ static int sctpx_conn_gone_errno(const struct sctpx_conn *c)
 	return -ECONNREFUSED;
 }
 
-/* The id of the association just started to @c->first. Socket locked. */
+/* Is @addr one of the addresses the caller gave for peer @c? */
+static bool sctpx_conn_is_peer_addr(const struct sctpx_conn *c,
+				    const union sctp_addr *addr)
+{
+	const void *p = c->addrs;
+
+	while (p < c->addrs + c->addrs_len) {
+		const union sctp_addr *a = p;
+
+		if (sctpx_addr_equal(addr, a, true))
+			return true;
+		p += a->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						   sizeof(struct sockaddr_in);
+	}
+	return false;
+}
+
+/*
+ * The id of the association just started to peer @c. Socket locked.
+ * Any of the peer's given addresses will do: once the INIT-ACK is in,
+ * the kernel drops the addresses the peer did not confirm, which may
+ * include the first one.
+ */
 static void sctpx_conn_find(struct sock *sk, struct sctpx_conn *c)
 {
 	struct sctp_endpoint *ep = sctp_sk(sk)->ep;
@@ -230,7 +252,7 @@ static void sctpx_conn_find(struct sock *sk, struct sctpx_conn *c)
 			continue;
 		list_for_each_entry(t, &asoc->peer.transport_addr_list,
 				    transports) {
-			if (sctpx_addr_equal(&t->ipaddr, &c->first, true)) {
+			if (sctpx_conn_is_peer_addr(c, &t->ipaddr)) {
 				c->id = asoc->assoc_id;
 				sctpx_conn_seen(c, asoc);
 				return;
@@ -291,16 +313,14 @@ static int sctpx_conn_id_cmp(const void *a, const void *b)
  * associations. Returns how many are still pending.
  */
 static size_t sctpx_conn_refresh(struct sctpx_conn_req *r,
-				 struct sctpx_conn **pend, size_t npend)
+				 struct sctpx_conn **pend, bool *seen,
+				 size_t npend)
 {
 	struct sctp_endpoint *ep = sctp_sk(r->sock->sk)->ep;
 	struct sctp_association *asoc;
 	size_t i, left = 0;
-	bool *seen;
 
-	seen = kcalloc(npend, sizeof(*seen), GFP_KERNEL);
-	if (!seen)
-		return npend;	/* try again next tick */
+	memset(seen, 0, npend * sizeof(*seen));
 
 	list_for_each_entry(asoc, &ep->asocs, asocs) {
 		size_t lo = 0, hi = npend;
@@ -327,7 +347,6 @@ static size_t sctpx_conn_refresh(struct sctpx_conn_req *r,
 		if (sctpx_conn_pending(pend[i]))
 			left++;
 	}
-	kfree(seen);
 	return left;
 }
 
@@ -335,16 +354,18 @@ static size_t sctpx_conn_refresh(struct sctpx_conn_req *r,
  * When a wait of @wait_ms that starts now must end: the request's own
  * limit or the socket's send timeout, whichever is shorter. Taken before
  * the first peer is started, so that the time a blocking socket spends
- * inside the kernel's connect counts against it too.
+ * inside the kernel's connect counts against it too. Compared in jiffies:
+ * a send timeout of 2^32 ms or more does not fit jiffies_to_msecs().
  */
 static ktime_t sctpx_conn_deadline(const struct sctpx_conn_req *r, u32 wait_ms)
 {
 	long sndtimeo = READ_ONCE(r->sock->sk->sk_sndtimeo);
+	ktime_t now = ktime_get();
 
-	if (sndtimeo != MAX_SCHEDULE_TIMEOUT &&
-	    jiffies_to_msecs(sndtimeo) < wait_ms)
-		wait_ms = jiffies_to_msecs(sndtimeo);
-	return ktime_add_ms(ktime_get(), wait_ms);
+	if (sndtimeo >= 0 && sndtimeo != MAX_SCHEDULE_TIMEOUT &&
+	    (unsigned long)sndtimeo < msecs_to_jiffies(wait_ms))
+		return ktime_add_ns(now, jiffies64_to_nsecs(sndtimeo));
+	return ktime_add_ms(now, wait_ms);
 }
 
 /*
@@ -358,6 +379,7 @@ static u32 sctpx_conn_wait(struct sctpx_conn_req *r, ktime_t deadline)
 	struct sctpx_conn **pend;
 	size_t i, npend = 0;
 	u32 end = SCTPX_WAIT_END_SETTLED;
+	bool *seen;
 
 	for (i = 0; i < r->n; i++)
 		if (sctpx_conn_pending(&r->v[i]))
@@ -366,8 +388,13 @@ static u32 sctpx_conn_wait(struct sctpx_conn_req *r, ktime_t deadline)
 		return end;
 
 	pend = kvmalloc_array(npend, sizeof(*pend), GFP_KERNEL);
-	if (!pend)
+	seen = kvmalloc_array(npend, sizeof(*seen), GFP_KERNEL);
+	if (!pend || !seen) {
+		/* Cannot wait: report the states as they are now. */
+		kvfree(pend);
+		kvfree(seen);
 		return SCTPX_WAIT_END_TIMEOUT;
+	}
 	npend = 0;
 	for (i = 0; i < r->n; i++)
 		if (sctpx_conn_pending(&r->v[i]))
@@ -380,7 +407,7 @@ static u32 sctpx_conn_wait(struct sctpx_conn_req *r, ktime_t deadline)
 		size_t left;
 
 		lock_sock(sk);
-		left = sctpx_conn_refresh(r, pend, npend);
+		left = sctpx_conn_refresh(r, pend, seen, npend);
 		release_sock(sk);
 		if (!left)
 			break;
@@ -401,6 +428,7 @@ static u32 sctpx_conn_wait(struct sctpx_conn_req *r, ktime_t deadline)
 					 HRTIMER_MODE_REL);
 		finish_wait(sk_sleep(sk), &wait);
 	}
+	kvfree(seen);
 	kvfree(pend);
 	return end;
 }
@@ -417,15 +445,15 @@ static int sctpx_conn_put(struct sk_buff *msg, const struct sctpx_conn *c,
 {
 	struct nlattr *nest = nla_nest_start(msg, SCTPX_A_ASSOC);
 
-	if (!nest || nla_put_u32(msg, SCTPX_ASSOC_A_PEER_INDEX, index))
+	/*
+	 * A failed peer keeps the id and the last state seen, if it got
+	 * that far: the caller may have seen the id in a notification.
+	 */
+	if (!nest || nla_put_u32(msg, SCTPX_ASSOC_A_PEER_INDEX, index) ||
+	    (c->id && (nla_put_u32(msg, SCTPX_ASSOC_A_ID, c->id) ||
+		       nla_put_u32(msg, SCTPX_ASSOC_A_STATE, c->state))) ||
+	    (c->err && nla_put_u32(msg, SCTPX_ASSOC_A_ERROR, -c->err)))
 		return -EMSGSIZE;
-	if (c->err) {
-		if (nla_put_u32(msg, SCTPX_ASSOC_A_ERROR, -c->err))
-			return -EMSGSIZE;
-	} else if (nla_put_u32(msg, SCTPX_ASSOC_A_ID, c->id) ||
-		   nla_put_u32(msg, SCTPX_ASSOC_A_STATE, c->state)) {
-		return -EMSGSIZE;
-	}
 	nla_nest_end(msg, nest);
 	return 0;
 }

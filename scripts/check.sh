@@ -8,7 +8,7 @@
 #  1. dependencies (scripts/deps.sh: apt packages, the two Debian kernels,
 #     checkpatch and kselftest_harness.h from linux-source);
 #  2. host unit tests, when there are any;
-#  3. style and ABI gates: checkpatch --strict on kmod/, the YAML spec
+#  3. style and ABI gates: checkpatch --strict and kernel-doc on kmod/, the YAML spec
 #     against the UAPI header and the policies;
 #  4. the module for both kernels with W=1, sparse and -Werror;
 #  5. the selftests, in QEMU, on both kernels; the harness itself is
@@ -67,6 +67,7 @@ if [ -z "$vm_only" ]; then
 		gate unit make -s -C userlib test BUILD="$BUILD"
 	fi
 	gate checkpatch make -s checkpatch BUILD="$BUILD"
+	gate kernel-doc make -s kerneldoc BUILD="$BUILD"
 	gate spec make -s spec BUILD="$BUILD"
 	gate modules make -s modules BUILD="$BUILD"
 	gate selftests-build make -s selftests BUILD="$BUILD"

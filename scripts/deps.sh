@@ -16,7 +16,7 @@
 #  3. unpacks each kernel's image, headers and kbuild tools (apt-get
 #     download + dpkg -x, no postinst hooks) under BUILD_DIR/k/<release>/,
 #     and writes their releases to BUILD_DIR/kernels.list;
-#  4. extracts checkpatch.pl, kselftest_harness.h and the ynl tools from
+#  4. extracts checkpatch.pl, kernel-doc, kselftest_harness.h and ynl from
 #     Debian's linux-source-6.12 into BUILD_DIR/linux-tools/.
 set -eu
 
@@ -143,7 +143,9 @@ mv "$BUILD/kernels.list.tmp" "$BUILD/kernels.list"
 # Third-party kernel tools, from the 6.12 source package (never vendored).
 tools=$BUILD/linux-tools
 src_ver=$(candidate linux-source-6.12 bookworm-backports)
-if [ ! -f "$tools/.done" ] || [ "$(cat "$tools/.done")" != "$src_ver" ]; then
+# Bump when the member list below changes.
+tools_stamp="$src_ver tools-v2"
+if [ ! -f "$tools/.done" ] || [ "$(cat "$tools/.done")" != "$tools_stamp" ]; then
 	log "extracting checkpatch, kselftest harness and ynl from linux-source-6.12 $src_ver"
 	rm -rf "$tools" "$BUILD/src-deb"
 	fetch "$BUILD/src-deb" "linux-source-6.12=$src_ver"
@@ -152,6 +154,7 @@ if [ ! -f "$tools/.done" ] || [ "$(cat "$tools/.done")" != "$src_ver" ]; then
 		tar -xO --wildcards './usr/src/linux-source-6.12.tar.xz' |
 		xz -dc | tar -x -C "$tools" --strip-components=1 --wildcards \
 			'linux-source-6.12/scripts/checkpatch.pl' \
+			'linux-source-6.12/scripts/kernel-doc' \
 			'linux-source-6.12/scripts/spelling.txt' \
 			'linux-source-6.12/scripts/const_structs.checkpatch' \
 			'linux-source-6.12/tools/testing/selftests/kselftest_harness.h' \
@@ -159,6 +162,6 @@ if [ ! -f "$tools/.done" ] || [ "$(cat "$tools/.done")" != "$src_ver" ]; then
 			'linux-source-6.12/tools/net/ynl/*' \
 			'linux-source-6.12/Documentation/netlink/genetlink*.yaml'
 	rm -rf "$BUILD/src-deb"
-	echo "$src_ver" >"$tools/.done"
+	echo "$tools_stamp" >"$tools/.done"
 fi
 log "kernels: $k1_rel $k2_rel"

@@ -237,12 +237,17 @@ static bool cx_in_progress(uint32_t state)
 	EXPECT_TRUE(cx_has_id(fd, _a->id));				\
 } while (0)
 
+/*
+ * Check one failed result. A peer that failed after its association was
+ * started keeps the id it had (the tests check separately that no
+ * association is left behind).
+ */
 #define CX_EXPECT_ERR(res, i, want_err) do {				\
 	const struct sx_assoc *_a = &(res).v[i];			\
 	EXPECT_TRUE(_a->has_index);					\
 	EXPECT_EQ((uint32_t)(i), _a->peer_index);			\
 	EXPECT_EQ(want_err, _a->error);					\
-	EXPECT_FALSE(_a->has_id);					\
+	EXPECT_EQ(_a->has_id, _a->has_state);				\
 } while (0)
 
 TEST(single_peer_ipv4)
@@ -603,7 +608,7 @@ TEST(blocking_socket)
 	struct nl_msg *msg;
 	struct sx_nl nl;
 	uint16_t port, port2, dead;
-	int srv, srv2, fd, ref, fds0;
+	int srv, srv2, fd, fd2, ref, fds0;
 	sctp_assoc_t rid = 0;
 
 	ASSERT_EQ(0, sx_module_ensure());
@@ -654,15 +659,14 @@ TEST(blocking_socket)
 	EXPECT_EQ(SCTPX_WAIT_END_SETTLED, res.wait_end);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
 	sx_result_free(&res);
-	close(fd);
 
 	/* Two peers on a blocking socket: refused as a whole. */
-	fd = cx_socket(AF_INET, false);
-	ASSERT_LE(0, fd);
+	fd2 = cx_socket(AF_INET, false);
+	ASSERT_LE(0, fd2);
 	ASSERT_EQ(0, sx_info(&nl, &i0));
 	a[0] = sx_addr4("127.0.0.1", port);
 	a[1] = sx_addr4("127.0.0.1", port2);
-	msg = cx_begin(&nl, fd, 5000, 2);
+	msg = cx_begin(&nl, fd2, 5000, 2);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, cx_peer(msg, &a[0], 1));
 	ASSERT_EQ(0, cx_peer(msg, &a[1], 1));
@@ -671,7 +675,7 @@ TEST(blocking_socket)
 		     nl.extack);
 	EXPECT_LE(0, nl.bad_attr_off);
 	EXPECT_EQ(0, res.n);
-	EXPECT_EQ(0, sx_assoc_count(fd));
+	EXPECT_EQ(0, sx_assoc_count(fd2));
 	ASSERT_EQ(0, sx_info(&nl, &i1));
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS],
 		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
@@ -681,6 +685,7 @@ TEST(blocking_socket)
 	/* The servers saw only the associations made above. */
 	EXPECT_EQ(2, sx_assoc_count(srv));
 	EXPECT_EQ(1, sx_assoc_count(srv2));
+	close(fd2);
 	close(fd);
 
 	close(ref);
@@ -861,9 +866,9 @@ TEST(validation_errors)
 
 TEST(max_peers)
 {
+	struct sx_addr a, many[64];
 	struct sx_result res;
 	struct nl_msg *msg;
-	struct sx_addr a;
 	struct sx_nl nl;
 	char saved[32];
 	uint16_t port[5];
@@ -904,6 +909,20 @@ TEST(max_peers)
 	sx_result_free(&res);
 
 	ASSERT_EQ(0, sx_sysfs_write(CX_MAXPEERS, saved));
+
+	/* max_peer_addrs (64) addresses for one peer: fine. */
+	for (i = 0; i < 64; i++) {
+		char ip[32];
+
+		snprintf(ip, sizeof(ip), "127.0.1.%d", i);
+		many[i] = sx_addr4(i ? ip : "127.0.0.1", port[4]);
+	}
+	EXPECT_EQ(0, cx_one(&nl, fd, many, 64, 10000, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(1, res.n);
+	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
+	EXPECT_EQ(port[4], cx_peer_port(fd, res.v[0].id));
+	sx_result_free(&res);
 	close(fd);
 	for (i = 0; i < 5; i++)
 		close(srv[i]);
@@ -1175,7 +1194,24 @@ TEST(signal_interrupts_wait)
 	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 0, &res));
 	EXPECT_EQ(1, res.n);
 	sx_result_free(&res);
+	close(fd);
 
+	/* A blocking socket: the signal cuts the kernel's connect short. */
+	fd = cx_socket(AF_INET, false);
+	ASSERT_LE(0, fd);
+	a = sx_addr4(CX_DEAD, port);
+	ASSERT_EQ(0, pthread_create(&th, NULL, cx_kill_later, &k));
+	t0 = cx_now();
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 60000, &res)) TH_LOG("%s", nl.extack);
+	dt = cx_now() - t0;
+	pthread_join(th, NULL);
+	EXPECT_EQ(2, cx_signals);
+	EXPECT_GT(30.0, dt);
+	EXPECT_LT(0.25, dt);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_SIGNAL, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_COOKIE_WAIT);
+	sx_result_free(&res);
 	close(fd);
 	close(srv);
 	sx_nl_close(&nl);
@@ -1234,9 +1270,71 @@ TEST(wait_bounded_by_sndtimeo)
 	EXPECT_EQ(SCTPX_WAIT_END_TIMEOUT, res.wait_end);
 	CX_EXPECT_OK(res, 0, fd, SCTP_COOKIE_WAIT);
 	sx_result_free(&res);
+	close(fd);
+
+	/*
+	 * A blocking socket waits inside the kernel's connect, up to its
+	 * send timeout (as sctp_connectx(3) would); that time is part of
+	 * the wait, not added to it.
+	 */
+	fd = cx_socket(AF_INET, false);
+	ASSERT_LE(0, fd);
+	tv.tv_sec = 2;
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	a = sx_addr4(CX_DEAD, port);
+	t0 = cx_now();
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 60000, &res)) TH_LOG("%s", nl.extack);
+	dt = cx_now() - t0;
+	EXPECT_LT(1.9, dt);
+	EXPECT_GT(3.5, dt) TH_LOG("waited %.3f s for a 2 s send timeout", dt);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_TIMEOUT, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_COOKIE_WAIT);
+	sx_result_free(&res);
+	close(fd);
+
+	close(srv);
+	sx_nl_close(&nl);
+	EXPECT_EQ(fds0, sx_count_fds());
+}
+
+/*
+ * A send timeout of 2^32 ms (about 49.7 days) is longer than any wait:
+ * the wait must last its WAIT_MS, whatever the width of the kernel's
+ * jiffies-to-milliseconds conversion.
+ */
+TEST(wait_long_sndtimeo)
+{
+	struct timeval tv = { .tv_sec = 4294967, .tv_usec = 296000 };
+	struct sx_result res;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port;
+	int fd, fds0;
+	double t0, dt;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	port = cx_dead_port();
+	ASSERT_NE(0, port);
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+
+	a = sx_addr4(CX_DEAD, port);
+	t0 = cx_now();
+	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 1000, &res)) TH_LOG("%s", nl.extack);
+	dt = cx_now() - t0;
+	EXPECT_LT(0.9, dt) TH_LOG("waited %.3f s of 1 s", dt);
+	EXPECT_GT(30.0, dt);
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(SCTPX_WAIT_END_TIMEOUT, res.wait_end);
+	CX_EXPECT_OK(res, 0, fd, SCTP_COOKIE_WAIT);
+	sx_result_free(&res);
 
 	close(fd);
-	close(srv);
 	sx_nl_close(&nl);
 	EXPECT_EQ(fds0, sx_count_fds());
 }

@@ -190,7 +190,8 @@ enum sctpx_addr_attr {
  * @SCTPX_ASSOC_A_FD: s32, PEELOFF: the new one-to-one socket, installed in
  *	the caller's file table
  * @SCTPX_ASSOC_A_ERROR: u32, PEELOFF and CONNECTX: why this entry failed
- *	(positive errno); absent on success
+ *	(positive errno); absent on success. A CONNECTX peer whose association
+ *	failed after it was started keeps its ID and last STATE
  * @SCTPX_ASSOC_A_PEER_INDEX: u32, CONNECTX: position of the peer in the
  *	request, from 0
  * @SCTPX_ASSOC_A_PAD: padding for 64-bit attributes
@@ -250,11 +251,12 @@ enum sctpx_wait_end {
 /**
  * enum sctpx_stats_attr - module-wide counters, all u64, since load
  * @SCTPX_STATS_A_PEELOFF_REQUESTS: PEELOFF requests that reached the
- *	socket (passed validation of the request itself)
+ *	socket (the request parsed and named a one-to-many SCTP socket of the
+ *	caller's network namespace)
  * @SCTPX_STATS_A_PEELED: associations peeled off and handed to a caller
  * @SCTPX_STATS_A_PEEL_ERRORS: PEELOFF entries that failed
- * @SCTPX_STATS_A_CONNECTX_REQUESTS: CONNECTX requests that reached the
- *	socket
+ * @SCTPX_STATS_A_CONNECTX_REQUESTS: CONNECTX requests that passed
+ *	validation and started their peers
  * @SCTPX_STATS_A_CONNECTX_STARTED: associations CONNECTX started
  * @SCTPX_STATS_A_CONNECTX_ERRORS: CONNECTX peers that failed
  * @SCTPX_STATS_A_REPLY_ERRORS: replies that could not be delivered after

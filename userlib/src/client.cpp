@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Client: picks the path of each call and keeps the netlink sockets.
+ *
+ * Locking: mu_ guards the pool of idle transports and the probe (what the
+ * kernel offered when last asked). A call copies the probe, borrows a
+ * transport and drops the lock before talking to the kernel; the
+ * transport goes back to the pool when the call is done. So calls in
+ * different threads run in parallel, each on its own netlink socket.
+ */
+#include <cerrno>
+#include <mutex>
+#include <vector>
+
+#include "client_access.hpp"
+#include "decision.hpp"
+#include "fallback.hpp"
+#include "module_path.hpp"
+
+namespace sctpx {
+
+using detail::Probe;
+using detail::Transport;
+
+struct Client::Impl {
+	Impl(detail::TransportFactory f, ClientOptions o) : factory(std::move(f)), opts(o) {}
+
+	detail::TransportFactory factory;
+	const ClientOptions opts;
+	mutable std::mutex mu;
+	std::vector<std::unique_ptr<Transport>> idle; /* guarded by mu */
+	Probe probe;                                   /* guarded by mu */
+
+	/* A transport for one call; back to the pool on destruction. */
+	class Lease {
+	public:
+		Lease(Impl &impl, std::unique_ptr<Transport> t) : impl_(impl), t_(std::move(t)) {}
+		Lease(const Lease &) = delete;
+		Lease &operator=(const Lease &) = delete;
+		Lease(Lease &&) = delete;
+		Lease &operator=(Lease &&) = delete;
+		~Lease()
+		{
+			const std::lock_guard lock(impl_.mu);
+			impl_.idle.push_back(std::move(t_));
+		}
+		Transport &operator*() const { return *t_; }
+
+	private:
+		Impl &impl_;
+		std::unique_ptr<Transport> t_;
+	};
+
+	Result<std::unique_ptr<Transport>> borrow()
+	{
+		{
+			const std::lock_guard lock(mu);
+			if (!idle.empty()) {
+				auto t = std::move(idle.back());
+				idle.pop_back();
+				return t;
+			}
+		}
+		return factory();
+	}
+
+	Probe snapshot() const
+	{
+		const std::lock_guard lock(mu);
+		return probe;
+	}
+
+	/* Ask the kernel whether the family is there and what it offers. */
+	Result<detail::InfoReply> reprobe()
+	{
+		Probe p;
+		auto t = borrow();
+		if (!t) {
+			/* No generic netlink at all: the fallback still works. */
+			const std::lock_guard lock(mu);
+			probe = p;
+			return std::move(t).error();
+		}
+		Lease lease(*this, std::move(*t));
+		auto family = (*lease).resolve(opts.autoload);
+		if (!family) {
+			const std::lock_guard lock(mu);
+			probe = p;
+			return std::move(family).error();
+		}
+		detail::Session s{*lease, *family, {}};
+		auto info = detail::module_info(s);
+		if (info) {
+			p.module = true;
+			p.family = *family;
+			p.ops = info->ops;
+			p.limits = info->limits;
+		}
+		const std::lock_guard lock(mu);
+		probe = p;
+		return info;
+	}
+
+	/*
+	 * Run op on the module path if the probe says so, else on the
+	 * fallback. Two kernel answers mean the probe is stale: ENOENT (the
+	 * family id is gone: the module was unloaded, maybe reloaded under
+	 * another id) and E2BIG (a limit was lowered); both come before the
+	 * module did anything, so probe again and retry once.
+	 */
+	template <typename R, typename ModFn, typename FbFn>
+	Result<R> run(Op op, ModFn &&mod, FbFn &&fb)
+	{
+		for (int attempt = 0;; attempt++) {
+			const Probe p = snapshot();
+			if (detail::choose_path(p, op, opts.force_fallback) == Path::Fallback)
+				return fb();
+			auto t = borrow();
+			if (!t)
+				return std::move(t).error();
+			Result<R> r = [&] {
+				Lease lease(*this, std::move(*t));
+				detail::Session s{*lease, p.family, p.limits};
+				return mod(s);
+			}();
+			const int e = r ? 0 : r.error().errnum();
+			if (attempt > 0 || (e != ENOENT && e != E2BIG))
+				return r;
+			(void)reprobe();
+			if (e == E2BIG && snapshot().limits.max_batch == p.limits.max_batch &&
+			    snapshot().limits.max_peers == p.limits.max_peers)
+				return r;
+		}
+	}
+};
+
+Client::Client(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+Client::Client(Client &&) noexcept = default;
+Client &Client::operator=(Client &&) noexcept = default;
+Client::~Client() = default;
+
+Result<Client> ClientAccess::make(detail::TransportFactory factory, ClientOptions opts)
+{
+	auto impl = std::make_unique<Client::Impl>(std::move(factory), opts);
+	/* An absent module is not an error: the probe says "fallback". */
+	(void)impl->reprobe();
+	return Client(std::move(impl));
+}
+
+Result<Client> Client::open(ClientOptions opts)
+{
+	return ClientAccess::make(detail::make_netlink_transport, opts);
+}
+
+Result<void> Client::refresh()
+{
+	auto r = impl_->reprobe();
+	if (!r && r.error().errnum() != ENOENT)
+		return std::move(r).error();
+	return {};
+}
+
+Path Client::path_for(Op op) const
+{
+	return detail::choose_path(impl_->snapshot(), op, impl_->opts.force_fallback);
+}
+
+Result<Info> Client::info()
+{
+	Info out;
+	out.forced_fallback = impl_->opts.force_fallback;
+	auto r = impl_->reprobe();
+	if (r) {
+		out.module_loaded = true;
+		out.family_version = r->family_version;
+		out.module_version = r->module_version;
+		out.ops = r->ops;
+		out.limits = r->limits;
+		out.counters = r->counters;
+		out.path = Path::Module;
+	} else if (r.error().errnum() != ENOENT) {
+		/* The family is there but did not answer: say so. */
+		return std::move(r).error();
+	}
+	out.list_path = path_for(Op::List);
+	out.peeloff_path = path_for(Op::Peeloff);
+	out.connectx_path = path_for(Op::Connectx);
+	return out;
+}
+
+Result<ModuleCounters> Client::counters()
+{
+	auto r = impl_->reprobe();
+	if (!r)
+		return std::move(r).error();
+	return r->counters;
+}
+
+Result<AssocList> Client::list(int sock, const Selection &filter)
+{
+	return impl_->run<AssocList>(
+		Op::List, [&](detail::Session &s) { return detail::module_list(s, sock, filter); },
+		[&] { return detail::fallback_list(sock, filter); });
+}
+
+Result<PeelResult> Client::peeloff(int sock, std::span<const AssocId> ids, PeelOptions opts)
+{
+	if (ids.empty())
+		return Error{EINVAL,
+			     "missing association ids (SCTPX_A_ASSOC_ID) or selection (SCTPX_A_SELECT)"};
+	return impl_->run<PeelResult>(
+		Op::Peeloff, [&](detail::Session &s) { return detail::module_peeloff(s, sock, ids, opts); },
+		[&] { return detail::fallback_peeloff(sock, ids, opts); });
+}
+
+Result<PeelResult> Client::peeloff(int sock, const Selection &sel, PeelOptions opts)
+{
+	return impl_->run<PeelResult>(
+		Op::Peeloff, [&](detail::Session &s) { return detail::module_peeloff(s, sock, sel, opts); },
+		[&] { return detail::fallback_peeloff(sock, sel, opts); });
+}
+
+Result<ConnectResult> Client::connectx(int sock, std::span<const Peer> peers, ConnectOptions opts)
+{
+	return impl_->run<ConnectResult>(
+		Op::Connectx,
+		[&](detail::Session &s) { return detail::module_connectx(s, sock, peers, opts); },
+		[&] { return detail::fallback_connectx(sock, peers, opts); });
+}
+
+Result<ConnectResult> Client::connectx(int sock, const Peer &peer, ConnectOptions opts)
+{
+	return connectx(sock, std::span<const Peer>(&peer, 1), opts);
+}
+
+} // namespace sctpx
