@@ -132,8 +132,8 @@ int sctpx_open(sctpx_client **out, unsigned int flags);
 void sctpx_close(sctpx_client *c);
 const char *sctpx_extack(void);
 
-int sctpx_info(sctpx_client *c, struct sctpx_info *out);
-int sctpx_counters(sctpx_client *c, struct sctpx_counters *out);
+int sctpx_get_info(sctpx_client *c, struct sctpx_info *out);
+int sctpx_get_counters(sctpx_client *c, struct sctpx_counters *out);
 
 int sctpx_assoc_list(sctpx_client *c, int sock, const struct sctpx_select *filter,
 		     struct sctpx_assocs **out);

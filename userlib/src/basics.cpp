@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <sys/socket.h>
 #include <unistd.h>

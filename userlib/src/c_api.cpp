@@ -185,7 +185,7 @@ const char *sctpx_extack(void)
 	return last_extack.c_str();
 }
 
-int sctpx_info(sctpx_client *c, struct sctpx_info *out)
+int sctpx_get_info(sctpx_client *c, struct sctpx_info *out)
 {
 	if (c == nullptr || out == nullptr)
 		return fail(EINVAL, "bad arguments");
@@ -212,7 +212,7 @@ int sctpx_info(sctpx_client *c, struct sctpx_info *out)
 	}
 }
 
-int sctpx_counters(sctpx_client *c, struct sctpx_counters *out)
+int sctpx_get_counters(sctpx_client *c, struct sctpx_counters *out)
 {
 	if (c == nullptr || out == nullptr)
 		return fail(EINVAL, "bad arguments");

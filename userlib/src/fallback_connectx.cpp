@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <sys/socket.h>
 #include <sys/time.h>

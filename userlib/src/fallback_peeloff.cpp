@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <unordered_set>
 
+#include <netinet/in.h>
 #include <netinet/sctp.h>
 
 #include "fallback.hpp"

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <netinet/in.h>
 #include <netinet/sctp.h>
 
 #include "fallback.hpp"

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <sys/socket.h>
 

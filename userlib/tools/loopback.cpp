@@ -10,6 +10,7 @@
 #include <iostream>
 #include <unordered_map>
 
+#include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
