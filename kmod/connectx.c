@@ -153,8 +153,8 @@ static int sctpx_conn_parse(struct sctpx_conn_req *r)
 {
 	struct genl_info *info = r->info;
 	struct netlink_ext_ack *extack = info->extack;
-	u32 max_peers = READ_ONCE(sctpx_max_peers);
-	u32 max_addrs = READ_ONCE(sctpx_max_peer_addrs);
+	u32 max_peers = sctpx_limit(&sctpx_max_peers);
+	u32 max_addrs = sctpx_limit(&sctpx_max_peer_addrs);
 	const struct nlattr *attr;
 	size_t count = 0, i = 0;
 	int rem, err;

@@ -29,10 +29,10 @@ int sctpx_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, SCTPX_A_MODULE_VERSION, SCTPX_MODULE_VERSION) ||
 	    nla_put_u64_64bit(msg, SCTPX_A_OPS, sctpx_nl_ops_available(),
 			      SCTPX_A_PAD) ||
-	    nla_put_u32(msg, SCTPX_A_MAX_BATCH, READ_ONCE(sctpx_max_batch)) ||
-	    nla_put_u32(msg, SCTPX_A_MAX_PEERS, READ_ONCE(sctpx_max_peers)) ||
+	    nla_put_u32(msg, SCTPX_A_MAX_BATCH, sctpx_limit(&sctpx_max_batch)) ||
+	    nla_put_u32(msg, SCTPX_A_MAX_PEERS, sctpx_limit(&sctpx_max_peers)) ||
 	    nla_put_u32(msg, SCTPX_A_MAX_PEER_ADDRS,
-			READ_ONCE(sctpx_max_peer_addrs)) ||
+			sctpx_limit(&sctpx_max_peer_addrs)) ||
 	    sctpx_stats_put(msg))
 		goto nospc;
 

@@ -10,23 +10,57 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 
 #include "sctpx.h"
 
-unsigned int sctpx_max_batch = 4096;
-module_param_named(max_batch, sctpx_max_batch, uint, 0644);
+/*
+ * Limits are range-checked when set: a batch's reply is one contiguous
+ * allocation (about 100 bytes per association), and the kernel silently
+ * truncates a connectx address list past about 68 KiB (2048 IPv6
+ * addresses take 56 KiB).
+ */
+static int sctpx_limit_set(const char *val, const struct kernel_param *kp)
+{
+	struct sctpx_limit *l = kp->arg;
+	unsigned int v;
+	int err;
+
+	err = kstrtouint(val, 0, &v);
+	if (err)
+		return err;
+	if (v < l->min || v > l->max)
+		return -EINVAL;
+	WRITE_ONCE(l->value, v);
+	return 0;
+}
+
+static int sctpx_limit_show(char *buf, const struct kernel_param *kp)
+{
+	const struct sctpx_limit *l = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(l->value));
+}
+
+static const struct kernel_param_ops sctpx_limit_ops = {
+	.set = sctpx_limit_set,
+	.get = sctpx_limit_show,
+};
+
+struct sctpx_limit sctpx_max_batch = { .value = 4096, .min = 1, .max = 65536 };
+module_param_cb(max_batch, &sctpx_limit_ops, &sctpx_max_batch, 0644);
 MODULE_PARM_DESC(max_batch,
-		 "Most associations one PEELOFF request may take (default 4096)");
+		 "Most associations one PEELOFF request may take, 1-65536 (default 4096)");
 
-unsigned int sctpx_max_peers = 1024;
-module_param_named(max_peers, sctpx_max_peers, uint, 0644);
+struct sctpx_limit sctpx_max_peers = { .value = 1024, .min = 1, .max = 65536 };
+module_param_cb(max_peers, &sctpx_limit_ops, &sctpx_max_peers, 0644);
 MODULE_PARM_DESC(max_peers,
-		 "Most peers in one CONNECTX request (default 1024)");
+		 "Most peers in one CONNECTX request, 1-65536 (default 1024)");
 
-unsigned int sctpx_max_peer_addrs = 64;
-module_param_named(max_peer_addrs, sctpx_max_peer_addrs, uint, 0644);
+struct sctpx_limit sctpx_max_peer_addrs = { .value = 64, .min = 1, .max = 2048 };
+module_param_cb(max_peer_addrs, &sctpx_limit_ops, &sctpx_max_peer_addrs, 0644);
 MODULE_PARM_DESC(max_peer_addrs,
-		 "Most addresses of one CONNECTX peer (default 64)");
+		 "Most addresses of one CONNECTX peer, 1-2048 (default 64)");
 
 bool sctpx_measure_floor;
 module_param_named(measure_floor, sctpx_measure_floor, bool, 0644);

@@ -423,7 +423,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct sctpx_peel_req r = { .info = info };
-	u32 max = READ_ONCE(sctpx_max_batch);
+	u32 max = sctpx_limit(&sctpx_max_batch);
 	struct sk_buff *msg = NULL;
 	struct sctpx_peel *bad;
 	struct socket *sock;

@@ -10,11 +10,27 @@
 #include <net/sctp/structs.h>
 #include <linux/sctpx.h>
 
-/* Module parameters (main.c); read them once per request with READ_ONCE. */
-extern unsigned int sctpx_max_batch;
-extern unsigned int sctpx_max_peers;
-extern unsigned int sctpx_max_peer_addrs;
+/**
+ * struct sctpx_limit - a range-checked module parameter (main.c)
+ * @value: the current value; read it once per request, sctpx_limit()
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ */
+struct sctpx_limit {
+	unsigned int value;
+	unsigned int min;
+	unsigned int max;
+};
+
+extern struct sctpx_limit sctpx_max_batch;
+extern struct sctpx_limit sctpx_max_peers;
+extern struct sctpx_limit sctpx_max_peer_addrs;
 extern bool sctpx_measure_floor;
+
+static inline u32 sctpx_limit(const struct sctpx_limit *l)
+{
+	return READ_ONCE(l->value);
+}
 
 extern struct genl_family sctpx_genl_family;
 

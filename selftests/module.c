@@ -178,6 +178,36 @@ TEST(info_answers)
 	sx_nl_close(&nl);
 }
 
+TEST(params_are_range_checked)
+{
+	static const struct {
+		const char *name, *bad[3], *good;
+	} p[] = {
+		{ "max_batch", { "0", "65537", "x" }, "65536" },
+		{ "max_peers", { "0", "65537", "-1" }, "1" },
+		{ "max_peer_addrs", { "0", "2049", "4k" }, "2048" },
+	};
+	char path[128], before[32], after[32];
+	size_t i, j;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/module/sctpx/parameters/%s",
+			 p[i].name);
+		ASSERT_EQ(0, sx_sysfs_read(path, before, sizeof(before)));
+		for (j = 0; j < 3; j++) {
+			EXPECT_NE(0, sx_sysfs_write(path, p[i].bad[j]))
+				TH_LOG("%s accepted '%s'", p[i].name, p[i].bad[j]);
+			ASSERT_EQ(0, sx_sysfs_read(path, after, sizeof(after)));
+			EXPECT_STREQ(before, after);
+		}
+		ASSERT_EQ(0, sx_sysfs_write(path, p[i].good));
+		ASSERT_EQ(0, sx_sysfs_read(path, after, sizeof(after)));
+		EXPECT_STREQ(p[i].good, after);
+		ASSERT_EQ(0, sx_sysfs_write(path, before));
+	}
+}
+
 TEST(info_refuses_attributes)
 {
 	struct nl_msg *msg;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Peeloff through sctp_peeloff_flags(3), one getsockopt per association.
+ * Peeloff through SCTP_SOCKOPT_PEELOFF_FLAGS (sctp_peeloff_flags(3)), one
+ * getsockopt per association.
  *
  * The kernel's getsockopt peels first and allocates the descriptor after:
  * with a full descriptor table it returns EMFILE and the association is
@@ -20,12 +21,29 @@
 
 #include <netinet/in.h>
 #include <netinet/sctp.h>
+#include <sys/socket.h>
 
 #include "fallback.hpp"
 
 namespace sctpx::detail {
 
 namespace {
+
+/*
+ * sctp_peeloff_flags(3), as lksctp-tools implements it. Called directly
+ * because Debian 12's libsctp.so.1 does not export that symbol (only its
+ * static library has it).
+ */
+int peeloff_flags(int sock, AssocId id, unsigned int flags)
+{
+	sctp_peeloff_flags_arg_t arg{};
+	arg.p_arg.associd = static_cast<sctp_assoc_t>(id);
+	arg.flags = flags;
+	socklen_t len = sizeof(arg);
+	if (getsockopt(sock, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS, &arg, &len) != 0)
+		return -1;
+	return arg.p_arg.sd;
+}
 
 /* Spare descriptors: dups of the socket itself, close-on-exec. */
 Result<std::vector<Fd>> reserve(int sock, std::size_t n)
@@ -90,7 +108,7 @@ Result<PeelResult> peel(int sock, std::span<const AssocId> ids, PeelOptions o)
 			continue;
 		}
 		spare->pop_back(); /* closes one spare: the slot for this peel */
-		Fd fd(sctp_peeloff_flags(sock, static_cast<sctp_assoc_t>(ids[i]), flags));
+		Fd fd(peeloff_flags(sock, ids[i], flags));
 		if (!fd) {
 			p.fd = Error{errno};
 			continue;

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Requests built by the library, read back with libnl's parser against
+ * the module's policies; replies built with libnl, read by the library.
+ */
+#include <cstring>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/sctpx.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+#include <unistd.h>
+
+#include "codec.hpp"
+#include "fake_transport.hpp"
+
+namespace sctpx::test {
+namespace {
+
+Request req_of(Result<detail::NlMsg> m)
+{
+	EXPECT_TRUE(m.ok());
+	return Request{detail::Message(nlmsg_hdr(m->get()))};
+}
+
+/* Strict validation on the module side wants NLA_F_NESTED on every nest. */
+bool nested(const nlattr *a) { return (a->nla_type & NLA_F_NESTED) != 0; }
+
+TEST(Codec, InfoRequestHasNoAttributesAndNoAck)
+{
+	auto r = req_of(detail::encode_info(fake_family));
+	EXPECT_EQ(r.cmd(), SCTPX_CMD_INFO_GET);
+	EXPECT_EQ(r.msg.hdr()->nlmsg_type, fake_family);
+	EXPECT_EQ(r.flags() & NLM_F_ACK, 0);
+	EXPECT_EQ(nlmsg_datalen(r.msg.hdr()), GENL_HDRLEN);
+	const auto *gh = static_cast<const genlmsghdr *>(nlmsg_data(r.msg.hdr()));
+	EXPECT_EQ(gh->version, SCTPX_FAMILY_VERSION);
+	EXPECT_EQ(gh->reserved, 0);
+}
+
+TEST(Codec, PeeloffIdsInOrderWithFlagsAndAtomic)
+{
+	const std::vector<AssocId> ids{9, 3, 7};
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, SOCK_NONBLOCK | SOCK_CLOEXEC, true));
+	EXPECT_EQ(r.cmd(), SCTPX_CMD_PEELOFF);
+	EXPECT_EQ(r.flags() & (NLM_F_ACK | NLM_F_DUMP), 0) << "no ack: big replies leave no room";
+	EXPECT_EQ(nla_get_s32(r.one(SCTPX_A_SOCK_FD)), 5);
+	EXPECT_EQ(nla_get_u32(r.one(SCTPX_A_FLAGS)), unsigned(SOCK_NONBLOCK | SOCK_CLOEXEC));
+	EXPECT_NE(r.one(SCTPX_A_ATOMIC), nullptr);
+	EXPECT_EQ(request_ids(r), (std::vector<std::uint32_t>{9, 3, 7}));
+	EXPECT_EQ(r.one(SCTPX_A_SELECT), nullptr);
+}
+
+TEST(Codec, PeeloffWithoutFlagsOmitsThem)
+{
+	const std::vector<AssocId> ids{4};
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, 0, false));
+	EXPECT_EQ(r.one(SCTPX_A_FLAGS), nullptr);
+	EXPECT_EQ(r.one(SCTPX_A_ATOMIC), nullptr);
+}
+
+TEST(Codec, LargeIdListFits)
+{
+	std::vector<AssocId> ids(20000);
+	for (std::size_t i = 0; i < ids.size(); i++)
+		ids[i] = static_cast<AssocId>(i + 3);
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, 0, false));
+	EXPECT_EQ(request_ids(r).size(), ids.size());
+}
+
+TEST(Codec, SelectAllIsAZeroLengthNestedAttribute)
+{
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, Selection::all(), 0, false));
+	const nlattr *s = r.one(SCTPX_A_SELECT);
+	ASSERT_NE(s, nullptr) << "libnl's nla_nest_end() drops empty nests";
+	EXPECT_TRUE(nested(s));
+	EXPECT_EQ(nla_len(s), 0);
+	EXPECT_TRUE(r.all(SCTPX_A_ASSOC_ID).empty());
+}
+
+TEST(Codec, SelectionCriteria)
+{
+	Selection sel = Selection::busiest(5);
+	sel.states = state_bit(SCTP_ESTABLISHED);
+	sel.peer_port = 4000;
+	sel.peer_addr = *Address::parse("192.0.2.1", 80);
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, sel, 0, false));
+	const nlattr *s = r.one(SCTPX_A_SELECT);
+	ASSERT_NE(s, nullptr);
+	EXPECT_TRUE(nested(s));
+	nlattr *tb[SCTPX_SELECT_A_MAX + 1] = {};
+	ASSERT_EQ(nla_parse_nested(tb, SCTPX_SELECT_A_MAX, const_cast<nlattr *>(s), nullptr), 0);
+	EXPECT_EQ(nla_get_u32(tb[SCTPX_SELECT_A_STATES]), 1U << SCTP_ESTABLISHED);
+	EXPECT_EQ(nla_get_u16(tb[SCTPX_SELECT_A_PEER_PORT]), 4000);
+	EXPECT_EQ(nla_get_u32(tb[SCTPX_SELECT_A_ORDER]), unsigned(SCTPX_ORDER_TRAFFIC));
+	EXPECT_EQ(nla_get_u32(tb[SCTPX_SELECT_A_LIMIT]), 5U);
+	ASSERT_NE(tb[SCTPX_SELECT_A_PEER_ADDR], nullptr);
+	EXPECT_TRUE(nested(tb[SCTPX_SELECT_A_PEER_ADDR]));
+	nlattr *ab[SCTPX_ADDR_A_MAX + 1] = {};
+	ASSERT_EQ(nla_parse_nested(ab, SCTPX_ADDR_A_MAX, tb[SCTPX_SELECT_A_PEER_ADDR], nullptr), 0);
+	ASSERT_NE(ab[SCTPX_ADDR_A_IN4], nullptr);
+	EXPECT_EQ(nla_len(ab[SCTPX_ADDR_A_IN4]), 4);
+	EXPECT_EQ(std::memcmp(nla_data(ab[SCTPX_ADDR_A_IN4]), "\xc0\x00\x02\x01", 4), 0);
+	EXPECT_EQ(nla_get_u16(ab[SCTPX_ADDR_A_PORT]), 80);
+	EXPECT_EQ(ab[SCTPX_ADDR_A_IN6], nullptr);
+}
+
+TEST(Codec, ListFilterDropsOrderAndLimit)
+{
+	/* The ASSOC_GET policy refuses ORDER and LIMIT. */
+	auto r = req_of(detail::encode_list(fake_family, 5, Selection::busiest(3)));
+	EXPECT_EQ(r.flags() & NLM_F_DUMP, NLM_F_DUMP);
+	const nlattr *s = r.one(SCTPX_A_SELECT);
+	ASSERT_NE(s, nullptr);
+	EXPECT_EQ(nla_len(s), 0);
+}
+
+TEST(Codec, ConnectxPeersAndWait)
+{
+	std::vector<Peer> peers(2);
+	peers[0].addrs = {*Address::parse("127.0.0.1", 9), *Address::parse("127.0.0.2", 9)};
+	peers[1].addrs = {*Address::parse("fe80::1", 9, 3)};
+	auto r = req_of(detail::encode_connectx(fake_family, 6, peers, 250));
+	EXPECT_EQ(r.cmd(), SCTPX_CMD_CONNECTX);
+	auto pv = r.all(SCTPX_A_PEER);
+	ASSERT_EQ(pv.size(), 2U);
+	EXPECT_TRUE(nested(pv[0]));
+	EXPECT_EQ(nla_get_u32(r.one(SCTPX_A_WAIT_MS)), 250U);
+	int n = 0;
+	const nlattr *pos = nullptr;
+	int rem = 0;
+	nla_for_each_nested(pos, pv[0], rem) {
+		EXPECT_EQ(nla_type(pos), SCTPX_PEER_A_ADDR);
+		EXPECT_TRUE(nested(pos));
+		n++;
+	}
+	EXPECT_EQ(n, 2);
+	nlattr *ab[SCTPX_ADDR_A_MAX + 1] = {};
+	ASSERT_EQ(nla_parse_nested(ab, SCTPX_ADDR_A_MAX,
+				   static_cast<nlattr *>(nla_data(pv[1])), nullptr), 0);
+	EXPECT_EQ(nla_len(ab[SCTPX_ADDR_A_IN6]), 16);
+	EXPECT_EQ(nla_get_u32(ab[SCTPX_ADDR_A_SCOPE_ID]), 3U);
+}
+
+TEST(Codec, ConnectxWithoutWaitOmitsIt)
+{
+	std::vector<Peer> peers(1);
+	peers[0].addrs = {*Address::parse("127.0.0.1", 9)};
+	auto r = req_of(detail::encode_connectx(fake_family, 6, peers, 0));
+	EXPECT_EQ(r.one(SCTPX_A_WAIT_MS), nullptr);
+}
+
+TEST(Codec, DecodeInfo)
+{
+	auto m = info_reply(all_ops(), 128, 16);
+	auto i = detail::decode_info(m.hdr());
+	ASSERT_TRUE(i.ok()) << i.error().message();
+	EXPECT_EQ(i->family_version, unsigned(SCTPX_FAMILY_VERSION));
+	EXPECT_EQ(i->module_version, "1.2.3");
+	EXPECT_EQ(i->ops, all_ops());
+	EXPECT_EQ(i->limits.max_batch, 128U);
+	EXPECT_EQ(i->limits.max_peers, 16U);
+	EXPECT_EQ(i->limits.max_peer_addrs, 64U);
+	EXPECT_EQ(i->counters.peeled, 7U);
+	EXPECT_EQ(i->counters.reply_errors, 1U);
+	EXPECT_EQ(i->counters.peeloff_requests, 0U);
+}
+
+TEST(Codec, DecodeInfoWithoutVersionIsAProtocolError)
+{
+	ReplyBuilder b(SCTPX_CMD_INFO_GET);
+	auto i = detail::decode_info(b.done().hdr());
+	ASSERT_FALSE(i.ok());
+	EXPECT_EQ(i.error().errnum(), EPROTO);
+}
+
+TEST(Codec, DecodeEntriesTakesEveryDescriptor)
+{
+	const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ReplyBuilder b(SCTPX_CMD_PEELOFF);
+	b.entry(5, SCTP_ESTABLISHED, fd);
+	b.entry(6, 0, -1, EINVAL);
+	nlattr *n = b.nest(SCTPX_A_ASSOC);
+	nlattr *a = b.nest(SCTPX_ASSOC_A_PEER_ADDR);
+	const in6_addr v6 = IN6ADDR_LOOPBACK_INIT;
+	nla_put(b.msg(), SCTPX_ADDR_A_IN6, 16, &v6);
+	nla_put_u16(b.msg(), SCTPX_ADDR_A_PORT, 77);
+	b.end(a);
+	b.end(n);
+	nla_put_u32(b.msg(), SCTPX_A_REMAINING, 3);
+	{
+		detail::Reply r;
+		ASSERT_TRUE(detail::decode_entries(b.done().hdr(), r).ok());
+		ASSERT_EQ(r.entries.size(), 3U);
+		EXPECT_EQ(r.entries[0].info.id, 5U);
+		EXPECT_EQ(r.entries[0].info.state, SCTP_ESTABLISHED);
+		EXPECT_EQ(r.entries[0].fd.get(), fd);
+		EXPECT_EQ(r.entries[0].info.instreams, 10);
+		EXPECT_EQ(r.entries[0].info.counters.data_in, 10U);
+		EXPECT_EQ(r.entries[1].error, EINVAL);
+		EXPECT_FALSE(r.entries[1].fd.valid());
+		ASSERT_EQ(r.entries[2].info.peer_addrs.size(), 1U);
+		EXPECT_EQ(r.entries[2].info.peer_addrs[0].to_string(), "[::1]:77");
+		EXPECT_EQ(r.remaining, 3U);
+	}
+	/* The Reply owned the descriptor and closed it. */
+	EXPECT_EQ(fcntl(fd, F_GETFD), -1);
+}
+
+TEST(Codec, DecodeShortMessage)
+{
+	nlmsghdr h{};
+	h.nlmsg_len = NLMSG_HDRLEN;
+	detail::Reply r;
+	EXPECT_FALSE(detail::decode_entries(&h, r).ok());
+}
+
+} // namespace
+} // namespace sctpx::test

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "fake_transport.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <linux/sctpx.h>
+
+namespace sctpx::test {
+
+std::uint8_t Request::cmd() const
+{
+	const auto *gh = static_cast<const genlmsghdr *>(nlmsg_data(msg.hdr()));
+	return gh->cmd;
+}
+
+std::vector<const nlattr *> Request::all(int type) const
+{
+	const auto *gh = static_cast<const genlmsghdr *>(nlmsg_data(msg.hdr()));
+	std::vector<const nlattr *> out;
+	const nlattr *pos = nullptr;
+	int rem = 0;
+	nla_for_each_attr(pos, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem)
+		if (nla_type(pos) == type)
+			out.push_back(pos);
+	return out;
+}
+
+const nlattr *Request::one(int type) const
+{
+	auto v = all(type);
+	return v.empty() ? nullptr : v.front();
+}
+
+namespace {
+
+class FakeTransport final : public detail::Transport {
+public:
+	explicit FakeTransport(std::shared_ptr<FakeKernel> k) : k_(std::move(k)) {}
+
+	Result<int> resolve(bool /*autoload*/) override
+	{
+		const std::lock_guard lock(k_->mu);
+		if (!k_->family_registered)
+			return Error{ENOENT, "sctpx generic netlink family not found"};
+		return fake_family;
+	}
+
+	Result<std::vector<detail::Message>> transact(detail::NlMsg req, bool /*dump*/) override
+	{
+		/* As nl_send_auto() would: the length is final once sent. */
+		Request r{detail::Message(nlmsg_hdr(req.get()))};
+		Handler h;
+		{
+			const std::lock_guard lock(k_->mu);
+			k_->requests.push_back(r);
+			if (!k_->family_registered)
+				return Error{ENOENT};
+			h = k_->handler;
+		}
+		if (r.cmd() == SCTPX_CMD_INFO_GET && !h)
+			return std::vector<detail::Message>{info_reply(all_ops(), 4096, 1024)};
+		if (!h)
+			return Error{EOPNOTSUPP};
+		return h(r);
+	}
+
+private:
+	std::shared_ptr<FakeKernel> k_;
+};
+
+} // namespace
+
+detail::TransportFactory fake_factory(std::shared_ptr<FakeKernel> k)
+{
+	return [k]() -> Result<std::unique_ptr<detail::Transport>> {
+		return std::unique_ptr<detail::Transport>(std::make_unique<FakeTransport>(k));
+	};
+}
+
+ReplyBuilder::ReplyBuilder(std::uint8_t cmd, int nlflags) : msg_(nlmsg_alloc_size(1 << 20))
+{
+	genlmsg_put(msg_.get(), 1, 1, fake_family, 0, nlflags, cmd, SCTPX_FAMILY_VERSION);
+}
+
+ReplyBuilder::~ReplyBuilder() = default;
+
+nlattr *ReplyBuilder::nest(int type)
+{
+	return nla_nest_start(msg_.get(), type | NLA_F_NESTED);
+}
+
+void ReplyBuilder::end(nlattr *n)
+{
+	nla_nest_end(msg_.get(), n);
+}
+
+void ReplyBuilder::entry(std::uint32_t id, int state, int fd, int error, long peer_index)
+{
+	nlattr *n = nest(SCTPX_A_ASSOC);
+	if (fd >= 0)
+		nla_put_s32(msg_.get(), SCTPX_ASSOC_A_FD, fd);
+	if (peer_index >= 0)
+		nla_put_u32(msg_.get(), SCTPX_ASSOC_A_PEER_INDEX, static_cast<std::uint32_t>(peer_index));
+	if (id != 0)
+		nla_put_u32(msg_.get(), SCTPX_ASSOC_A_ID, id);
+	if (error != 0) {
+		nla_put_u32(msg_.get(), SCTPX_ASSOC_A_ERROR, static_cast<std::uint32_t>(error));
+	} else {
+		nla_put_u32(msg_.get(), SCTPX_ASSOC_A_STATE, static_cast<std::uint32_t>(state));
+		nla_put_u16(msg_.get(), SCTPX_ASSOC_A_INSTREAMS, 10);
+		nla_put_u16(msg_.get(), SCTPX_ASSOC_A_OUTSTREAMS, 10);
+		nla_put_u64(msg_.get(), SCTPX_ASSOC_A_DATA_IN, id * 2ULL);
+	}
+	end(n);
+}
+
+detail::Message ReplyBuilder::done()
+{
+	return detail::Message(nlmsg_hdr(msg_.get()));
+}
+
+detail::Message info_reply(std::uint64_t ops, std::uint32_t max_batch, std::uint32_t max_peers)
+{
+	ReplyBuilder b(SCTPX_CMD_INFO_GET);
+	nla_put_u32(b.msg(), SCTPX_A_FAMILY_VERSION, SCTPX_FAMILY_VERSION);
+	nla_put_string(b.msg(), SCTPX_A_MODULE_VERSION, "1.2.3");
+	nla_put_u64(b.msg(), SCTPX_A_OPS, ops);
+	nla_put_u32(b.msg(), SCTPX_A_MAX_BATCH, max_batch);
+	nla_put_u32(b.msg(), SCTPX_A_MAX_PEERS, max_peers);
+	nla_put_u32(b.msg(), SCTPX_A_MAX_PEER_ADDRS, 64);
+	nlattr *s = b.nest(SCTPX_A_STATS);
+	nla_put_u64(b.msg(), SCTPX_STATS_A_PEELED, 7);
+	nla_put_u64(b.msg(), SCTPX_STATS_A_REPLY_ERRORS, 1);
+	b.end(s);
+	return b.done();
+}
+
+detail::Message error_reply(int errnum, const char *extack, bool capped)
+{
+	/* The request the error answers: a header and one attribute. */
+	detail::NlMsg req(nlmsg_alloc());
+	genlmsg_put(req.get(), 1, 1, fake_family, 0, 0, SCTPX_CMD_PEELOFF, 1);
+	nla_put_s32(req.get(), SCTPX_A_SOCK_FD, 3);
+
+	const int flags = NLM_F_ACK_TLVS | (capped ? NLM_F_CAPPED : 0);
+	detail::NlMsg m(nlmsg_alloc_simple(NLMSG_ERROR, flags));
+	nlmsgerr e{};
+	e.error = -errnum;
+	e.msg = *nlmsg_hdr(req.get());
+	nlmsg_append(m.get(), &e, sizeof(e), NLMSG_ALIGNTO);
+	if (!capped) {
+		const nlmsghdr *rh = nlmsg_hdr(req.get());
+		nlmsg_append(m.get(), const_cast<void *>(nlmsg_data(rh)), static_cast<std::size_t>(nlmsg_datalen(rh)),
+			     NLMSG_ALIGNTO);
+	}
+	nla_put_string(m.get(), NLMSGERR_ATTR_MSG, extack);
+	return detail::Message(nlmsg_hdr(m.get()));
+}
+
+detail::Message done_reply(int errnum)
+{
+	detail::NlMsg m(nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI));
+	int v = -errnum;
+	nlmsg_append(m.get(), &v, sizeof(v), NLMSG_ALIGNTO);
+	return detail::Message(nlmsg_hdr(m.get()));
+}
+
+std::vector<std::uint32_t> request_ids(const Request &r)
+{
+	std::vector<std::uint32_t> ids;
+	for (const nlattr *a : r.all(SCTPX_A_ASSOC_ID))
+		ids.push_back(nla_get_u32(a));
+	return ids;
+}
+
+std::uint64_t all_ops()
+{
+	return SCTPX_OP_BIT(SCTPX_CMD_INFO_GET) | SCTPX_OP_BIT(SCTPX_CMD_ASSOC_GET) |
+	       SCTPX_OP_BIT(SCTPX_CMD_PEELOFF) | SCTPX_OP_BIT(SCTPX_CMD_CONNECTX);
+}
+
+} // namespace sctpx::test

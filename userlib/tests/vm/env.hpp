@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The guest test environment: the module's state, associations on
+ * loopback, and the three ways a call can be served.
+ */
+#ifndef SCTPX_TESTS_VM_ENV_HPP
+#define SCTPX_TESTS_VM_ENV_HPP
+
+#include <gtest/gtest.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sctpx/sctpx.hpp"
+
+namespace sctpx::vm {
+
+/* Module: loaded and used. Forced: loaded, fallback forced. Absent: unloaded. */
+enum class Way { Module, Forced, Absent };
+std::string way_name(const ::testing::TestParamInfo<Way> &i);
+
+bool module_loaded();
+void load_module();   /* modprobe sctpx */
+void unload_module(); /* rmmod sctpx */
+void set_param(const char *name, const std::string &value);
+
+/* n associations: a one-to-many server on 127.0.0.1, one-to-one clients. */
+struct Assocs {
+	Fd server;
+	std::uint16_t port = 0;
+	std::vector<Fd> clients;
+	std::vector<AssocId> ids; /* ids[i]: clients[i]'s association on server */
+	std::vector<std::uint16_t> client_ports;
+};
+Assocs make_assocs(std::size_t n);
+/* A bare server socket (no associations) on 127.0.0.1; its port. */
+Fd make_server(std::uint16_t &port, int type = SOCK_SEQPACKET);
+
+std::size_t assoc_count(int server);
+void send_msg(int fd, const std::string &msg);
+/* One message, waiting up to 2 s; "" on timeout. */
+std::string recv_msg(int fd);
+bool nonblocking(int fd);
+bool cloexec(int fd);
+
+/* Fixture of every test that runs the three ways. */
+class WayTest : public ::testing::TestWithParam<Way> {
+protected:
+	void SetUp() override;
+	Client &client() { return *client_; }
+	[[nodiscard]] Path expected_path() const
+	{
+		return GetParam() == Way::Module ? Path::Module : Path::Fallback;
+	}
+	unsigned int c_open_flags() const;
+
+private:
+	std::optional<Client> client_;
+};
+
+} // namespace sctpx::vm
+
+#endif

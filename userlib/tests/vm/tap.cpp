@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * GoogleTest results as TAP: the guest harness (scripts/vm.sh) counts
+ * lines matching ^(not )?ok [0-9]+ .
+ */
+#include "tap.hpp"
+
+#include <cstdio>
+
+namespace sctpx::vm {
+
+void TapListener::OnTestProgramStart(const ::testing::UnitTest & /*u*/)
+{
+	std::printf("TAP version 13\n");
+	std::fflush(stdout);
+}
+
+void TapListener::OnTestPartResult(const ::testing::TestPartResult &r)
+{
+	if (r.failed())
+		std::printf("# %s:%d: %s\n", r.file_name() != nullptr ? r.file_name() : "?",
+			    r.line_number(), r.summary());
+}
+
+void TapListener::OnTestEnd(const ::testing::TestInfo &t)
+{
+	const ::testing::TestResult *r = t.result();
+	n_++;
+	const char *verdict = r->Failed() ? "not ok" : "ok";
+	std::printf("%s %d %s.%s%s\n", verdict, n_, t.test_suite_name(), t.name(),
+		    r->Skipped() ? " # SKIP" : "");
+	std::fflush(stdout);
+}
+
+void TapListener::OnTestProgramEnd(const ::testing::UnitTest & /*u*/)
+{
+	std::printf("1..%d\n", n_);
+	std::fflush(stdout);
+}
+
+} // namespace sctpx::vm
