@@ -488,23 +488,9 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	/* Everything that can fail for the request as a whole, first. */
-	msg = genlmsg_new(sctpx_conn_reply_size(&r), GFP_KERNEL | __GFP_NOWARN);
-	if (!msg) {
-		err = -ENOMEM;
+	msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&r), &hdr, &err);
+	if (!msg)
 		goto out;
-	}
-	hdr = genlmsg_put_reply(msg, info, &sctpx_genl_family, 0,
-				SCTPX_CMD_CONNECTX);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto out;
-	}
-	if (!sctpx_reply_fits(skb, msg)) {
-		NL_SET_ERR_MSG(extack,
-			       "netlink socket has no room for the reply; read its queue first");
-		err = -ENOBUFS;
-		goto out;
-	}
 
 	if (wait_ms)
 		deadline = sctpx_conn_deadline(&r, wait_ms);

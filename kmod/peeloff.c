@@ -465,24 +465,9 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto unlock;
 
-	msg = genlmsg_new(sctpx_peel_reply_size(&r), GFP_KERNEL | __GFP_NOWARN);
-	if (!msg) {
-		NL_SET_ERR_MSG(extack, "cannot allocate the reply; none was peeled off");
-		err = -ENOMEM;
+	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), &hdr, &err);
+	if (!msg)
 		goto unreserve;
-	}
-	hdr = genlmsg_put_reply(msg, info, &sctpx_genl_family, 0,
-				SCTPX_CMD_PEELOFF);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto unreserve;
-	}
-	if (!sctpx_reply_fits(skb, msg)) {
-		NL_SET_ERR_MSG(extack,
-			       "netlink socket has no room for the reply; read its queue first");
-		err = -ENOBUFS;
-		goto unreserve;
-	}
 
 	for (i = 0; i < r.n; i++) {
 		struct sctpx_peel *e = &r.v[i];

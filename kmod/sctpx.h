@@ -44,7 +44,8 @@ struct socket *sctpx_sock_lookup(int fd, const struct nlattr *attr,
 				 struct netlink_ext_ack *extack, int *err);
 void sctpx_extack_set(struct netlink_ext_ack *extack,
 		      const struct nlattr *attr, const char *msg);
-bool sctpx_reply_fits(struct sk_buff *req, const struct sk_buff *reply);
+struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
+				size_t size, void **hdr, int *err);
 
 /* addr.c */
 int sctpx_addr_parse(const struct nlattr *nest, union sctp_addr *addr,
