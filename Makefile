@@ -28,11 +28,16 @@ all: module
 module:
 	$(MAKE) -C kmod KDIR=$(KDIR)
 
-install: module
+# The library and the CLI (CMake under userlib/).
+userlib:
+	$(MAKE) -C userlib BUILD=$(BUILD)
+
+install: module userlib
 	$(MAKE) -C kmod KDIR=$(KDIR) modules_install
 	depmod -a $(notdir $(patsubst %/build,%,$(KDIR))) 2>/dev/null || depmod -a
 	install -D -m 644 include/uapi/linux/sctpx.h \
 		$(DESTDIR)$(PREFIX)/include/linux/sctpx.h
+	$(MAKE) -C userlib install BUILD=$(BUILD) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 # Put the sources where DKMS wants them and let it build and install.
 dkms-install:
@@ -83,22 +88,46 @@ selftests: deps
 	$(MAKE) -C selftests O=$(BUILD)/selftests \
 		HARNESS=$(BUILD)/linux-tools/tools/testing/selftests
 
+# The static guest binaries of the library: its tests and the CLI.
+userlib-vm: deps
+	$(MAKE) -C userlib vm-bins BUILD=$(BUILD)
+
+# Section 3 and 8 pages must format without a groff warning.
+man:
+	@set -e; cd Documentation/man; for p in man*/*.[0-9]; do \
+		out=$$(groff -man -Tutf8 -ww -z $$p 2>&1); \
+		if [ -n "$$out" ]; then echo "$$p: $$out"; exit 1; fi; \
+	done
+
 # scripts/vm.sh by hand: scripts/vm.sh -k <release> [-s] [program...]
-vmtest: modules selftests
+vmtest: modules selftests userlib-vm
 	sh scripts/check.sh --vm-only $(BUILD)
 
 check:
 	sh scripts/check.sh $(BUILD)
 
-demo: modules selftests
+# The long profile of the hardening tests (Documentation/hardening.rst):
+# 100,000 fuzzed requests, more race rounds, 20,000 associations.
+STRESS_ARGS ?= sctpx_fuzz_requests=100000 sctpx_race_rounds=30 sctpx_many_assocs=20000
+stress: modules selftests
+	@set -e; for k in $(KERNELS); do \
+		echo "stress: $$k"; \
+		sh scripts/vm.sh -q -b $(BUILD) -k $$k -o $(BUILD)/vm-stress/$$k \
+			-M 4G -t 3600 -a "$(STRESS_ARGS)" \
+			$(addprefix $(BUILD)/selftests/,fuzz races resources security); \
+	done
+
+demo: deps modules userlib-vm
 	sh scripts/demo.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/selftests $(BUILD)/vm
+	rm -rf $(BUILD)/obj $(BUILD)/selftests $(BUILD)/vm $(BUILD)/vm-demo \
+		$(BUILD)/userlib
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean 2>/dev/null
 
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all module install dkms-install deps modules checkpatch kerneldoc spec \
-	selftests vmtest check demo clean distclean
+.PHONY: all module userlib install dkms-install deps modules checkpatch \
+	kerneldoc spec man selftests userlib-vm vmtest check stress demo clean \
+	distclean

@@ -7,12 +7,15 @@
 #
 #  1. dependencies (scripts/deps.sh: apt packages, the two Debian kernels,
 #     checkpatch and kselftest_harness.h from linux-source);
-#  2. host unit tests, when there are any;
-#  3. style and ABI gates: checkpatch --strict and kernel-doc on kmod/, the YAML spec
-#     against the UAPI header and the policies;
-#  4. the module for both kernels with W=1, sparse and -Werror;
-#  5. the selftests, in QEMU, on both kernels; the harness itself is
-#     checked first: a guest that fails, and one that panics, must fail.
+#  2. the library's host unit tests (GoogleTest);
+#  3. style and ABI gates: checkpatch --strict and kernel-doc on kmod/,
+#     clang-tidy on the library and CLI, the YAML spec against the UAPI
+#     header and the policies, the man pages through groff -ww;
+#  4. the module for both kernels with W=1, sparse and -Werror, the
+#     selftests and the static guest binaries of the library;
+#  5. in QEMU, on both kernels: the kernel selftests, the library's
+#     integration tests and the CLI; the harness itself is checked first:
+#     a guest that fails, and one that panics, must fail.
 # It ends with the line "N passed, N failed" (test cases over both kernels,
 # plus one per gate) and exits non-zero on any failure.
 set -u
@@ -63,14 +66,15 @@ if [ -z "$vm_only" ]; then
 	fi
 	setup_s=$(($(date +%s) - t0))
 
-	if [ -d userlib/tests ]; then
-		gate unit make -s -C userlib test BUILD="$BUILD"
-	fi
+	gate unit make -s -C userlib test BUILD="$BUILD"
 	gate checkpatch make -s checkpatch BUILD="$BUILD"
 	gate kernel-doc make -s kerneldoc BUILD="$BUILD"
+	gate clang-tidy make -s -C userlib tidy BUILD="$BUILD"
 	gate spec make -s spec BUILD="$BUILD"
+	gate man make -s man
 	gate modules make -s modules BUILD="$BUILD"
 	gate selftests-build make -s selftests BUILD="$BUILD"
+	gate userlib-build make -s userlib-vm BUILD="$BUILD"
 fi
 
 kernels=$(cat "$BUILD/kernels.list")
@@ -96,16 +100,25 @@ selfcheck() {
 }
 gate harness selfcheck
 
+# One boot per kernel: the kernel selftests, then the library's
+# integration tests and the CLI (which end with the module unloaded).
+progs=$(sed "s|^|$BUILD/selftests/|" "$BUILD/selftests/ORDER")
 for k in $kernels; do
-	echo "check: selftests on $k ..."
-	sh "$here/vm.sh" -q -b "$BUILD" -k "$k" 2>&1 | sed 's/^/    /'
+	echo "check: selftests, library and CLI on $k ..."
+	# shellcheck disable=SC2086
+	sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -x "$BUILD/userlib/sctpx-static" \
+		$progs "$BUILD/userlib/sctpx_vmtest" "$top/userlib/tests/vm/cli-demo.sh" \
+		2>&1 | sed 's/^/    /'
 	if [ -f "$BUILD/vm/$k/counts" ]; then
 		read -r p f s <"$BUILD/vm/$k/counts"
 	else
 		p=0 f=1 s=0
 	fi
-	grep -E '^(not ok|# [a-z_]+\.c:[0-9]+:)' "$BUILD/vm/$k/serial.log" 2>/dev/null |
-		head -40 | sed 's/^/    /'
+	# The failing cases and their assertion lines (the full log stays).
+	if [ "$f" -gt 0 ]; then
+		grep -E '^(not ok|# [a-z_]+\.c[p]*:[0-9]+:)' "$BUILD/vm/$k/serial.log" 2>/dev/null |
+			head -60 | sed 's/^/    /'
+	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 done
 finish

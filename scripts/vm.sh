@@ -14,6 +14,8 @@
 #     -M MEM       guest memory (default 2G)
 #     -q           quiet: do not stream the guest console
 #     -o DIR       where the logs go (default: BUILD/vm/RELEASE)
+#     -x FILE      also put FILE in the guest's /tests, without running it
+#                  (a tool the programs use); may repeat
 #   PROGRAM...     run these (static binaries or busybox scripts) in order;
 #                  default: every program listed in BUILD/selftests/ORDER
 #
@@ -27,9 +29,9 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(pwd)/build
-rel= ko= shell= append= timeout_s=1200 mem=2G quiet= out=
+rel= ko= shell= append= timeout_s=1200 mem=2G quiet= out= extra=
 
-while getopts k:b:m:sa:t:M:qo: opt; do
+while getopts k:b:m:sa:t:M:qo:x: opt; do
 	case $opt in
 	k) rel=$OPTARG ;;
 	b) build=$(cd "$OPTARG" && pwd) ;;
@@ -40,7 +42,8 @@ while getopts k:b:m:sa:t:M:qo: opt; do
 	M) mem=$OPTARG ;;
 	q) quiet=1 ;;
 	o) out=$OPTARG ;;
-	*) sed -n '5,23p' "$0" >&2; exit 2 ;;
+	x) extra="$extra $OPTARG" ;;
+	*) sed -n '5,25p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -66,8 +69,9 @@ rm -f "$out/serial.log" "$out/dmesg.log" "$out/counts"
 listdir=$(mktemp -d)
 trap 'rm -rf "$listdir"' EXIT
 for p in "$@"; do basename "$p"; done >"$listdir/ORDER"
+# shellcheck disable=SC2086
 "$here/mkinitramfs.sh" "$kroot" "$rel" "$ko" "$out/initramfs.cpio" \
-	"$@" "$listdir/ORDER"
+	"$@" $extra "$listdir/ORDER"
 
 mode=test
 [ -z "$shell" ] || mode=shell

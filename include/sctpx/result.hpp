@@ -54,9 +54,9 @@ public:
 	[[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
 	explicit operator bool() const noexcept { return ok(); }
 
-	T &value() & { return *std::get_if<0>(&v_); }
-	const T &value() const & { return *std::get_if<0>(&v_); }
-	T &&value() && { return std::move(*std::get_if<0>(&v_)); }
+	[[nodiscard]] T &value() & { return *std::get_if<0>(&v_); }
+	[[nodiscard]] const T &value() const & { return *std::get_if<0>(&v_); }
+	[[nodiscard]] T &&value() && { return std::move(*std::get_if<0>(&v_)); }
 	T &operator*() & { return value(); }
 	const T &operator*() const & { return value(); }
 	T *operator->() { return std::get_if<0>(&v_); }

@@ -220,7 +220,7 @@ void decode_stats(const nlattr *nest, ModuleCounters &c)
 /* The attributes of a generic netlink message, or nothing if it is too short. */
 bool genl_attrs(const nlmsghdr *nlh, nlattr *&head, int &len)
 {
-	if (!genlmsg_valid_hdr(const_cast<nlmsghdr *>(nlh), 0))
+	if (genlmsg_valid_hdr(const_cast<nlmsghdr *>(nlh), 0) == 0)
 		return false;
 	const auto *gh = static_cast<const genlmsghdr *>(nlmsg_data(nlh));
 	head = genlmsg_attrdata(gh, 0);

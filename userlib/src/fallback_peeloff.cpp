@@ -40,7 +40,8 @@ int peeloff_flags(int sock, AssocId id, unsigned int flags)
 	arg.p_arg.associd = static_cast<sctp_assoc_t>(id);
 	arg.flags = flags;
 	socklen_t len = sizeof(arg);
-	if (getsockopt(sock, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS, &arg, &len) != 0)
+	/* Linux returns the new descriptor from getsockopt() itself. */
+	if (getsockopt(sock, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS, &arg, &len) < 0)
 		return -1;
 	return arg.p_arg.sd;
 }

@@ -196,7 +196,7 @@ Result<PeelResult> module_peeloff(Session &s, int sock, const Selection &sel, Pe
 	/* Take at most max_batch per request until nothing matching is left. */
 	for (bool first = true;; first = false) {
 		Selection part = sel;
-		const std::uint32_t taken = static_cast<std::uint32_t>(out.entries.size());
+		const auto taken = static_cast<std::uint32_t>(out.entries.size());
 		part.limit = want != 0 ? std::min(batch, want - taken) : batch;
 		if (part.limit == UINT32_MAX)
 			part.limit = 0;

@@ -15,7 +15,7 @@ namespace sctpx::detail {
 
 struct Session {
 	Transport &transport;
-	int family;
+	int family = -1;
 	Limits limits;
 };
 

@@ -26,6 +26,9 @@ struct Options {
 	bool force_fallback = false;
 };
 
+/* The whole command line; returns the exit code. */
+int run(int argc, char **argv);
+
 int cmd_status(const Options &o);
 int cmd_demo(const Options &o);
 

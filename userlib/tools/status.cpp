@@ -103,6 +103,8 @@ int cmd_status(const Options &o)
 {
 	ClientOptions co;
 	co.force_fallback = o.force_fallback;
+	/* Report what is there; asking must not load the module. */
+	co.autoload = false;
 	auto c = Client::open(co);
 	if (!c)
 		return die("cannot open the library", c.error());

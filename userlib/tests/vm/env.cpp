@@ -10,6 +10,8 @@
 #include <netinet/sctp.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <cstdio>
 #include <unistd.h>
 
 #include "sctpx/sctpx.h"
@@ -32,17 +34,29 @@ bool module_loaded()
 	return stat("/sys/module/sctpx", &st) == 0;
 }
 
+bool kernel_at_least(int major, int minor)
+{
+	utsname u{};
+	int ma = 0;
+	int mi = 0;
+	if (uname(&u) != 0 || std::sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
 void load_module()
 {
-	if (!module_loaded())
+	if (!module_loaded()) {
 		ASSERT_EQ(std::system("modprobe sctpx"), 0);
+	}
 	ASSERT_TRUE(module_loaded());
 }
 
 void unload_module()
 {
-	if (module_loaded())
+	if (module_loaded()) {
 		ASSERT_EQ(std::system("rmmod sctpx"), 0);
+	}
 	ASSERT_FALSE(module_loaded());
 }
 

@@ -20,6 +20,7 @@ enum class Way { Module, Forced, Absent };
 std::string way_name(const ::testing::TestParamInfo<Way> &i);
 
 bool module_loaded();
+bool kernel_at_least(int major, int minor);
 void load_module();   /* modprobe sctpx */
 void unload_module(); /* rmmod sctpx */
 void set_param(const char *name, const std::string &value);

@@ -65,18 +65,26 @@ TEST_P(ListTest, OneToOneSocket)
 
 TEST_P(ListTest, SocketErrorsMatchTheModule)
 {
+	/* Linux < 6.2 drops the extended ack of a dump's start. */
+	const bool msgs = GetParam() != Way::Module || kernel_at_least(6, 2);
 	auto bad = client().list(-1);
 	ASSERT_FALSE(bad.ok());
 	EXPECT_EQ(bad.error().errnum(), EBADF);
-	EXPECT_EQ(bad.error().extack, "descriptor is not open");
+	if (msgs) {
+		EXPECT_EQ(bad.error().extack, "descriptor is not open");
+	}
 	Fd udp(socket(AF_INET, SOCK_DGRAM, 0));
 	auto notsctp = client().list(udp.get());
 	EXPECT_EQ(notsctp.error().errnum(), EOPNOTSUPP);
-	EXPECT_EQ(notsctp.error().extack, "socket is not an SCTP socket");
+	if (msgs) {
+		EXPECT_EQ(notsctp.error().extack, "socket is not an SCTP socket");
+	}
 	Fd file(open("/proc/self/stat", O_RDONLY | O_CLOEXEC));
 	auto notsock = client().list(file.get());
 	EXPECT_EQ(notsock.error().errnum(), ENOTSOCK);
-	EXPECT_EQ(notsock.error().extack, "descriptor is not a socket");
+	if (msgs) {
+		EXPECT_EQ(notsock.error().extack, "descriptor is not a socket");
+	}
 }
 
 INSTANTIATE_TEST_SUITE_P(, ListTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),

@@ -6,7 +6,6 @@
  * unloads sctpx itself). Output is TAP.
  */
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include "tap.hpp"
 

@@ -6,6 +6,7 @@
 #include "tap.hpp"
 
 #include <cstdio>
+#include <string>
 
 namespace sctpx::vm {
 
@@ -17,9 +18,19 @@ void TapListener::OnTestProgramStart(const ::testing::UnitTest & /*u*/)
 
 void TapListener::OnTestPartResult(const ::testing::TestPartResult &r)
 {
-	if (r.failed())
-		std::printf("# %s:%d: %s\n", r.file_name() != nullptr ? r.file_name() : "?",
-			    r.line_number(), r.summary());
+	if (!r.failed())
+		return;
+	/* Every line of the message as a TAP comment. */
+	std::printf("# %s:%d:\n", r.file_name() != nullptr ? r.file_name() : "?", r.line_number());
+	std::string msg = r.message();
+	std::size_t start = 0;
+	while (start < msg.size()) {
+		std::size_t end = msg.find('\n', start);
+		if (end == std::string::npos)
+			end = msg.size();
+		std::printf("#   %s\n", msg.substr(start, end - start).c_str());
+		start = end + 1;
+	}
 }
 
 void TapListener::OnTestEnd(const ::testing::TestInfo &t)

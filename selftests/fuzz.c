@@ -1,0 +1,1371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx selftests: a netlink fuzzer for every op.
+ *
+ * Requests are built byte by byte on a raw generic netlink socket (libnl
+ * would refuse to build most of them): random and mutated attributes,
+ * wrong types and lengths, missing and repeated attributes, broken and
+ * deep nests, huge counts, and as socket descriptors every kind of fd a
+ * process can hold (pipe, file, directory, eventfd, TCP, UDP, unix,
+ * netlink, one-to-one SCTP, peeled SCTP, negative and closed numbers),
+ * with association ids of the named socket, of other sockets and made up.
+ *
+ * After every request the fuzzer checks that
+ *   - an answer came: an errno, or a well-formed reply (every attribute
+ *     inside its message, every PEELOFF entry an id with exactly one of
+ *     an fd and an errno, CONNECTX entries in peer order), and nothing
+ *     more than that answer;
+ *   - the fd table is the one before plus exactly the fds the reply
+ *     handed over, each a one-to-one SCTP socket (closed at once);
+ *   - no association left the two pool sockets except into such an fd.
+ * At the end, with everything closed, unreclaimable slab must be back
+ * within SLAB_BOUND_KB of what it was before the fuzzing.
+ *
+ * The request count comes from the environment: sctpx_fuzz_requests
+ * (default FUZZ_DEFAULT), sctpx_fuzz_seed (default 1). Pass them on the
+ * guest kernel command line (scripts/vm.sh -a "sctpx_fuzz_requests=...")
+ * and the guest's init hands them down.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <dirent.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/sctp.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "kselftest_harness.h"
+#include "sctpx_test.h"
+
+#define FUZZ_DEFAULT	5000
+#define SLAB_BOUND_KB	2048
+#define REQ_MAX		(256 << 10)
+#define RBUF_MAX	(4 << 20)
+#define POOL_LOW	12
+#define POOL_ADD	16
+#define ANSWER_MS	15000
+
+static uint64_t rng;
+
+static uint32_t rnd32(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+static uint32_t rnd(uint32_t n)
+{
+	return n ? rnd32() % n : 0;
+}
+
+static bool chance(int percent)
+{
+	return (int)rnd(100) < percent;
+}
+
+/* ---- building requests byte by byte ---- */
+
+struct req {
+	uint8_t b[REQ_MAX];
+	size_t len;
+	bool overflow;
+};
+
+static void put_raw(struct req *r, const void *p, size_t n)
+{
+	if (r->len + n > REQ_MAX) {
+		r->overflow = true;
+		return;
+	}
+	memcpy(r->b + r->len, p, n);
+	r->len += n;
+}
+
+static void put_attr(struct req *r, uint16_t type, const void *p, size_t n)
+{
+	struct nlattr a = { .nla_len = (uint16_t)(NLA_HDRLEN + n),
+			    .nla_type = type };
+	static const uint8_t zero[4];
+
+	if (n > 65535 - NLA_HDRLEN)
+		n = 65535 - NLA_HDRLEN;
+	put_raw(r, &a, sizeof(a));
+	put_raw(r, p, n);
+	put_raw(r, zero, NLA_ALIGN(n) - n);
+}
+
+static void put_u32(struct req *r, uint16_t type, uint32_t v)
+{
+	put_attr(r, type, &v, 4);
+}
+
+static void put_u16(struct req *r, uint16_t type, uint16_t v)
+{
+	put_attr(r, type, &v, 2);
+}
+
+static size_t nest_start(struct req *r, uint16_t type)
+{
+	size_t off = r->len;
+
+	put_attr(r, type, NULL, 0);
+	return off;
+}
+
+static void nest_end(struct req *r, size_t off)
+{
+	struct nlattr *a = (struct nlattr *)(r->b + off);
+
+	if (r->len - off > 65535)
+		r->overflow = true;
+	else if (off + NLA_HDRLEN <= r->len)
+		a->nla_len = (uint16_t)(r->len - off);
+}
+
+/* A nest type, usually flagged NLA_F_NESTED as strict validation wants. */
+static uint16_t nested(uint16_t type)
+{
+	return chance(90) ? type | NLA_F_NESTED : type;
+}
+
+/* A value of a wrong length for an attribute of @type. */
+static void put_junk(struct req *r, uint16_t type)
+{
+	static const size_t lens[] = { 0, 1, 2, 3, 5, 6, 7, 8, 12, 16, 17, 64, 300 };
+	uint8_t buf[300];
+	size_t n = lens[rnd(sizeof(lens) / sizeof(lens[0]))], i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = rnd32();
+	put_attr(r, type, buf, n);
+}
+
+/* ---- the world the requests talk about ---- */
+
+struct pool {
+	int srv;
+	uint16_t port;
+	int family;
+	int *cli;
+	int ncli;
+	int cap;
+};
+
+struct world {
+	int nl;			/* raw generic netlink socket */
+	uint32_t portid;
+	int family;		/* sctpx family id */
+	uint32_t seq;
+	struct pool srv, other;
+	int srv6;		/* one-to-many IPv6 socket, no associations */
+	uint16_t srv6_port;
+	int cx_target;		/* where CONNECTX peers can really connect */
+	uint16_t cx_port;
+	uint16_t closed_port;	/* nobody listens there */
+	int scratch;		/* non-blocking one-to-many for CONNECTX */
+	int menu[32];		/* other kinds of descriptor */
+	const char *menu_kind[32];
+	int nmenu;
+	uint32_t *peeled_ids;	/* ids already peeled, for reuse */
+	size_t npeeled;
+	uint8_t *rbuf;
+	/* figures */
+	unsigned long requests, replies, errors, fds_received, mutated;
+	unsigned long by_cmd[8], err_by_cmd[8], abandoned_dumps;
+	unsigned long errno_count[160];
+};
+
+static void sctp_opts(int fd)
+{
+	struct timeval tv = { 0, 50000 };
+	struct sctp_initmsg im = { .sinit_max_attempts = 2,
+				   .sinit_max_init_timeo = 200 };
+
+	/* Bound any wait CONNECTX may do on this socket. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SCTP, SCTP_INITMSG, &im, sizeof(im));
+}
+
+static int pool_grow(struct pool *p, int n)
+{
+	int i;
+
+	if (p->ncli + n > p->cap) {
+		int cap = (p->ncli + n) * 2;
+		int *v = realloc(p->cli, cap * sizeof(int));
+
+		if (!v)
+			return -ENOMEM;
+		p->cli = v;
+		p->cap = cap;
+	}
+	if (sx_clients(p->family, p->port, n, p->cli + p->ncli))
+		return -EIO;
+	for (i = 0; i < n; i++)
+		sctp_opts(p->cli[p->ncli + i]);
+	p->ncli += n;
+	/* The server side of each is there once connect() returned. */
+	return 0;
+}
+
+static int pool_open(struct pool *p, int family, int n)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = family;
+	p->srv = sx_server(family, &p->port);
+	if (p->srv < 0)
+		return p->srv;
+	sctp_opts(p->srv);
+	return pool_grow(p, n);
+}
+
+static void pool_close(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->ncli; i++)
+		close(p->cli[i]);
+	if (p->srv >= 0)
+		close(p->srv);
+	free(p->cli);
+	memset(p, 0, sizeof(*p));
+	p->srv = -1;
+}
+
+/* Drop the client whose local port is @port (its association was peeled). */
+static bool pool_drop_port(struct pool *p, uint16_t port)
+{
+	int i = sx_client_by_port(p->cli, p->ncli, port);
+
+	if (i < 0)
+		return false;
+	close(p->cli[i]);
+	p->cli[i] = p->cli[--p->ncli];
+	return true;
+}
+
+static int scratch_open(void)
+{
+	int fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+
+	if (fd >= 0)
+		sctp_opts(fd);
+	return fd;
+}
+
+static void menu_add(struct world *w, int fd, const char *kind)
+{
+	if (w->nmenu < 32) {
+		w->menu[w->nmenu] = fd;
+		w->menu_kind[w->nmenu++] = kind;
+	}
+}
+
+/* Every other kind of descriptor, opened once. */
+static int menu_open(struct world *w)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int p[2], sv[2], fd, cli[1];
+	uint16_t port;
+	struct sx_nl nl;
+	struct sx_result res;
+	uint32_t *ids;
+	size_t n;
+
+	if (pipe(p))
+		return -errno;
+	menu_add(w, p[0], "pipe-r");
+	menu_add(w, p[1], "pipe-w");
+	fd = open("/tmp/sctpx-fuzz-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	menu_add(w, fd, "file");
+	menu_add(w, open("/", O_RDONLY | O_DIRECTORY), "dir");
+	menu_add(w, open("/", O_PATH), "o-path");
+	menu_add(w, open("/dev/null", O_RDWR), "devnull");
+	menu_add(w, eventfd(0, 0), "eventfd");
+	menu_add(w, epoll_create1(0), "epoll");
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		listen(fd, 1);
+	menu_add(w, fd, "tcp");
+	menu_add(w, socket(AF_INET, SOCK_DGRAM, 0), "udp");
+	menu_add(w, socket(AF_INET6, SOCK_DGRAM, 0), "udp6");
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -errno;
+	menu_add(w, sv[0], "unix-stream");
+	close(sv[1]);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv))
+		return -errno;
+	menu_add(w, sv[0], "unix-seqpacket");
+	close(sv[1]);
+	menu_add(w, socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), "netlink");
+	menu_add(w, w->nl, "our-netlink");
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	sctp_opts(fd);
+	menu_add(w, fd, "sctp-1to1-unconnected");
+
+	/* A connected one-to-one client (of the IPv6 server). */
+	if (sx_clients(AF_INET6, w->srv6_port, 1, cli))
+		return -EIO;
+	sctp_opts(cli[0]);
+	menu_add(w, cli[0], "sctp-1to1-client");
+
+	/* An already peeled socket: peel srv6's one association. */
+	if (sx_nl_open(&nl) || sx_assoc_ids(w->srv6, &ids, &n) || n != 1)
+		return -EIO;
+	if (sx_peeloff(&nl, w->srv6, 0, false, ids, 1, NULL, &res) ||
+	    res.n != 1 || res.v[0].fd < 0)
+		return -EIO;
+	sctp_opts(res.v[0].fd);
+	menu_add(w, res.v[0].fd, "sctp-peeled");
+	w->peeled_ids[w->npeeled++] = ids[0];
+	free(ids);
+	sx_result_free(&res);
+	sx_nl_close(&nl);
+
+	/* A listening one-to-many socket nobody connects to. */
+	fd = sx_server(AF_INET, &port);
+	sctp_opts(fd);
+	menu_add(w, fd, "sctp-1tom-empty");
+	for (n = 0; n < (size_t)w->nmenu; n++)
+		if (w->menu[n] < 0)
+			return -EIO;
+	return 0;
+}
+
+/* ---- descriptor sets ---- */
+
+struct fdset {
+	int v[4096];
+	int n;
+};
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int fdset_read(struct fdset *s)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int dfd;
+
+	s->n = 0;
+	if (!d)
+		return -1;
+	dfd = dirfd(d);
+	while ((de = readdir(d))) {
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = atoi(de->d_name);
+		if (fd != dfd && s->n < 4096)
+			s->v[s->n++] = fd;
+	}
+	closedir(d);
+	qsort(s->v, s->n, sizeof(int), cmp_int);
+	return 0;
+}
+
+static bool fdset_has(const struct fdset *s, int fd)
+{
+	return bsearch(&fd, s->v, s->n, sizeof(int), cmp_int) != NULL;
+}
+
+static long slab_unreclaim_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* ---- generating requests ---- */
+
+static int pick_fd(struct world *w, bool connectx)
+{
+	static const int odd[] = { -1, -2, INT_MIN, INT_MAX, 65000, 1000000 };
+	uint32_t x = rnd(100);
+
+	if (connectx) {
+		if (x < 40)
+			return w->scratch;
+		if (x < 45)
+			return w->srv.srv;
+	} else {
+		if (x < 45)
+			return w->srv.srv;
+		if (x < 55)
+			return w->other.srv;
+		if (x < 58)
+			return w->srv6;
+		if (x < 62)
+			return w->scratch;
+	}
+	if (x < 70)
+		return odd[rnd(sizeof(odd) / sizeof(odd[0]))];
+	return w->menu[rnd(w->nmenu)];
+}
+
+struct ids {
+	uint32_t *v;
+	size_t n;
+};
+
+static uint32_t pick_id(struct world *w, const struct ids *srv,
+			const struct ids *other)
+{
+	static const uint32_t odd[] = { 0, 1, 2, 3, 0x7fffffff, 0x80000000,
+					0xffffffff, 0xfffffffe };
+	uint32_t x = rnd(100);
+
+	if (x < 45 && srv->n)
+		return srv->v[rnd(srv->n)];
+	if (x < 60 && other->n)
+		return other->v[rnd(other->n)];
+	if (x < 70 && w->npeeled)
+		return w->peeled_ids[rnd(w->npeeled)];
+	if (x < 85)
+		return odd[rnd(sizeof(odd) / sizeof(odd[0]))];
+	return rnd32();
+}
+
+static uint16_t pick_port(struct world *w, bool for_connect)
+{
+	static const uint16_t odd[] = { 0, 1, 9, 65535 };
+	uint32_t x = rnd(100);
+
+	if (for_connect) {
+		if (x < 45)
+			return w->cx_port;
+		if (x < 75)
+			return w->closed_port;
+	} else {
+		if (x < 30 && w->srv.ncli)
+			return sx_local_port(w->srv.cli[rnd(w->srv.ncli)]);
+		if (x < 50)
+			return w->srv.port;
+	}
+	if (x < 90)
+		return odd[rnd(4)];
+	return rnd32();
+}
+
+static void gen_addr(struct world *w, struct req *r, uint16_t type,
+		     bool for_connect)
+{
+	static const char *v4[] = { "127.0.0.1", "127.0.0.2", "127.1.2.3",
+				    "0.0.0.0", "255.255.255.255", "224.0.0.1",
+				    "10.11.12.13", "192.0.2.1" };
+	static const char *v6[] = { "::1", "::", "::ffff:127.0.0.1",
+				    "fe80::1", "ff02::1", "2001:db8::1" };
+	uint8_t a[16];
+	size_t off = nest_start(r, nested(type));
+	uint32_t x = rnd(100), i;
+
+	if (x < 60 || x >= 97) {
+		if (chance(80))
+			inet_pton(AF_INET, v4[rnd(8)], a);
+		else
+			for (i = 0; i < 4; i++)
+				a[i] = rnd32();
+		if (chance(95))
+			put_attr(r, SCTPX_ADDR_A_IN4, a, 4);
+		else
+			put_junk(r, SCTPX_ADDR_A_IN4);
+	}
+	if (x >= 60 && x < 98) {
+		if (chance(80))
+			inet_pton(AF_INET6, v6[rnd(6)], a);
+		else
+			for (i = 0; i < 16; i++)
+				a[i] = rnd32();
+		if (chance(95))
+			put_attr(r, SCTPX_ADDR_A_IN6, a, 16);
+		else
+			put_junk(r, SCTPX_ADDR_A_IN6);
+	}
+	if (chance(85)) {
+		if (chance(95))
+			put_u16(r, SCTPX_ADDR_A_PORT, pick_port(w, for_connect));
+		else
+			put_junk(r, SCTPX_ADDR_A_PORT);
+	}
+	if (chance(10))
+		put_u32(r, SCTPX_ADDR_A_SCOPE_ID, chance(50) ? 1 : rnd32());
+	if (chance(3))
+		put_junk(r, rnd(8));
+	nest_end(r, off);
+}
+
+static void gen_select(struct world *w, struct req *r)
+{
+	size_t off = nest_start(r, nested(SCTPX_A_SELECT));
+
+	if (chance(30))
+		put_u32(r, SCTPX_SELECT_A_STATES,
+			chance(50) ? 1u << SCTP_ESTABLISHED : rnd32());
+	if (chance(20))
+		gen_addr(w, r, SCTPX_SELECT_A_PEER_ADDR, false);
+	if (chance(20))
+		put_u16(r, SCTPX_SELECT_A_PEER_PORT, pick_port(w, false));
+	if (chance(20))
+		put_u32(r, SCTPX_SELECT_A_ORDER, rnd(4));
+	if (chance(40))
+		put_u32(r, SCTPX_SELECT_A_LIMIT,
+			chance(70) ? rnd(6) : chance(50) ? 4097 : rnd32());
+	if (chance(5))
+		put_junk(r, rnd(SCTPX_SELECT_A_MAX + 3));
+	if (chance(2)) {
+		/* Deep nesting where none is expected. */
+		size_t o[8];
+		int d, depth = 1 + rnd(8);
+
+		for (d = 0; d < depth; d++)
+			o[d] = nest_start(r, nested(1 + rnd(SCTPX_SELECT_A_MAX)));
+		while (d--)
+			nest_end(r, o[d]);
+	}
+	nest_end(r, off);
+}
+
+static void gen_peeloff(struct world *w, struct req *r, int *fd,
+			const struct ids *srv, const struct ids *other)
+{
+	static const uint32_t flags[] = { 0, SOCK_NONBLOCK, SOCK_CLOEXEC,
+					  SOCK_NONBLOCK | SOCK_CLOEXEC, 1, ~0u };
+	size_t n = 0, i;
+	uint32_t x;
+
+	if (chance(95))
+		put_u32(r, SCTPX_A_SOCK_FD, *fd);
+	if (chance(3)) {
+		/* Repeated: the last one counts. */
+		*fd = pick_fd(w, false);
+		put_u32(r, SCTPX_A_SOCK_FD, *fd);
+	}
+	if (chance(40))
+		put_u32(r, SCTPX_A_FLAGS, flags[rnd(6)]);
+	if (chance(2))
+		put_u32(r, SCTPX_A_ATOMIC, 0);
+	if (chance(20))
+		put_attr(r, SCTPX_A_ATOMIC, NULL, 0);
+
+	x = rnd(100);
+	if (x < 25) {
+		gen_select(w, r);
+		if (chance(10))
+			n = 1;	/* both: refused */
+	} else if (x < 30) {
+		n = 0;
+	} else if (x < 85) {
+		n = 1 + rnd(chance(70) ? 4 : 40);
+	} else if (x < 88) {
+		n = 4097 + rnd(1000);	/* over max_batch */
+	} else {
+		/* Many duplicates of real ids. */
+		n = 100 + rnd(1000);
+	}
+	for (i = 0; i < n; i++) {
+		if (x >= 88 && i)
+			put_u32(r, SCTPX_A_ASSOC_ID, srv->n ? srv->v[i % srv->n] : 5);
+		else if (chance(97))
+			put_u32(r, SCTPX_A_ASSOC_ID, pick_id(w, srv, other));
+		else
+			put_junk(r, SCTPX_A_ASSOC_ID);
+	}
+}
+
+static void gen_connectx(struct world *w, struct req *r, int fd)
+{
+	static const uint32_t waits[] = { 0, 1, 5, 20, 100, 0xffffffff };
+	size_t npeers, naddrs, i, j;
+	uint32_t x = rnd(100);
+
+	if (chance(95))
+		put_u32(r, SCTPX_A_SOCK_FD, fd);
+	if (chance(60))
+		put_u32(r, SCTPX_A_WAIT_MS, waits[rnd(6)]);
+	if (chance(40)) {
+		/* Well formed: loopback peers that answer or refuse. */
+		npeers = 1 + rnd(4);
+		for (i = 0; i < npeers; i++) {
+			size_t off = nest_start(r, SCTPX_A_PEER | NLA_F_NESTED);
+			size_t a = nest_start(r, SCTPX_PEER_A_ADDR | NLA_F_NESTED);
+			uint32_t ip = htonl(0x7f000001 + rnd(250));
+
+			put_attr(r, SCTPX_ADDR_A_IN4, &ip, 4);
+			put_u16(r, SCTPX_ADDR_A_PORT,
+				chance(80) ? w->cx_port : w->closed_port);
+			nest_end(r, a);
+			nest_end(r, off);
+		}
+		return;
+	}
+	npeers = x < 5 ? 0 : x < 93 ? 1 + rnd(4) : x < 96 ? 1025 : 2;
+	for (i = 0; i < npeers; i++) {
+		size_t off = nest_start(r, nested(SCTPX_A_PEER));
+
+		naddrs = chance(3) ? 65 : chance(5) ? 0 : 1 + rnd(3);
+		for (j = 0; j < naddrs; j++)
+			gen_addr(w, r, SCTPX_PEER_A_ADDR, true);
+		if (chance(3))
+			put_junk(r, rnd(4));
+		nest_end(r, off);
+		if (r->overflow)
+			break;
+	}
+}
+
+static void gen_dump(struct world *w, struct req *r, int fd)
+{
+	if (chance(95))
+		put_u32(r, SCTPX_A_SOCK_FD, fd);
+	if (chance(30))
+		gen_select(w, r);
+}
+
+/* Random junk attributes of any type, valid or not. */
+static void gen_junk_attrs(struct req *r)
+{
+	int k = 1 + rnd(3);
+
+	while (k--) {
+		uint16_t type = chance(70) ? rnd(SCTPX_A_MAX + 3) : rnd32();
+
+		if (chance(50))
+			put_u32(r, type, rnd32());
+		else
+			put_junk(r, type);
+	}
+}
+
+/* Damage a built request; the netlink header stays consistent. */
+static void mutate(struct req *r, size_t payload)
+{
+	int k = 1 + rnd(3);
+
+	while (k--) {
+		uint32_t x = rnd(100);
+
+		if (r->len <= payload)
+			return;
+		if (x < 40) {
+			r->b[payload + rnd(r->len - payload)] ^= 1u << rnd(8);
+		} else if (x < 60) {
+			/* Some attribute's length, wrong. */
+			size_t off = payload;
+			size_t steps = rnd(8);
+
+			while (steps-- && off + NLA_HDRLEN <= r->len) {
+				struct nlattr *a = (struct nlattr *)(r->b + off);
+
+				if (a->nla_len < NLA_HDRLEN)
+					break;
+				off += NLA_ALIGN(a->nla_len);
+			}
+			if (off + NLA_HDRLEN <= r->len) {
+				struct nlattr *a = (struct nlattr *)(r->b + off);
+
+				a->nla_len = chance(50) ? rnd(8) : rnd32();
+			}
+		} else if (x < 80) {
+			r->len = payload + rnd(r->len - payload);
+		} else if (x < 90) {
+			uint8_t junk[16];
+			size_t i, n = 1 + rnd(16);
+
+			for (i = 0; i < n; i++)
+				junk[i] = rnd32();
+			put_raw(r, junk, n);
+		} else {
+			struct genlmsghdr *g = (struct genlmsghdr *)
+				(r->b + NLMSG_HDRLEN);
+
+			if (chance(50))
+				g->version = rnd32();
+			else
+				g->reserved = rnd32();
+		}
+	}
+}
+
+/* ---- answers ---- */
+
+/* Do the attributes exactly fill [p, p + len)? */
+static bool attrs_ok(const void *p, int len)
+{
+	const struct nlattr *a = p;
+
+	while (len >= NLA_HDRLEN) {
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > len)
+			return false;
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return len == 0 || len < 0;
+}
+
+struct answer {
+	int err;		/* positive errno, 0 for a reply */
+	int nmsgs;
+	int fds[8192];
+	uint32_t fd_ids[8192];
+	int nfds;
+	char why[160];		/* non-empty: the answer is malformed */
+};
+
+static void bad(struct answer *a, const char *why, long v)
+{
+	if (!a->why[0])
+		snprintf(a->why, sizeof(a->why), "%s (%ld)", why, v);
+}
+
+/* Check one SCTPX_A_ASSOC nest of a reply to @cmd. */
+static void check_assoc(struct answer *ans, uint8_t cmd, const struct nlattr *nest,
+			uint32_t *next_index)
+{
+	const struct nlattr *a = (const void *)((const char *)nest + NLA_HDRLEN);
+	int len = nest->nla_len - NLA_HDRLEN;
+	bool has_id = false, has_fd = false, has_err = false, has_idx = false;
+	uint32_t id = 0, idx = 0, err = 0;
+	int fd = -1;
+
+	if (!attrs_ok(a, len)) {
+		bad(ans, "SCTPX_A_ASSOC nest overruns", len);
+		return;
+	}
+	for (; len >= NLA_HDRLEN; len -= NLA_ALIGN(a->nla_len),
+	     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+		const void *d = (const char *)a + NLA_HDRLEN;
+
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case SCTPX_ASSOC_A_ID:
+			has_id = a->nla_len == NLA_HDRLEN + 4;
+			memcpy(&id, d, 4);
+			break;
+		case SCTPX_ASSOC_A_FD:
+			has_fd = a->nla_len == NLA_HDRLEN + 4;
+			memcpy(&fd, d, 4);
+			break;
+		case SCTPX_ASSOC_A_ERROR:
+			has_err = a->nla_len == NLA_HDRLEN + 4;
+			memcpy(&err, d, 4);
+			break;
+		case SCTPX_ASSOC_A_PEER_INDEX:
+			has_idx = a->nla_len == NLA_HDRLEN + 4;
+			memcpy(&idx, d, 4);
+			break;
+		case SCTPX_ASSOC_A_PEER_ADDR:
+			if (!attrs_ok(d, a->nla_len - NLA_HDRLEN))
+				bad(ans, "address nest overruns", a->nla_len);
+			break;
+		default:
+			break;
+		}
+	}
+	if (has_err && (err == 0 || err > 4095))
+		bad(ans, "entry errno out of range", err);
+	switch (cmd) {
+	case SCTPX_CMD_PEELOFF:
+		if (!has_id)
+			bad(ans, "PEELOFF entry without id", 0);
+		if (has_fd == has_err)
+			bad(ans, "PEELOFF entry needs exactly one of fd and error", has_fd);
+		if (has_fd) {
+			if (fd < 0 || ans->nfds >= 8192)
+				bad(ans, "PEELOFF entry with a bad fd", fd);
+			else {
+				ans->fd_ids[ans->nfds] = id;
+				ans->fds[ans->nfds++] = fd;
+			}
+		}
+		break;
+	case SCTPX_CMD_ASSOC_GET:
+		if (!has_id || has_fd || has_err)
+			bad(ans, "ASSOC_GET entry malformed", id);
+		break;
+	case SCTPX_CMD_CONNECTX:
+		if (!has_idx || idx != *next_index)
+			bad(ans, "CONNECTX entries out of peer order", idx);
+		(*next_index)++;
+		if (has_fd || (!has_id && !has_err))
+			bad(ans, "CONNECTX entry malformed", idx);
+		break;
+	default:
+		bad(ans, "SCTPX_A_ASSOC in an unexpected reply", cmd);
+	}
+}
+
+static void check_reply(struct world *w, struct answer *ans, uint8_t cmd,
+			const struct nlmsghdr *nlh, uint32_t *next_index)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	const struct nlattr *a = (const void *)((const char *)g + GENL_HDRLEN);
+	int len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	bool version = false;
+
+	if (nlh->nlmsg_type != w->family) {
+		bad(ans, "reply of another family", nlh->nlmsg_type);
+		return;
+	}
+	if (len < 0 || g->cmd != cmd) {
+		bad(ans, "reply with the wrong command", g->cmd);
+		return;
+	}
+	if (!attrs_ok(a, len)) {
+		bad(ans, "reply attributes overrun", len);
+		return;
+	}
+	for (; len >= NLA_HDRLEN; len -= NLA_ALIGN(a->nla_len),
+	     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case SCTPX_A_ASSOC:
+			check_assoc(ans, cmd, a, next_index);
+			break;
+		case SCTPX_A_FAMILY_VERSION:
+			version = true;
+			break;
+		case SCTPX_A_WAIT_END: {
+			uint32_t v;
+
+			memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
+			if (cmd != SCTPX_CMD_CONNECTX || !v || v > SCTPX_WAIT_END_MAX)
+				bad(ans, "bad WAIT_END", v);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (cmd == SCTPX_CMD_INFO_GET && !version)
+		bad(ans, "INFO_GET reply without version", 0);
+}
+
+/*
+ * Send @r and read its whole answer: an NLMSG_ERROR, or replies up to the
+ * last one (non-multipart, NLMSG_DONE, or the ack asked for).
+ */
+static int transact(struct world *w, struct req *r, struct answer *ans,
+		    uint8_t cmd, bool ack)
+{
+	struct nlmsghdr *req = (struct nlmsghdr *)r->b;
+	uint32_t next_index = 0;
+	bool done = false;
+
+	memset(ans, 0, offsetof(struct answer, fds));
+	ans->nfds = 0;
+	req->nlmsg_len = r->len;
+	req->nlmsg_seq = ++w->seq;
+	if (send(w->nl, r->b, r->len, 0) != (ssize_t)r->len) {
+		/* The socket layer refused it: an errno all the same. */
+		ans->err = errno;
+		return 0;
+	}
+	while (!done) {
+		struct pollfd p = { .fd = w->nl, .events = POLLIN };
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int len;
+
+		if (poll(&p, 1, ANSWER_MS) != 1) {
+			bad(ans, "no answer within ms", ANSWER_MS);
+			return -1;
+		}
+		n = recv(w->nl, w->rbuf, RBUF_MAX, MSG_TRUNC);
+		if (n < 0 || n > RBUF_MAX) {
+			bad(ans, "recv failed or truncated", n < 0 ? errno : n);
+			return -1;
+		}
+		len = n;
+		for (nlh = (struct nlmsghdr *)w->rbuf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_seq != w->seq) {
+				bad(ans, "message of another request", nlh->nlmsg_seq);
+				continue;
+			}
+			if (done) {
+				bad(ans, "message after the end of the answer", nlh->nlmsg_type);
+				continue;
+			}
+			ans->nmsgs++;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				if (e->error > 0 || e->error < -4095)
+					bad(ans, "nlmsgerr out of range", e->error);
+				if (e->error == 0 && !ack)
+					bad(ans, "ack nobody asked for", 0);
+				if (e->error)
+					ans->err = -e->error;
+				done = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				int e = 0;
+
+				if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
+					memcpy(&e, NLMSG_DATA(nlh), sizeof(e));
+				if (e > 0 || e < -4095)
+					bad(ans, "NLMSG_DONE error out of range", e);
+				ans->err = -e;
+				done = true;
+			} else {
+				check_reply(w, ans, cmd, nlh, &next_index);
+				if (!(nlh->nlmsg_flags & NLM_F_MULTI) && !ack)
+					done = true;
+			}
+		}
+		if (len > 0)
+			bad(ans, "trailing bytes in a datagram", len);
+	}
+	/* Nothing may follow the answer. */
+	if (recv(w->nl, w->rbuf, RBUF_MAX, MSG_DONTWAIT) >= 0)
+		bad(ans, "extra message after the answer", 0);
+	if (!ans->err && !ans->why[0] && ans->nmsgs == 0)
+		bad(ans, "empty answer", 0);
+	return 0;
+}
+
+/* ---- the fuzz loop ---- */
+
+static int ids_get(int fd, struct ids *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+	if (sx_assoc_ids(fd, &s->v, &s->n))
+		return -1;
+	qsort(s->v, s->n, sizeof(uint32_t), cmp_int);
+	return 0;
+}
+
+static bool ids_has(const struct ids *s, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i] == id)
+			return true;
+	return false;
+}
+
+static int fd_kind_ok(int fd)
+{
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) || v != IPPROTO_SCTP)
+		return 0;
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) || v != SOCK_SEQPACKET)
+		return 0;
+	return 1;
+}
+
+/* An abandoned dump: ask for a listing, read nothing, close. */
+static void abandon_dump(struct world *w, int fd)
+{
+	struct {
+		struct nlmsghdr n;
+		struct genlmsghdr g;
+		struct nlattr a;
+		int32_t fd;
+	} m = {
+		.n = { .nlmsg_len = sizeof(m), .nlmsg_type = w->family,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.g = { .cmd = SCTPX_CMD_ASSOC_GET, .version = 1 },
+		.a = { .nla_len = 8, .nla_type = SCTPX_A_SOCK_FD },
+		.fd = fd,
+	};
+	int rcv = 1, s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+				NETLINK_GENERIC);
+
+	if (s < 0)
+		return;
+	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	send(s, &m, sizeof(m), 0);
+	close(s);
+	w->abandoned_dumps++;
+}
+
+static int world_open(struct world *w)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t sl = sizeof(sa);
+	int one = 1, rcv = RBUF_MAX, s;
+	struct sx_nl nl;
+	uint16_t p;
+
+	memset(w, 0, sizeof(*w));
+	w->srv.srv = w->other.srv = w->srv6 = w->cx_target = w->scratch = -1;
+	if (sx_nl_open(&nl))
+		return -ENOENT;
+	w->family = nl.family;
+	sx_nl_close(&nl);
+
+	w->nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (w->nl < 0 || bind(w->nl, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    getsockname(w->nl, (struct sockaddr *)&sa, &sl))
+		return -errno;
+	w->portid = sa.nl_pid;
+	setsockopt(w->nl, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(w->nl, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv));
+	w->rbuf = malloc(RBUF_MAX);
+	w->peeled_ids = calloc(1 << 20, sizeof(uint32_t));
+	if (!w->rbuf || !w->peeled_ids)
+		return -ENOMEM;
+
+	if (pool_open(&w->srv, AF_INET, 24) || pool_open(&w->other, AF_INET, 8))
+		return -EIO;
+	w->srv6 = sx_server(AF_INET6, &w->srv6_port);
+	w->cx_target = sx_server(AF_INET, &w->cx_port);
+	/* A port nobody listens on: bind one, note it, close it. */
+	s = sx_server(AF_INET, &p);
+	if (w->srv6 < 0 || w->cx_target < 0 || s < 0)
+		return -EIO;
+	close(s);
+	w->closed_port = p;
+	sctp_opts(w->srv6);
+	w->scratch = scratch_open();
+	if (w->scratch < 0)
+		return -EIO;
+	return menu_open(w);
+}
+
+static void world_close(struct world *w)
+{
+	int i;
+
+	for (i = 0; i < w->nmenu; i++)
+		if (w->menu[i] != w->nl)
+			close(w->menu[i]);
+	w->nmenu = 0;
+	pool_close(&w->srv);
+	pool_close(&w->other);
+	close(w->srv6);
+	close(w->cx_target);
+	close(w->scratch);
+	close(w->nl);
+	free(w->rbuf);
+	free(w->peeled_ids);
+	unlink("/tmp/sctpx-fuzz-file");
+}
+
+static unsigned long env_ul(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? strtoul(s, NULL, 0) : def;
+}
+
+/*
+ * One request, generated, sent, answered and checked. Returns false (with
+ * the reason logged) when a rule broke.
+ */
+static bool fuzz_one(struct __test_metadata *_metadata, struct world *w,
+		     struct answer *ans, struct req *r, unsigned long i)
+{
+	static struct fdset before, after;
+	struct ids srv = { 0 }, other = { 0 }, srv2 = { 0 }, other2 = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)r->b;
+	struct genlmsghdr *g;
+	bool ack = chance(15), dump, mutated = false, strict = true, ok = true;
+	uint8_t cmd;
+	uint32_t x = rnd(100);
+	int fd = -1, k;
+	size_t payload;
+
+	if (ids_get(w->srv.srv, &srv) || ids_get(w->other.srv, &other)) {
+		TH_LOG("request %lu: cannot list the pool", i);
+		return false;
+	}
+	fdset_read(&before);
+
+	cmd = x < 10 ? SCTPX_CMD_INFO_GET : x < 35 ? SCTPX_CMD_ASSOC_GET :
+	      x < 70 ? SCTPX_CMD_PEELOFF : x < 95 ? SCTPX_CMD_CONNECTX :
+	      chance(50) ? 0 : SCTPX_CMD_MAX + 1 + rnd(250);
+	dump = cmd == SCTPX_CMD_ASSOC_GET ? chance(95) : chance(3);
+
+	if (cmd == SCTPX_CMD_ASSOC_GET && chance(2)) {
+		abandon_dump(w, pick_fd(w, false));
+		goto checks_only;
+	}
+
+	memset(r, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	r->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	r->overflow = false;
+	nlh->nlmsg_type = w->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0) |
+			   (ack ? NLM_F_ACK : 0);
+	g = (struct genlmsghdr *)(r->b + NLMSG_HDRLEN);
+	g->cmd = cmd;
+	g->version = SCTPX_FAMILY_VERSION;
+	payload = r->len;
+
+	switch (cmd) {
+	case SCTPX_CMD_INFO_GET:
+		break;
+	case SCTPX_CMD_ASSOC_GET:
+		fd = pick_fd(w, false);
+		gen_dump(w, r, fd);
+		break;
+	case SCTPX_CMD_PEELOFF:
+		fd = pick_fd(w, false);
+		gen_peeloff(w, r, &fd, &srv, &other);
+		break;
+	case SCTPX_CMD_CONNECTX:
+		fd = pick_fd(w, true);
+		gen_connectx(w, r, fd);
+		break;
+	default:
+		break;
+	}
+	if (chance(cmd == SCTPX_CMD_INFO_GET ? 40 : 10)) {
+		gen_junk_attrs(r);
+		strict = false;	/* a junk SOCK_FD may have replaced fd */
+	}
+	if (r->overflow) {
+		/* Too big to build: send what we have, truncated. */
+		r->len = REQ_MAX - 64;
+	}
+	if (chance(25)) {
+		mutate(r, payload);
+		mutated = true;
+		strict = false;
+		w->mutated++;
+	}
+
+	w->requests++;
+	w->by_cmd[cmd < 7 ? cmd : 7]++;
+	if (transact(w, r, ans, cmd, ack) || ans->why[0]) {
+		TH_LOG("request %lu (cmd %u fd %d%s): %s", i, cmd, fd,
+		       mutated ? ", mutated" : "", ans->why);
+		ok = false;
+	}
+	if (ans->err) {
+		w->errors++;
+		w->err_by_cmd[cmd < 7 ? cmd : 7]++;
+		w->errno_count[ans->err < 159 ? ans->err : 159]++;
+	} else {
+		w->replies++;
+	}
+
+	/*
+	 * The fd table is the one before plus exactly the fds the reply
+	 * handed over, each a new one-to-one SCTP socket.
+	 */
+	fdset_read(&after);
+	if (after.n != before.n + ans->nfds) {
+		TH_LOG("request %lu (cmd %u): %d fds before, %d handed over, %d after",
+		       i, cmd, before.n, ans->nfds, after.n);
+		ok = false;
+	}
+	for (k = 0; k < before.n; k++) {
+		if (!fdset_has(&after, before.v[k])) {
+			TH_LOG("request %lu (cmd %u): fd %d was closed", i, cmd,
+			       before.v[k]);
+			ok = false;
+		}
+	}
+	for (k = 0; k < ans->nfds; k++) {
+		int nfd = ans->fds[k];
+		struct sctp_status st = { 0 };
+		socklen_t len = sizeof(st);
+
+		if (fdset_has(&before, nfd) || !fdset_has(&after, nfd) ||
+		    !fd_kind_ok(nfd)) {
+			TH_LOG("request %lu: reply fd %d is not a new SCTP socket", i, nfd);
+			ok = false;
+			continue;
+		}
+		if (!getsockopt(nfd, SOL_SCTP, SCTP_STATUS, &st, &len)) {
+			uint16_t pport = ntohs(((struct sockaddr_in *)
+				&st.sstat_primary.spinfo_address)->sin_port);
+
+			if (!pool_drop_port(&w->srv, pport))
+				pool_drop_port(&w->other, pport);
+		}
+		if (w->npeeled < (1 << 20))
+			w->peeled_ids[w->npeeled++] = ans->fd_ids[k];
+		w->fds_received++;
+	}
+	goto pools;
+
+checks_only:
+	fdset_read(&after);
+	if (after.n != before.n || memcmp(after.v, before.v, after.n * sizeof(int))) {
+		TH_LOG("request %lu: fd table changed by an abandoned dump", i);
+		ok = false;
+	}
+pools:
+	/*
+	 * The pools: an association that left srv or other went into an fd
+	 * of this reply, and every fd of a reply on srv or other came from it.
+	 */
+	if (ids_get(w->srv.srv, &srv2) || ids_get(w->other.srv, &other2))
+		return false;
+	for (k = 0; k < 2; k++) {
+		const struct ids *b = k ? &other : &srv, *a = k ? &other2 : &srv2;
+		size_t j;
+		int m, hits;
+
+		for (j = 0; j < b->n; j++) {
+			if (ids_has(a, b->v[j]))
+				continue;
+			for (hits = 0, m = 0; m < ans->nfds; m++)
+				hits += ans->fd_ids[m] == b->v[j];
+			if (hits != 1) {
+				TH_LOG("request %lu: association %u left the %s pool into %d fds",
+				       i, b->v[j], k ? "other" : "main", hits);
+				ok = false;
+			}
+		}
+	}
+	if (strict && (fd == w->srv.srv || fd == w->other.srv)) {
+		const struct ids *b = fd == w->srv.srv ? &srv : &other;
+		const struct ids *a = fd == w->srv.srv ? &srv2 : &other2;
+
+		for (k = 0; k < ans->nfds; k++) {
+			if (!ids_has(b, ans->fd_ids[k]) || ids_has(a, ans->fd_ids[k])) {
+				TH_LOG("request %lu: fd for association %u that was not on the socket or still is",
+				       i, ans->fd_ids[k]);
+				ok = false;
+			}
+		}
+	}
+	for (k = 0; k < ans->nfds; k++)
+		close(ans->fds[k]);
+	ans->nfds = 0;
+	free(srv.v);
+	free(other.v);
+	free(srv2.v);
+	free(other2.v);
+
+	/* Keep the pools stocked; recycle the CONNECTX socket. */
+	if (w->srv.ncli < POOL_LOW && pool_grow(&w->srv, POOL_ADD))
+		return false;
+	if (w->other.ncli < 4 && pool_grow(&w->other, 4))
+		return false;
+	if (i % 200 == 199) {
+		close(w->scratch);
+		w->scratch = scratch_open();
+	}
+	return ok;
+}
+
+FIXTURE(fuzz) {
+	int unused;
+};
+
+FIXTURE_SETUP(fuzz)
+{
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_raise_nofile(1 << 16));
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+}
+
+static long slab_settle(long base)
+{
+	long kb = slab_unreclaim_kb();
+	int t;
+
+	/* Association teardown and RCU callbacks finish asynchronously. */
+	for (t = 0; t < 100 && kb > base + SLAB_BOUND_KB; t++) {
+		usleep(100000);
+		kb = slab_unreclaim_kb();
+	}
+	return kb;
+}
+
+TEST_F_TIMEOUT(fuzz, every_op, 7200)
+{
+	static struct answer ans;
+	static struct req r;
+	unsigned long n = env_ul("sctpx_fuzz_requests", FUZZ_DEFAULT);
+	unsigned long seed = env_ul("sctpx_fuzz_seed", 1), i, failures = 0;
+	struct world w;
+	struct fdset start, end;
+	long slab0, slab1;
+	struct timespec t0, t1;
+	double secs;
+
+	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	fdset_read(&start);
+
+	/* Warm up (caches, percpu lists), tear down, measure the baseline. */
+	ASSERT_EQ(0, world_open(&w));
+	for (i = 0; i < 300; i++)
+		fuzz_one(_metadata, &w, &ans, &r, i);
+	world_close(&w);
+	sleep(1);
+	slab0 = slab_unreclaim_kb();
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, world_open(&w));
+	w.requests = 0;
+	for (i = 0; i < n; i++) {
+		if (!fuzz_one(_metadata, &w, &ans, &r, i) && ++failures >= 10)
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+	TH_LOG("seed %lu: %lu requests in %.1f s (%lu mutated): %lu replies, %lu errors, %lu fds received and checked, %lu abandoned dumps",
+	       seed, w.requests, secs, w.mutated, w.replies, w.errors,
+	       w.fds_received, w.abandoned_dumps);
+	TH_LOG("by command (requests/errors): unspec-or-unknown %lu/%lu info %lu/%lu assoc_get %lu/%lu peeloff %lu/%lu connectx %lu/%lu",
+	       w.by_cmd[0] + w.by_cmd[7], w.err_by_cmd[0] + w.err_by_cmd[7],
+	       w.by_cmd[1], w.err_by_cmd[1], w.by_cmd[2], w.err_by_cmd[2],
+	       w.by_cmd[3], w.err_by_cmd[3], w.by_cmd[4], w.err_by_cmd[4]);
+	for (i = 1; i < 160; i++)
+		if (w.errno_count[i])
+			TH_LOG("errno %lu (%s): %lu", i, strerror(i), w.errno_count[i]);
+	world_close(&w);
+
+	fdset_read(&end);
+	EXPECT_EQ(start.n, end.n);
+	EXPECT_EQ(0, memcmp(start.v, end.v, start.n * sizeof(int)));
+	sleep(1);
+	slab1 = slab_settle(slab0);
+	if (getenv("sctpx_fuzz_slabdebug")) {
+		sleep(3);
+		TH_LOG("SUnreclaim 3 s later: %ld kB", slab_unreclaim_kb());
+	}
+	TH_LOG("SUnreclaim: %ld kB before, %ld kB after (bound +%d kB)", slab0,
+	       slab1, SLAB_BOUND_KB);
+	EXPECT_GE(slab0 + SLAB_BOUND_KB, slab1);
+	EXPECT_EQ(0, failures);
+	EXPECT_EQ(n, w.requests + w.abandoned_dumps);
+	/* The fuzzer must really exercise both outcomes of every op. */
+	EXPECT_LT(0, w.fds_received);
+	EXPECT_LT(0, w.replies);
+}
+
+TEST_HARNESS_MAIN

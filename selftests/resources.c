@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx selftests: running out of resources.
+ *
+ * RLIMIT_NOFILE at every point of a batch (and fds taken by another
+ * thread while it runs): EMFILE, nothing peeled, nothing lost. The
+ * system-wide file limit (an unprivileged caller's sock_alloc_file()
+ * failing after the peel): each entry reports it and the association
+ * ends, never a silent loss. A netlink receive buffer far smaller than
+ * the reply. The per-request caps at and one past their values. And
+ * 10,000 associations through one request stream, listed and peeled,
+ * every one accounted for, with slab back to its baseline afterwards.
+ *
+ * Size of the last: sctpx_many_assocs in the environment (default 10000).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/sctp.h>
+
+#include "kselftest_harness.h"
+#include "sctpx_test.h"
+
+#define PARAM(x) "/sys/module/sctpx/parameters/" x
+
+struct pool {
+	int srv;
+	uint16_t port;
+	int n;
+	int *cli;
+	uint32_t *ids;
+};
+
+static int pool_make(struct pool *p, int n)
+{
+	static int by_port[65536];
+	uint32_t *ids;
+	size_t cnt, i;
+	int c;
+
+	memset(p, 0, sizeof(*p));
+	p->n = n;
+	p->cli = calloc(n, sizeof(int));
+	p->ids = calloc(n, sizeof(uint32_t));
+	if (!p->cli || !p->ids)
+		return -1;
+	p->srv = sx_server(AF_INET, &p->port);
+	if (p->srv < 0 || sx_clients(AF_INET, p->port, n, p->cli))
+		return -1;
+	if (sx_assoc_ids(p->srv, &ids, &cnt) || (int)cnt != n)
+		return -1;
+	memset(by_port, 0, sizeof(by_port));
+	for (c = 0; c < n; c++)
+		by_port[sx_local_port(p->cli[c])] = c + 1;
+	for (i = 0; i < cnt; i++) {
+		struct sctp_status st = { .sstat_assoc_id = ids[i] };
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(p->srv, SOL_SCTP, SCTP_STATUS, &st, &len))
+			return -1;
+		c = by_port[ntohs(((struct sockaddr_in *)
+				   &st.sstat_primary.spinfo_address)->sin_port)] - 1;
+		if (c < 0 || p->ids[c])
+			return -1;
+		p->ids[c] = ids[i];
+	}
+	free(ids);
+	return 0;
+}
+
+static void pool_free(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->cli[i] >= 0)
+			close(p->cli[i]);
+	if (p->srv >= 0)
+		close(p->srv);
+	free(p->cli);
+	free(p->ids);
+}
+
+static int pool_index(const struct pool *p, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->ids[i] == id)
+			return i;
+	return -1;
+}
+
+static int peer_port(int fd)
+{
+	struct sctp_status st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
+		return -1;
+	return ntohs(((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_port);
+}
+
+static bool ping(int fd, int cli)
+{
+	char buf[16];
+
+	if (sx_send(cli, "ping", 4) || sx_recv(fd, buf, sizeof(buf), 3000) != 4)
+		return false;
+	if (sx_send(fd, "pong", 4) || sx_recv(cli, buf, sizeof(buf), 3000) != 4)
+		return false;
+	return true;
+}
+
+static int max_fd(void)
+{
+	int fd, max = 0;
+
+	for (fd = 0; fd < 65536; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			max = fd;
+	return max;
+}
+
+static long slab_unreclaim_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Fill the fd table so that exactly @free slots stay under the limit. */
+struct squeeze {
+	struct rlimit old;
+	int *spare;
+	int n;
+};
+
+static int squeeze(struct squeeze *s, int free_slots)
+{
+	struct rlimit rl;
+	int fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &s->old))
+		return -1;
+	rl = s->old;
+	rl.rlim_cur = max_fd() + 1 + 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	s->spare = calloc(128, sizeof(int));
+	s->n = 0;
+	while ((fd = dup(0)) >= 0)
+		s->spare[s->n++] = fd;
+	if (errno != EMFILE || s->n < free_slots)
+		return -1;
+	while (free_slots--)
+		close(s->spare[--s->n]);
+	return 0;
+}
+
+static void unsqueeze(struct squeeze *s)
+{
+	while (s->n)
+		close(s->spare[--s->n]);
+	free(s->spare);
+	setrlimit(RLIMIT_NOFILE, &s->old);
+}
+
+FIXTURE(res) {
+	int unused;
+};
+
+FIXTURE_SETUP(res)
+{
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_raise_nofile(1 << 18));
+	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "4096"));
+}
+
+FIXTURE_TEARDOWN(res)
+{
+	sx_sysfs_write(PARAM("max_batch"), "4096");
+	sx_sysfs_write(PARAM("max_peers"), "1024");
+	sx_sysfs_write(PARAM("max_peer_addrs"), "64");
+}
+
+/*
+ * RLIMIT_NOFILE with 0 .. 64 free slots for a 40-association batch, by
+ * ids, by selection and all-or-nothing: short of room is EMFILE with the
+ * parent untouched and the fd table unchanged; with room, every one.
+ */
+TEST_F(res, emfile_at_every_point_of_a_batch)
+{
+	static const int frees[] = { 0, 1, 20, 39, 40, 64 };
+	const int N = 40;
+	int f, mode;
+
+	for (mode = 0; mode < 3; mode++) {
+		for (f = 0; f < 6; f++) {
+			struct sx_select sel = { 0 };
+			struct sx_result res;
+			struct squeeze sq;
+			struct sx_nl nl;
+			struct pool p;
+			int before, ret, i;
+
+			ASSERT_EQ(0, sx_nl_open(&nl));
+			ASSERT_EQ(0, pool_make(&p, N));
+			/* Counted with room to spare: counting needs a slot. */
+			before = sx_count_fds();
+			ASSERT_EQ(0, squeeze(&sq, frees[f]));
+			ret = sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, mode == 2,
+					 p.ids, N, mode == 1 ? &sel : NULL, &res);
+			unsqueeze(&sq);
+			if (frees[f] < N) {
+				ASSERT_EQ(-EMFILE, ret) TH_LOG("mode %d, %d free", mode, frees[f]);
+				ASSERT_EQ(before, sx_count_fds());
+				ASSERT_EQ(N, sx_assoc_count(p.srv));
+			} else {
+				ASSERT_EQ(0, ret) TH_LOG("%s", nl.extack);
+				ASSERT_EQ(N, res.n);
+				ASSERT_EQ(before + N, sx_count_fds());
+				ASSERT_EQ(0, sx_assoc_count(p.srv));
+				for (i = 0; i < N; i++) {
+					int c = pool_index(&p, res.v[i].id);
+
+					ASSERT_LE(0, c);
+					ASSERT_EQ(sx_local_port(p.cli[c]), peer_port(res.v[i].fd));
+					close(res.v[i].fd);
+				}
+			}
+			sx_result_free(&res);
+			/* Everything left on the parent still works. */
+			if (frees[f] < N) {
+				struct sx_result r2;
+
+				ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, N,
+							NULL, &r2));
+				for (i = 0; i < N; i++) {
+					ASSERT_LE(0, r2.v[i].fd);
+					if (i % 8 == 0)
+						ASSERT_TRUE(ping(r2.v[i].fd, p.cli[i]));
+					close(r2.v[i].fd);
+				}
+				sx_result_free(&r2);
+			}
+			pool_free(&p);
+			sx_nl_close(&nl);
+		}
+	}
+}
+
+struct grabber {
+	atomic_int go, stop;
+	int fds[4096];
+	int n;
+};
+
+static void *grab_run(void *arg)
+{
+	struct grabber *g = arg;
+	int fd;
+
+	while (!atomic_load(&g->go))
+		;
+	while (!atomic_load(&g->stop) && g->n < 30) {
+		fd = dup(0);
+		if (fd < 0)
+			continue;
+		g->fds[g->n++] = fd;
+	}
+	return NULL;
+}
+
+/*
+ * Another thread takes descriptors while a batch reserves its own: the
+ * batch either gets all of them or fails with EMFILE having peeled none.
+ */
+TEST_F(res, emfile_racing_another_thread)
+{
+	const int N = 300;
+	int round, emfile = 0, whole = 0;
+
+	for (round = 0; round < 6; round++) {
+		static struct grabber g;
+		struct sx_result res;
+		struct squeeze sq;
+		struct rlimit rl;
+		struct sx_nl nl;
+		struct pool p;
+		pthread_t t;
+		int ret, i;
+
+		ASSERT_EQ(0, sx_nl_open(&nl));
+		ASSERT_EQ(0, pool_make(&p, N));
+		/* Room for the batch plus a little; the grabber eats the rest. */
+		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &sq.old));
+		rl = sq.old;
+		rl.rlim_cur = max_fd() + 1 + N + 20 * round;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+		memset(&g, 0, sizeof(g));
+		ASSERT_EQ(0, pthread_create(&t, NULL, grab_run, &g));
+		atomic_store(&g.go, 1);
+		ret = sx_peeloff(&nl, p.srv, 0, false, p.ids, N, NULL, &res);
+		atomic_store(&g.stop, 1);
+		pthread_join(t, NULL);
+		while (g.n)
+			close(g.fds[--g.n]);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &sq.old));
+
+		if (ret == -EMFILE) {
+			emfile++;
+			ASSERT_EQ(N, sx_assoc_count(p.srv));
+		} else {
+			ASSERT_EQ(0, ret) TH_LOG("%s", nl.extack);
+			whole++;
+			ASSERT_EQ(0, sx_assoc_count(p.srv));
+			ASSERT_EQ(N, res.n);
+			for (i = 0; i < N; i++) {
+				ASSERT_LE(0, res.v[i].fd);
+				close(res.v[i].fd);
+			}
+		}
+		sx_result_free(&res);
+		pool_free(&p);
+		sx_nl_close(&nl);
+	}
+	TH_LOG("6 rounds: %d EMFILE with nothing peeled, %d whole batches", emfile, whole);
+	/* From the third round on there is room for both. */
+	EXPECT_LE(4, whole);
+}
+
+static long file_max_get(void)
+{
+	char buf[64];
+
+	if (sx_sysfs_read("/proc/sys/fs/file-max", buf, sizeof(buf)))
+		return -1;
+	return atol(buf);
+}
+
+static long files_in_use(void)
+{
+	char buf[128];
+	long used = -1;
+
+	if (sx_sysfs_read("/proc/sys/fs/file-nr", buf, sizeof(buf)))
+		return -1;
+	sscanf(buf, "%ld", &used);
+	return used;
+}
+
+/*
+ * The system-wide file limit hits an unprivileged caller after the peel
+ * (sock_alloc_file(), which root is exempt from). Nothing can undo a
+ * peel, so the kernel's own rule applies: the new socket is released and
+ * its association ends. Checked: every entry is an fd or ENFILE, an
+ * ENFILE association is neither on the parent nor anywhere else, and its
+ * peer sees the end. Nothing is lost silently.
+ */
+TEST_F(res, enfile_after_peel_is_reported)
+{
+	const int N = 100;
+	int to_child[2], to_parent[2], status;
+	long fmax = file_max_get();
+	char c = 0, buf[32];
+	pid_t pid;
+
+	ASSERT_LT(0, fmax);
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct sx_result res;
+		struct sx_nl nl;
+		struct pool p;
+		int i, t, fds = 0, enfile = 0;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		if (pool_make(&p, N) || sx_nl_open(&nl))
+			_exit(3);
+		if (write(to_parent[1], "r", 1) != 1 || read(to_child[0], &c, 1) != 1)
+			_exit(4);
+		if (sx_peeloff(&nl, p.srv, 0, false, p.ids, N, NULL, &res))
+			_exit(5);
+		if (write(to_parent[1], "d", 1) != 1)
+			_exit(4);
+		if ((int)res.n != N)
+			_exit(6);
+		usleep(200000);
+		for (i = 0; i < N; i++) {
+			const struct sx_assoc *a = &res.v[i];
+			int k = pool_index(&p, a->id);
+			char buf[8];
+
+			if (k < 0)
+				_exit(7);
+			if (a->fd >= 0) {
+				fds++;
+				if (!ping(a->fd, p.cli[k]))
+					_exit(8);
+				continue;
+			}
+			if (a->error != ENFILE)
+				_exit(9);
+			enfile++;
+			/* Ended: the client reads EOF or an error. */
+			for (t = 0; t < 200; t++) {
+				ssize_t r = recv(p.cli[k], buf, sizeof(buf), MSG_DONTWAIT);
+
+				if (r == 0 || (r < 0 && errno != EAGAIN))
+					break;
+				usleep(10000);
+			}
+			if (t == 200)
+				_exit(10);
+		}
+		if (sx_assoc_count(p.srv) != 0)
+			_exit(11);
+		printf("# %d peeled, %d ENFILE (ended, reported)\n", fds, enfile);
+		_exit(enfile > 0 && fds > 0 ? 0 : 12);
+	}
+	ASSERT_EQ(1, read(to_parent[0], &c, 1));
+	/* Five more files system-wide, then the limit. */
+	snprintf(buf, sizeof(buf), "%ld", files_in_use() + 5);
+	ASSERT_EQ(0, sx_sysfs_write("/proc/sys/fs/file-max", buf));
+	ASSERT_EQ(1, write(to_child[1], "g", 1));
+	ASSERT_EQ(1, read(to_parent[0], &c, 1));
+	snprintf(buf, sizeof(buf), "%ld", fmax);
+	ASSERT_EQ(0, sx_sysfs_write("/proc/sys/fs/file-max", buf));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * A netlink receive buffer far smaller than the reply: an empty queue
+ * takes any one message, so the whole reply arrives, every fd with it.
+ */
+TEST_F(res, tiny_netlink_rcvbuf)
+{
+	const int N = 1000;
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	int rcv = 1, got = 0, before, i;
+	socklen_t len = sizeof(rcv);
+
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, N));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
+				&rcv, sizeof(rcv)));
+	getsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF, &rcv, &len);
+	before = sx_count_fds();
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, N, NULL, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(N, res.n);
+	for (i = 0; i < N; i++)
+		if (res.v[i].fd >= 0)
+			got++;
+	EXPECT_EQ(N, got);
+	EXPECT_EQ(before + N, sx_count_fds());
+	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	TH_LOG("rcvbuf %d bytes, reply of %d entries delivered whole", rcv, N);
+	for (i = 0; i < N; i++)
+		close(res.v[i].fd);
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+static int connectx_peers(struct sx_nl *nl, int fd, int npeers, int naddrs,
+			  uint16_t port, struct sx_result *res)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(npeers * naddrs * 40 + 4096);
+	int i, j;
+
+	memset(res, 0, sizeof(*res));
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
+				 SCTPX_CMD_CONNECTX, SCTPX_FAMILY_VERSION))
+		return -ENOMEM;
+	nla_put_s32(msg, SCTPX_A_SOCK_FD, fd);
+	for (i = 0; i < npeers; i++) {
+		struct nlattr *peer = sx_nest_start(msg, SCTPX_A_PEER);
+
+		for (j = 0; j < naddrs; j++) {
+			char ip[32];
+			struct sx_addr a;
+
+			snprintf(ip, sizeof(ip), "127.0.%d.%d", 1 + i / 250, 1 + j);
+			a = sx_addr4(ip, port);
+			sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a);
+		}
+		nla_nest_end(msg, peer);
+	}
+	return sx_request(nl, msg, sx_collect_cb, res);
+}
+
+/* Every cap at its value and one past it. */
+TEST_F(res, per_request_caps)
+{
+	struct sx_select sel = { 0 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	uint16_t dead;
+	int fd, i, s;
+
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 30));
+
+	/* max_batch: 10 ids pass, 11 are E2BIG; a selection too. */
+	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "10"));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, p.ids, 11, NULL, &res));
+	EXPECT_EQ(30, sx_assoc_count(p.srv));
+	sel.limit = 11;
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	sel.limit = 0;
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_EQ(30, sx_assoc_count(p.srv));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 10, NULL, &res));
+	ASSERT_EQ(10, res.n);
+	for (i = 0; i < 10; i++)
+		close(res.v[i].fd);
+	sx_result_free(&res);
+	sel.limit = 10;
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(10, res.n);
+	EXPECT_EQ(10, res.remaining);
+	for (i = 0; i < 10; i++)
+		close(res.v[i].fd);
+	sx_result_free(&res);
+	/* A cap of 1 takes one. */
+	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "1"));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, p.ids + 20, 2, NULL, &res));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids + 20, 1, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+	EXPECT_EQ(9, sx_assoc_count(p.srv));
+
+	/* max_peers and max_peer_addrs, against a port nobody listens on. */
+	s = sx_server(AF_INET, &dead);
+	ASSERT_LE(0, s);
+	close(s);
+	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_peers"), "20"));
+	EXPECT_EQ(-E2BIG, connectx_peers(&nl, fd, 21, 1, dead, &res));
+	EXPECT_STREQ("more peers than max_peers", nl.extack);
+	sx_result_free(&res);
+	EXPECT_EQ(0, sx_assoc_count(fd));
+	ASSERT_EQ(0, connectx_peers(&nl, fd, 20, 1, dead, &res)) TH_LOG("%s", nl.extack);
+	EXPECT_EQ(20, res.n);
+	sx_result_free(&res);
+	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_peer_addrs"), "5"));
+	EXPECT_EQ(-E2BIG, connectx_peers(&nl, fd, 1, 6, dead, &res));
+	EXPECT_STREQ("peer has more addresses than max_peer_addrs", nl.extack);
+	sx_result_free(&res);
+	close(fd);
+	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+	ASSERT_EQ(0, connectx_peers(&nl, fd, 1, 5, dead, &res)) TH_LOG("%s", nl.extack);
+	EXPECT_EQ(1, res.n);
+	sx_result_free(&res);
+	close(fd);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+static int many(void)
+{
+	const char *s = getenv("sctpx_many_assocs");
+
+	return s && atoi(s) > 0 ? atoi(s) : 10000;
+}
+
+/*
+ * Ten thousand associations on one socket through one request stream:
+ * a listing, then peels in max_batch chunks, then a final one of
+ * everything left in a single big request. Each association once, each
+ * fd with the right peer; slab back within 4 MB (the associations
+ * themselves take ~180 MB) once everything is closed.
+ */
+TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
+{
+	const int N = many();
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	int *fd_of, before, i, n, requests = 0, got = 0;
+	long slab0, slab1;
+	size_t k;
+	char *seen;
+
+	ASSERT_EQ(0, sx_raise_nofile(4 * N + 1024));
+	sleep(1);
+	slab0 = slab_unreclaim_kb();
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, N)) TH_LOG("cannot build %d associations", N);
+	fd_of = calloc(N, sizeof(int));
+	seen = calloc(N, 1);
+
+	/* The listing: every association exactly once. */
+	ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, NULL, &res));
+	ASSERT_EQ(N, res.n);
+	for (k = 0; k < res.n; k++) {
+		int c = pool_index(&p, res.v[k].id);
+
+		ASSERT_LE(0, c);
+		ASSERT_EQ(0, seen[c]);
+		seen[c] = 1;
+	}
+	TH_LOG("listing: %d associations in %d messages", N, res.nmsgs);
+	sx_result_free(&res);
+
+	before = sx_count_fds();
+	/*
+	 * One request at the default cap, then everything left in one
+	 * request with the cap raised to fit it.
+	 */
+	for (i = 0; i < N; i += n) {
+		n = N - i < 4096 ? N - i : 4096;
+		if (i) {
+			char buf[16];
+
+			n = N - i;
+			snprintf(buf, sizeof(buf), "%d", n);
+			ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), buf));
+		}
+		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, p.ids + i, n,
+					NULL, &res)) TH_LOG("%s", nl.extack);
+		requests++;
+		ASSERT_EQ(n, res.n);
+		for (k = 0; k < res.n; k++) {
+			int c = pool_index(&p, res.v[k].id);
+
+			ASSERT_EQ(i + (int)k, c);
+			ASSERT_LE(0, res.v[k].fd);
+			fd_of[c] = res.v[k].fd;
+			got++;
+		}
+		sx_result_free(&res);
+	}
+	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "4096"));
+	ASSERT_EQ(N, got);
+	ASSERT_EQ(before + N, sx_count_fds());
+	ASSERT_EQ(0, sx_assoc_count(p.srv));
+	for (i = 0; i < N; i++) {
+		ASSERT_EQ(sx_local_port(p.cli[i]), peer_port(fd_of[i]));
+		if (i % 500 == 0)
+			ASSERT_TRUE(ping(fd_of[i], p.cli[i]));
+		close(fd_of[i]);
+	}
+	pool_free(&p);
+	sx_nl_close(&nl);
+	free(fd_of);
+	free(seen);
+
+	/* Association teardown is asynchronous: give it time. */
+	for (i = 0; i < 100; i++) {
+		sleep(1);
+		slab1 = slab_unreclaim_kb();
+		if (slab1 <= slab0 + 4096)
+			break;
+	}
+	TH_LOG("%d associations, %d peel requests; SUnreclaim %ld kB before, %ld kB after",
+	       N, requests, slab0, slab1);
+	EXPECT_GE(slab0 + 4096, slab1);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The C API end to end, the three ways. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+#include <unistd.h>
+
+#include "env.hpp"
+#include "sctpx/sctpx.h"
+
+namespace sctpx::vm {
+namespace {
+
+class CApiTest : public WayTest {
+protected:
+	void SetUp() override
+	{
+		WayTest::SetUp();
+		ASSERT_EQ(sctpx_open(&c_, c_open_flags()), 0) << sctpx_extack();
+	}
+	void TearDown() override { sctpx_close(c_); }
+	[[nodiscard]] int path() const
+	{
+		return GetParam() == Way::Module ? SCTPX_PATH_MODULE : SCTPX_PATH_FALLBACK;
+	}
+	sctpx_client *c_ = nullptr;
+};
+
+TEST_P(CApiTest, InfoAndCounters)
+{
+	struct sctpx_info i {};
+	ASSERT_EQ(sctpx_get_info(c_, &i), 0);
+	EXPECT_EQ(i.module_loaded, GetParam() == Way::Absent ? 0 : 1);
+	EXPECT_EQ(i.peeloff_path, path());
+	struct sctpx_counters k {};
+	EXPECT_EQ(sctpx_get_counters(c_, &k), GetParam() == Way::Absent ? -ENOENT : 0);
+}
+
+TEST_P(CApiTest, ListAndPeeloff)
+{
+	Assocs a = make_assocs(4);
+	struct sctpx_assocs *l = nullptr;
+	ASSERT_EQ(sctpx_assoc_list(c_, a.server.get(), nullptr, &l), 0) << sctpx_extack();
+	EXPECT_EQ(l->n, 4U);
+	EXPECT_EQ(l->path, path());
+	ASSERT_GE(l->v[0].naddrs, 1U);
+	EXPECT_EQ(l->v[0].addrs[0].sa.sa_family, AF_INET);
+	sctpx_assocs_free(l);
+
+	const std::uint32_t ids[] = {a.ids[1], 999999};
+	struct sctpx_assocs *r = nullptr;
+	ASSERT_EQ(sctpx_peeloff(c_, a.server.get(), ids, 2, SOCK_NONBLOCK | SOCK_CLOEXEC, &r), 0);
+	ASSERT_EQ(r->n, 2U);
+	EXPECT_EQ(r->path, path());
+	EXPECT_EQ(r->v[0].id, a.ids[1]);
+	ASSERT_GE(r->v[0].fd, 0);
+	EXPECT_TRUE(nonblocking(r->v[0].fd));
+	EXPECT_EQ(ntohs(r->v[0].addrs[0].v4.sin_port), a.client_ports[1]);
+	EXPECT_EQ(r->v[1].fd, -1);
+	EXPECT_EQ(r->v[1].error, EINVAL);
+	close(r->v[0].fd); /* the caller's */
+	sctpx_assocs_free(r);
+
+	EXPECT_EQ(sctpx_peeloff(c_, a.server.get(), ids, 2, SCTPX_PEEL_ATOMIC, &r), -EINVAL);
+	EXPECT_STREQ(sctpx_extack(), "no such association on this socket");
+
+	struct sctpx_select sel {};
+	sel.peer_port = a.client_ports[3];
+	ASSERT_EQ(sctpx_peeloff_select(c_, a.server.get(), &sel, SOCK_CLOEXEC, &r), 0);
+	ASSERT_EQ(r->n, 1U);
+	EXPECT_EQ(r->v[0].id, a.ids[3]);
+	EXPECT_TRUE(cloexec(r->v[0].fd));
+	close(r->v[0].fd);
+	sctpx_assocs_free(r);
+}
+
+TEST_P(CApiTest, Connectx)
+{
+	std::uint16_t p1 = 0;
+	std::uint16_t p2 = 0;
+	Fd s1 = make_server(p1);
+	Fd s2 = make_server(p2);
+	Fd s(socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP));
+	union sctpx_sockaddr a1 {};
+	union sctpx_sockaddr a2 {};
+	a1.v4.sin_family = a2.v4.sin_family = AF_INET;
+	a1.v4.sin_addr.s_addr = a2.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a1.v4.sin_port = htons(p1);
+	a2.v4.sin_port = htons(p2);
+	const struct sctpx_peer peers[] = {{&a1, 1}, {&a2, 1}};
+	struct sctpx_connect_result *r = nullptr;
+	ASSERT_EQ(sctpx_connectx(c_, s.get(), peers, 2, 5000, &r), 0) << sctpx_extack();
+	ASSERT_EQ(r->n, 2U);
+	EXPECT_EQ(r->path, path());
+	EXPECT_EQ(r->wait_end, SCTPX_WAIT_SETTLED);
+	for (std::size_t i = 0; i < 2; i++) {
+		EXPECT_EQ(r->v[i].peer_index, i);
+		EXPECT_EQ(r->v[i].error, 0);
+		EXPECT_EQ(r->v[i].state, SCTP_ESTABLISHED);
+	}
+	sctpx_connect_result_free(r);
+}
+
+INSTANTIATE_TEST_SUITE_P(, CApiTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
+			 way_name);
+
+} // namespace
+} // namespace sctpx::vm

@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The sctpx CLI in the guest, as TAP: status, demo with and without the
+# module, usage errors.
+n=0 fail=0
+t() { # t NAME COMMAND...
+	name=$1; shift
+	n=$((n + 1))
+	if "$@" >/tmp/out 2>&1; then echo "ok $n $name"; else echo "not ok $n $name"; fail=1; fi
+	sed 's/^/# /' /tmp/out
+}
+# The static CLI travels with the tests (scripts/vm.sh -x).
+cli=/tests/sctpx-static
+echo "TAP version 13"
+modprobe sctpx
+t status_module sh -c "$cli status && $cli status --json >/tmp/j && grep -q '\"module_loaded\":true' /tmp/j"
+t demo_module sh -c "$cli demo -n 300 >/tmp/d && cat /tmp/d && grep -q 'batch     module' /tmp/d"
+t demo_json sh -c "$cli --json demo -n 50 >/tmp/d && cat /tmp/d && grep -q '\"rounds\"' /tmp/d"
+t usage_exit_2 sh -c "$cli bogus; [ \$? -eq 2 ]"
+t demo_bad_n sh -c "$cli demo -n 0; [ \$? -eq 2 ]"
+rmmod sctpx
+t status_absent sh -c "$cli status >/tmp/d && cat /tmp/d && grep -q 'not loaded' /tmp/d"
+t demo_fallback sh -c "$cli --fallback demo -n 100 >/tmp/d && cat /tmp/d && grep -q 'batch     fallback' /tmp/d"
+echo "1..$n"
+exit $fail

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* connectx(): one peer or many, with and without a wait. */
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+
+#include "env.hpp"
+
+namespace sctpx::vm {
+namespace {
+
+using ConnectxTest = WayTest;
+
+Fd sctp_socket(bool nonblocking)
+{
+	return Fd(socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0),
+			 IPPROTO_SCTP));
+}
+
+Peer peer_at(std::uint16_t port)
+{
+	return Peer{{*Address::parse("127.0.0.1", port)}};
+}
+
+TEST_P(ConnectxTest, OnePeerBlocking)
+{
+	std::uint16_t port = 0;
+	Fd srv = make_server(port);
+	Fd s = sctp_socket(false);
+	auto r = client().connectx(s.get(), peer_at(port));
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	EXPECT_EQ(r->path, expected_path());
+	ASSERT_EQ(r->peers.size(), 1U);
+	ASSERT_TRUE(r->peers[0].result.ok()) << r->peers[0].result.error().message();
+	EXPECT_NE(r->peers[0].result->id, 0U);
+	EXPECT_EQ(r->peers[0].result->state, SCTP_ESTABLISHED);
+	EXPECT_FALSE(r->wait_end.has_value());
+	EXPECT_EQ(assoc_count(srv.get()), 1U);
+}
+
+TEST_P(ConnectxTest, ManyPeersWaitForAll)
+{
+	std::vector<std::uint16_t> ports(3);
+	std::vector<Fd> servers;
+	for (auto &p : ports)
+		servers.push_back(make_server(p));
+	Fd s = sctp_socket(true);
+	std::vector<Peer> peers;
+	for (const auto p : ports)
+		peers.push_back(peer_at(p));
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(5000);
+	auto r = client().connectx(s.get(), peers, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->peers.size(), 3U);
+	for (std::uint32_t i = 0; i < 3; i++) {
+		EXPECT_EQ(r->peers[i].peer_index, i);
+		ASSERT_TRUE(r->peers[i].result.ok());
+		EXPECT_EQ(r->peers[i].result->state, SCTP_ESTABLISHED);
+	}
+	ASSERT_TRUE(r->wait_end.has_value());
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
+	/* Ids are the socket's own: listing finds them. */
+	auto l = client().list(s.get());
+	ASSERT_TRUE(l.ok());
+	EXPECT_EQ(l->assocs.size(), 3U);
+}
+
+TEST_P(ConnectxTest, RefusedPeerIsReportedPerPeer)
+{
+	std::uint16_t live = 0;
+	std::uint16_t dead = 0;
+	Fd srv = make_server(live);
+	{
+		Fd gone = make_server(dead);
+	}
+	Fd s = sctp_socket(true);
+	const std::vector<Peer> peers{peer_at(live), peer_at(dead)};
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(5000);
+	auto r = client().connectx(s.get(), peers, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_TRUE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result->state, SCTP_ESTABLISHED);
+	ASSERT_FALSE(r->peers[1].result.ok());
+	EXPECT_EQ(r->peers[1].result.error().errnum(), ECONNREFUSED);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
+}
+
+TEST_P(ConnectxTest, NoWaitStillGivesTheId)
+{
+	std::uint16_t port = 0;
+	Fd srv = make_server(port);
+	Fd s = sctp_socket(true);
+	auto r = client().connectx(s.get(), peer_at(port));
+	ASSERT_TRUE(r.ok());
+	ASSERT_TRUE(r->peers[0].result.ok());
+	EXPECT_NE(r->peers[0].result->id, 0U);
+	EXPECT_FALSE(r->wait_end.has_value());
+}
+
+TEST_P(ConnectxTest, PeerErrorsMatchTheModule)
+{
+	Fd nb = sctp_socket(true);
+	auto noport = client().connectx(nb.get(), Peer{{*Address::parse("127.0.0.1")}});
+	ASSERT_FALSE(noport.ok());
+	EXPECT_EQ(noport.error().errnum(), EINVAL);
+	EXPECT_EQ(noport.error().extack, "address has no port");
+	auto v6 = client().connectx(nb.get(), Peer{{*Address::parse("::1", 9)}});
+	EXPECT_EQ(v6.error().extack, "IPv6 address on an IPv4 socket");
+	auto noaddr = client().connectx(nb.get(), Peer{});
+	EXPECT_EQ(noaddr.error().extack, "peer has no address");
+	Fd blocking = sctp_socket(false);
+	const std::vector<Peer> two{peer_at(9), peer_at(10)};
+	auto batch = client().connectx(blocking.get(), two);
+	EXPECT_EQ(batch.error().extack,
+		  "a batch of peers needs a non-blocking socket (use SCTPX_A_WAIT_MS to wait)");
+}
+
+INSTANTIATE_TEST_SUITE_P(, ConnectxTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
+			 way_name);
+
+} // namespace
+} // namespace sctpx::vm

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* peeloff() of explicit ids: results, flags, data, errors, limits. */
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "env.hpp"
+
+namespace sctpx::vm {
+namespace {
+
+using PeeloffTest = WayTest;
+
+TEST_P(PeeloffTest, IdsInOrderWithFlagsDataAndDescription)
+{
+	Assocs a = make_assocs(6);
+	for (std::size_t i = 0; i < 6; i++)
+		send_msg(a.clients[i].get(), "msg " + std::to_string(i));
+	const std::vector<AssocId> ids{a.ids[4], a.ids[0], a.ids[2]};
+	const std::vector<std::size_t> who{4, 0, 2};
+	PeelOptions o;
+	o.flags = PeelFlag::NonBlock | PeelFlag::CloseOnExec;
+	auto r = client().peeloff(a.server.get(), ids, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	EXPECT_EQ(r->path, expected_path());
+	ASSERT_EQ(r->entries.size(), 3U);
+	for (std::size_t k = 0; k < 3; k++) {
+		const Peeled &p = r->entries[k];
+		ASSERT_TRUE(p.fd.ok()) << p.fd.error().message();
+		EXPECT_EQ(p.info.id, ids[k]);
+		EXPECT_TRUE(nonblocking(p.fd->get()));
+		EXPECT_TRUE(cloexec(p.fd->get()));
+		EXPECT_EQ(recv_msg(p.fd->get()), "msg " + std::to_string(who[k]))
+			<< "data queued before the peel follows the association";
+		ASSERT_FALSE(p.info.peer_addrs.empty());
+		EXPECT_EQ(p.info.peer_addrs[0].port(), a.client_ports[who[k]]);
+		EXPECT_EQ(p.info.state, SCTP_ESTABLISHED);
+		EXPECT_GT(p.info.outstreams, 0);
+		EXPECT_EQ(p.info.counters.data_in, 1U);
+		/* The new socket works both ways. */
+		send_msg(p.fd->get(), "reply");
+		EXPECT_EQ(recv_msg(a.clients[who[k]].get()), "reply");
+	}
+	EXPECT_EQ(assoc_count(a.server.get()), 3U);
+}
+
+TEST_P(PeeloffTest, WithoutFlagsBlockingAndInheritable)
+{
+	Assocs a = make_assocs(1);
+	auto r = client().peeloff(a.server.get(), a.ids);
+	ASSERT_TRUE(r.ok());
+	ASSERT_TRUE(r->entries[0].fd.ok());
+	EXPECT_FALSE(nonblocking(r->entries[0].fd->get()));
+	EXPECT_FALSE(cloexec(r->entries[0].fd->get()));
+}
+
+TEST_P(PeeloffTest, BestEffortReportsEachEntry)
+{
+	Assocs a = make_assocs(2);
+	const std::vector<AssocId> ids{a.ids[0], 999999, a.ids[0], 1, a.ids[1]};
+	auto r = client().peeloff(a.server.get(), ids);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->entries.size(), 5U);
+	EXPECT_TRUE(r->entries[0].fd.ok());
+	for (std::size_t k : {1, 2, 3}) {
+		ASSERT_FALSE(r->entries[k].fd.ok());
+		EXPECT_EQ(r->entries[k].fd.error().errnum(), EINVAL);
+		EXPECT_EQ(r->entries[k].info.id, ids[k]);
+	}
+	EXPECT_TRUE(r->entries[4].fd.ok());
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+}
+
+TEST_P(PeeloffTest, AllOrNothingPeelsNothingOnABadId)
+{
+	Assocs a = make_assocs(3);
+	const std::vector<AssocId> ids{a.ids[0], a.ids[1], 999999};
+	PeelOptions o;
+	o.mode = Mode::AllOrNothing;
+	auto r = client().peeloff(a.server.get(), ids, o);
+	ASSERT_FALSE(r.ok());
+	EXPECT_EQ(r.error().errnum(), EINVAL);
+	EXPECT_EQ(r.error().extack, "no such association on this socket");
+	EXPECT_EQ(assoc_count(a.server.get()), 3U);
+	auto reserved = client().peeloff(a.server.get(), std::vector<AssocId>{a.ids[0], 2}, o);
+	EXPECT_EQ(reserved.error().extack, "association id 0, 1 and 2 are reserved");
+	auto ok = client().peeloff(a.server.get(), a.ids, o);
+	ASSERT_TRUE(ok.ok());
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+}
+
+TEST_P(PeeloffTest, SocketErrors)
+{
+	Assocs a = make_assocs(1);
+	const std::vector<AssocId> ids{a.ids[0]};
+	auto one = client().peeloff(a.clients[0].get(), ids);
+	ASSERT_FALSE(one.ok());
+	EXPECT_EQ(one.error().errnum(), EINVAL);
+	EXPECT_EQ(one.error().extack, "socket is not a one-to-many SCTP socket");
+	auto bad = client().peeloff(-1, ids);
+	EXPECT_EQ(bad.error().errnum(), EBADF);
+	auto empty = client().peeloff(a.server.get(), std::vector<AssocId>{});
+	EXPECT_EQ(empty.error().errnum(), EINVAL);
+	EXPECT_EQ(assoc_count(a.server.get()), 1U);
+}
+
+/* EMFILE must cost no association, on either path. */
+TEST_P(PeeloffTest, DescriptorTableFullLosesNothing)
+{
+	Assocs a = make_assocs(5);
+	rlimit saved{};
+	ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	/* Fill the table under a low limit, then free exactly two slots. */
+	rlimit low = saved;
+	low.rlim_cur = static_cast<rlim_t>(a.clients.back().get()) + 64;
+	ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+	std::vector<Fd> filler;
+	for (;;) {
+		Fd f(dup(a.server.get()));
+		if (!f)
+			break;
+		filler.push_back(std::move(f));
+	}
+	filler.pop_back();
+	filler.pop_back();
+	auto r = client().peeloff(a.server.get(), a.ids);
+	filler.clear();
+	ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+	ASSERT_FALSE(r.ok());
+	EXPECT_EQ(r.error().errnum(), EMFILE);
+	EXPECT_EQ(r.error().extack,
+		  "cannot reserve a descriptor for every association (RLIMIT_NOFILE); none was peeled off");
+	EXPECT_EQ(assoc_count(a.server.get()), 5U);
+	auto again = client().peeloff(a.server.get(), a.ids);
+	ASSERT_TRUE(again.ok());
+	for (const Peeled &p : again->entries)
+		EXPECT_TRUE(p.fd.ok());
+}
+
+/* More ids than max_batch: split, in the caller's order. */
+TEST_P(PeeloffTest, BatchesAboveMaxBatch)
+{
+	if (GetParam() != Way::Absent)
+		set_param("max_batch", "4");
+	ASSERT_TRUE(client().refresh().ok());
+	Assocs a = make_assocs(11);
+	std::vector<AssocId> ids(a.ids.rbegin(), a.ids.rend());
+	auto r = client().peeloff(a.server.get(), ids);
+	if (GetParam() != Way::Absent)
+		set_param("max_batch", "4096");
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->entries.size(), 11U);
+	for (std::size_t k = 0; k < ids.size(); k++) {
+		EXPECT_EQ(r->entries[k].info.id, ids[k]);
+		EXPECT_TRUE(r->entries[k].fd.ok());
+	}
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+}
+
+INSTANTIATE_TEST_SUITE_P(, PeeloffTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
+			 way_name);
+
+} // namespace
+} // namespace sctpx::vm
