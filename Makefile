@@ -72,6 +72,19 @@ modules: deps
 		test -f $$o/kmod/sctpx.ko; \
 	done
 
+# The build a kernel without an exported sctp_do_peeloff() gets (>= 6.16),
+# on the first test kernel: PEELOFF absent, the library falls back.
+modules-nopeeloff: deps
+	@set -e; k=$$(head -1 $(BUILD)/kernels.list); \
+		o=$(BUILD)/obj/$$k-nopeeloff; mkdir -p $$o/kmod; \
+		cp kmod/*.c kmod/*.h kmod/Kbuild kmod/Makefile $$o/kmod/; \
+		ln -sfn $(CURDIR)/include $$o/include; rm -f $$o/kmod/sctpx.ko; \
+		$(MAKE) -s -C $(BUILD)/k/$$k/root/usr/src/linux-headers-$$k \
+			M=$$o/kmod $(KMOD_FLAGS) SCTPX_NO_PEELOFF=1 modules \
+			>$$o/build.log 2>&1 || { cat $$o/build.log; exit 1; }; \
+		if grep -E 'warning:|error:' $$o/build.log; then exit 1; fi; \
+		test -f $$o/kmod/sctpx.ko
+
 checkpatch: deps
 	perl $(BUILD)/linux-tools/scripts/checkpatch.pl --no-tree --strict \
 		--terse --show-types -f kmod/*.c kmod/*.h | \
@@ -128,6 +141,7 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all module userlib install dkms-install deps modules checkpatch \
+.PHONY: all module userlib install dkms-install deps modules modules-nopeeloff \
+	checkpatch \
 	kerneldoc spec man selftests userlib-vm vmtest check stress demo clean \
 	distclean

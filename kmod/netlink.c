@@ -28,14 +28,6 @@ sctpx_filter_policy[SCTPX_SELECT_A_PEER_PORT + 1] = {
 	[SCTPX_SELECT_A_PEER_PORT]	= { .type = NLA_U16 },
 };
 
-static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
-	[SCTPX_SELECT_A_STATES]		= { .type = NLA_U32 },
-	[SCTPX_SELECT_A_PEER_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
-	[SCTPX_SELECT_A_PEER_PORT]	= { .type = NLA_U16 },
-	[SCTPX_SELECT_A_ORDER]		= NLA_POLICY_MAX(NLA_U32, SCTPX_ORDER_MAX),
-	[SCTPX_SELECT_A_LIMIT]		= NLA_POLICY_MIN(NLA_U32, 1),
-};
-
 static const struct nla_policy sctpx_peer_policy[SCTPX_PEER_A_MAX + 1] = {
 	[SCTPX_PEER_A_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
 };
@@ -46,6 +38,16 @@ sctpx_assoc_get_policy[SCTPX_A_SELECT + 1] = {
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_filter_policy),
 };
 
+/* PEELOFF exists only where the kernel exports sctp_do_peeloff(). */
+#ifdef SCTPX_HAVE_SCTP_DO_PEELOFF
+static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
+	[SCTPX_SELECT_A_STATES]		= { .type = NLA_U32 },
+	[SCTPX_SELECT_A_PEER_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
+	[SCTPX_SELECT_A_PEER_PORT]	= { .type = NLA_U16 },
+	[SCTPX_SELECT_A_ORDER]		= NLA_POLICY_MAX(NLA_U32, SCTPX_ORDER_MAX),
+	[SCTPX_SELECT_A_LIMIT]		= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
 static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_SELECT + 1] = {
 	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
 	[SCTPX_A_FLAGS]		= { .type = NLA_U32 },
@@ -53,6 +55,7 @@ static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_SELECT + 1] = {
 	[SCTPX_A_ASSOC_ID]	= { .type = NLA_U32 },
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_select_policy),
 };
+#endif
 
 static const struct nla_policy sctpx_connectx_policy[SCTPX_A_WAIT_MS + 1] = {
 	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },

@@ -73,6 +73,7 @@ if [ -z "$vm_only" ]; then
 	gate spec make -s spec BUILD="$BUILD"
 	gate man make -s man
 	gate modules make -s modules BUILD="$BUILD"
+	gate modules-nopeeloff make -s modules-nopeeloff BUILD="$BUILD"
 	gate selftests-build make -s selftests BUILD="$BUILD"
 	gate userlib-build make -s userlib-vm BUILD="$BUILD"
 fi
@@ -121,4 +122,24 @@ for k in $kernels; do
 	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 done
+
+# The module as built where sctp_do_peeloff() is not exported (>= 6.16):
+# PEELOFF must be absent and reported so, and the library must serve
+# peeloff through its fallback with the same results.
+k=$(head -1 "$BUILD/kernels.list")
+echo "check: module without PEELOFF, library fallback, on $k ..."
+sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -o "$BUILD/vm/$k-nopeeloff" \
+	-m ko="$BUILD/obj/$k-nopeeloff/kmod/sctpx.ko" -a sctpx_variant=no-peeloff \
+	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/module" \
+	"$BUILD/selftests/assoc_dump" "$BUILD/userlib/sctpx_vmtest" 2>&1 | sed 's/^/    /'
+if [ -f "$BUILD/vm/$k-nopeeloff/counts" ]; then
+	read -r p f s <"$BUILD/vm/$k-nopeeloff/counts"
+else
+	p=0 f=1 s=0
+fi
+if [ "$f" -gt 0 ]; then
+	grep -E '^(not ok|# [a-z_]+\.c[p]*:[0-9]+:)' "$BUILD/vm/$k-nopeeloff/serial.log" 2>/dev/null |
+		head -60 | sed 's/^/    /'
+fi
+passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 finish

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -19,6 +20,22 @@
 
 #include "kselftest_harness.h"
 #include "sctpx_test.h"
+
+static bool variant_no_peeloff(void)
+{
+	const char *v = getenv("sctpx_variant");
+
+	return v && !strcmp(v, "no-peeloff");
+}
+
+/*
+ * The command the request-validation tests send: PEELOFF, or CONNECTX
+ * (which takes the same socket attribute) where PEELOFF is absent.
+ */
+static uint8_t validation_cmd(void)
+{
+	return variant_no_peeloff() ? SCTPX_CMD_CONNECTX : SCTPX_CMD_PEELOFF;
+}
 
 static int mod_load(void)
 {
@@ -155,11 +172,15 @@ TEST(info_answers)
 	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/version", buf, sizeof(buf)));
 	EXPECT_STREQ(buf, info.module_version);
 
-	/* Both test kernels export sctp_do_peeloff: every op is there. */
+	/*
+	 * Both test kernels export sctp_do_peeloff: every op is there,
+	 * except in the variant built as for kernels where it is static.
+	 */
 	want = SCTPX_OP_BIT(SCTPX_CMD_INFO_GET) |
 	       SCTPX_OP_BIT(SCTPX_CMD_ASSOC_GET) |
-	       SCTPX_OP_BIT(SCTPX_CMD_PEELOFF) |
 	       SCTPX_OP_BIT(SCTPX_CMD_CONNECTX);
+	if (!variant_no_peeloff())
+		want |= SCTPX_OP_BIT(SCTPX_CMD_PEELOFF);
 	EXPECT_EQ(want, info.ops);
 
 	EXPECT_EQ(4096, info.max_batch);
@@ -230,7 +251,7 @@ TEST(unknown_attribute)
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	msg = sx_msg(&nl, validation_cmd(), 0);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, 200, 1));
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
@@ -256,7 +277,7 @@ TEST(wrong_type)
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	/* SOCK_FD is an s32: two bytes are refused by the policy. */
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	msg = sx_msg(&nl, validation_cmd(), 0);
 	ASSERT_EQ(0, nla_put(msg, SCTPX_A_SOCK_FD, sizeof(two), &two));
 	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, 5));
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
@@ -264,7 +285,7 @@ TEST(wrong_type)
 	EXPECT_LE(0, nl.bad_attr_off);
 
 	/* A nest without NLA_F_NESTED is refused under strict validation. */
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	msg = sx_msg(&nl, validation_cmd(), 0);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
 	ASSERT_EQ(0, nla_put(msg, SCTPX_A_SELECT, 0, NULL));
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
@@ -293,8 +314,10 @@ TEST(missing_required)
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
 
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
-	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, 5));
+	/* Something the op takes, but not the socket. */
+	msg = sx_msg(&nl, validation_cmd(), 0);
+	ASSERT_EQ(0, nla_put_u32(msg, variant_no_peeloff() ? SCTPX_A_WAIT_MS :
+				 SCTPX_A_ASSOC_ID, 5));
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
 	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
 	EXPECT_EQ(SCTPX_A_SOCK_FD, nl.miss_type);
@@ -311,6 +334,26 @@ TEST(missing_required)
 	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
 	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
+	sx_nl_close(&nl);
+}
+
+TEST(peeloff_only_where_the_kernel_exports_it)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	uint32_t id = 5;
+
+	/*
+	 * Without sctp_do_peeloff() the op is not registered at all: the
+	 * core answers EOPNOTSUPP, as for any unknown command.
+	 */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	if (variant_no_peeloff()) {
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, 0, 0, false, &id, 1, NULL, &res));
+	} else {
+		EXPECT_EQ(-EBADF, sx_peeloff(&nl, -1, 0, false, &id, 1, NULL, &res));
+	}
 	sx_nl_close(&nl);
 }
 

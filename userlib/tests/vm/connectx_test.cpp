@@ -29,7 +29,7 @@ TEST_P(ConnectxTest, OnePeerBlocking)
 	Fd s = sctp_socket(false);
 	auto r = client().connectx(s.get(), peer_at(port));
 	ASSERT_TRUE(r.ok()) << r.error().message();
-	EXPECT_EQ(r->path, expected_path());
+	EXPECT_EQ(r->path, expected_path(Op::Connectx));
 	ASSERT_EQ(r->peers.size(), 1U);
 	ASSERT_TRUE(r->peers[0].result.ok()) << r->peers[0].result.error().message();
 	EXPECT_NE(r->peers[0].result->id, 0U);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <cstdio>
+#include <string_view>
 #include <unistd.h>
 
 #include "sctpx/sctpx.h"
@@ -42,6 +43,13 @@ bool kernel_at_least(int major, int minor)
 	if (uname(&u) != 0 || std::sscanf(u.release, "%d.%d", &ma, &mi) != 2)
 		return false;
 	return ma > major || (ma == major && mi >= minor);
+}
+
+bool variant_no_peeloff()
+{
+	const char *v = std::getenv("sctpx_variant");
+
+	return v != nullptr && std::string_view(v) == "no-peeloff";
 }
 
 void load_module()

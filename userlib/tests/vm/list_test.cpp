@@ -16,7 +16,7 @@ TEST_P(ListTest, EveryAssociationDescribed)
 	Assocs a = make_assocs(5);
 	auto l = client().list(a.server.get());
 	ASSERT_TRUE(l.ok()) << l.error().message();
-	EXPECT_EQ(l->path, expected_path());
+	EXPECT_EQ(l->path, expected_path(Op::List));
 	ASSERT_EQ(l->assocs.size(), 5U);
 	for (std::size_t i = 1; i < l->assocs.size(); i++)
 		EXPECT_LT(l->assocs[i - 1].id, l->assocs[i].id) << "ascending ids";

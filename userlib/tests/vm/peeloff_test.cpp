@@ -24,7 +24,7 @@ TEST_P(PeeloffTest, IdsInOrderWithFlagsDataAndDescription)
 	o.flags = PeelFlag::NonBlock | PeelFlag::CloseOnExec;
 	auto r = client().peeloff(a.server.get(), ids, o);
 	ASSERT_TRUE(r.ok()) << r.error().message();
-	EXPECT_EQ(r->path, expected_path());
+	EXPECT_EQ(r->path, expected_path(Op::Peeloff));
 	ASSERT_EQ(r->entries.size(), 3U);
 	for (std::size_t k = 0; k < 3; k++) {
 		const Peeled &p = r->entries[k];

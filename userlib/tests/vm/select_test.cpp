@@ -27,7 +27,7 @@ TEST_P(SelectTest, All)
 	Assocs a = make_assocs(5);
 	auto r = client().peeloff(a.server.get(), Selection::all());
 	ASSERT_TRUE(r.ok()) << r.error().message();
-	EXPECT_EQ(r->path, expected_path());
+	EXPECT_EQ(r->path, expected_path(Op::Peeloff));
 	EXPECT_EQ(ids_of(*r), std::set<AssocId>(a.ids.begin(), a.ids.end()));
 	EXPECT_EQ(r->remaining, 0U);
 	for (std::size_t i = 1; i < r->entries.size(); i++)
