@@ -130,6 +130,19 @@ stress: modules selftests
 			$(addprefix $(BUILD)/selftests/,fuzz races resources security); \
 	done
 
+# Optional, not in make check (its kernel takes tens of minutes to build):
+# the selftests on a 6.1 kernel with KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
+# DEBUG_LIST and kmemleak (scripts/debug-kernel.sh).
+check-debug: deps selftests
+	@set -e; rel=$$(sh scripts/debug-kernel.sh $(BUILD)); \
+		o=$(BUILD)/obj/$$rel; mkdir -p $$o/kmod; \
+		cp kmod/*.c kmod/*.h kmod/Kbuild kmod/Makefile $$o/kmod/; \
+		ln -sfn $(CURDIR)/include $$o/include; \
+		$(MAKE) -s -C $(BUILD)/k/$$rel/root/usr/src/linux-headers-$$rel \
+			M=$$o/kmod modules; \
+		sh scripts/vm.sh -q -b $(BUILD) -k $$rel -M 3G -t 5400 \
+			$$(sed 's|^|$(BUILD)/selftests/|' $(BUILD)/selftests/ORDER)
+
 demo: deps modules userlib-vm
 	sh scripts/demo.sh $(BUILD)
 
@@ -143,5 +156,6 @@ distclean:
 
 .PHONY: all module userlib install dkms-install deps modules modules-nopeeloff \
 	checkpatch \
-	kerneldoc spec man selftests userlib-vm vmtest check stress demo clean \
+	kerneldoc spec man selftests userlib-vm vmtest check stress check-debug \
+	demo clean \
 	distclean

@@ -48,7 +48,7 @@ if [ ! -f .config ] || [ ! -f .sctpx-config-done ]; then
 		-e DEBUG_KMEMLEAK -d DEBUG_KMEMLEAK_DEFAULT_OFF \
 		--set-val DEBUG_KMEMLEAK_MEM_POOL_SIZE 40000 \
 		-e DEBUG_INFO_NONE -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
-		-d DEBUG_INFO_BTF --set-str LOCALVERSION -sctpx-debug \
+		-d DEBUG_INFO_BTF \
 		-d LOCALVERSION_AUTO -d WERROR
 	make -s olddefconfig
 	for opt in KASAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK; do

@@ -66,8 +66,25 @@ for t in $progs; do
 	[ "$rc" = 0 ] || status=1
 done
 
+# A debug kernel (make check-debug) has kmemleak: scan, and fail on any
+# unreferenced object allocated on sctpx's behalf.
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
+	if grep -q 'sctpx' /sys/kernel/debug/kmemleak; then
+		echo "SCTPX-KMEMLEAK leaks from sctpx"
+		head -100 /sys/kernel/debug/kmemleak
+		status=1
+	else
+		echo "SCTPX-KMEMLEAK $leaks unreferenced objects, none from sctpx"
+	fi
+fi
+
 # panic_on_warn turns a WARN into a panic; anything else the kernel
-# complained about fails the run too.
+# complained about (KASAN, lockdep, list corruption) fails the run too.
 if dmesg | grep -E -q 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|kmemleak|refcount_t|list_(add|del) corruption'; then
 	echo "SCTPX-DMESG dirty"
 	dmesg | grep -E -B2 -A20 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|kmemleak|refcount_t|list_(add|del) corruption' | head -60
