@@ -48,6 +48,12 @@ int sx_nl_open(struct sx_nl *nl)
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl_socket_disable_auto_ack(nl->sk);
 	nl_socket_enable_msg_peek(nl->sk);
+	/*
+	 * libnl sizes both buffers to 32 KiB on connect; a request must fit
+	 * the send buffer whole (8 bytes per id), so ask for what the kernel
+	 * allows (net.core.wmem_max).
+	 */
+	nl_socket_set_buffer_size(nl->sk, 1 << 20, 1 << 20);
 	nl->family = genl_ctrl_resolve(nl->sk, SCTPX_FAMILY_NAME);
 	if (nl->family < 0) {
 		nl_socket_free(nl->sk);

@@ -129,10 +129,18 @@ Result<AssocList> module_list(Session &s, int sock, const Selection &filter)
 	return out;
 }
 
+/*
+ * Ids one request carries at most, whatever max_batch says: the request
+ * must fit the netlink socket's send buffer, 8 bytes an id, and the
+ * default net.core.wmem_max leaves room for about 26,000.
+ */
+constexpr std::size_t kMaxIdsPerRequest = 16384;
+
 Result<PeelResult> module_peeloff(Session &s, int sock, std::span<const AssocId> ids,
 				  PeelOptions o)
 {
-	const std::size_t chunk = s.limits.max_batch != 0 ? s.limits.max_batch : ids.size();
+	const std::size_t chunk = std::min<std::size_t>(
+		s.limits.max_batch != 0 ? s.limits.max_batch : ids.size(), kMaxIdsPerRequest);
 	PeelResult out;
 	out.path = Path::Module;
 

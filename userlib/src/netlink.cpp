@@ -161,6 +161,13 @@ Result<std::unique_ptr<Transport>> make_netlink_transport()
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	nl_socket_disable_auto_ack(sk.get());
 	nl_socket_enable_msg_peek(sk.get());
+	/*
+	 * libnl sizes both buffers to 32 KiB on connect, and a request must fit
+	 * the send buffer whole (8 bytes per association id). Ask for more; the
+	 * kernel caps it at net.core.wmem_max (twice 208 KiB by default, room
+	 * for kMaxIdsPerRequest ids).
+	 */
+	(void)nl_socket_set_buffer_size(sk.get(), 1 << 20, 1 << 20);
 	return std::unique_ptr<Transport>(std::make_unique<NlTransport>(std::move(sk)));
 }
 
