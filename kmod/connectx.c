@@ -41,6 +41,10 @@
  * @state: its &enum sctp_sstat_state when last seen
  * @init_timeouts: its INIT retransmissions when last seen
  * @max_init: its INIT retransmission limit
+ * @laddr: a local address of the association when last seen, with port
+ * @paddr: its primary peer address when last seen
+ * @have_addrs: @laddr and @paddr are set
+ * @moved: it left the socket alive (peeled off by another request)
  * @err: why the peer failed (negative errno), 0 if it did not
  */
 struct sctpx_conn {
@@ -52,6 +56,10 @@ struct sctpx_conn {
 	u32 state;
 	int init_timeouts;
 	int max_init;
+	union sctp_addr laddr;
+	union sctp_addr paddr;
+	bool have_addrs;
+	bool moved;
 	int err;
 };
 
@@ -200,9 +208,56 @@ static void sctpx_conn_free(struct sctpx_conn_req *r)
 static void sctpx_conn_seen(struct sctpx_conn *c,
 			    const struct sctp_association *asoc)
 {
+	const struct sctp_sockaddr_entry *la;
+
 	c->state = sctp_assoc_to_state(asoc);
 	c->init_timeouts = asoc->init_err_counter;
 	c->max_init = asoc->max_init_attempts;
+
+	/* Enough to find it again should it leave this socket alive. */
+	if (!list_empty(&asoc->base.bind_addr.address_list) &&
+	    asoc->peer.primary_path) {
+		la = list_first_entry(&asoc->base.bind_addr.address_list,
+				      struct sctp_sockaddr_entry, list);
+		c->laddr = la->a;
+		c->paddr = asoc->peer.primary_path->ipaddr;
+		c->have_addrs = true;
+	}
+}
+
+static int sctpx_conn_moved_cb(struct sctp_endpoint *ep,
+			       struct sctp_transport *t, void *p)
+{
+	const struct sctp_association *asoc = t->asoc;
+	struct sctpx_conn *c = p;
+
+	/* A snapshot of another socket's association, taken without its lock. */
+	if (asoc->assoc_id == c->id && !READ_ONCE(asoc->base.dead)) {
+		c->state = READ_ONCE(asoc->state) + 1; /* sctp_assoc_to_state() */
+		c->moved = true;
+	}
+	return 0;
+}
+
+/*
+ * An association we started is no longer on the socket. Another request
+ * of the caller may have peeled it off: then it lives on, on another
+ * socket of the same endpoint addresses, and has not failed. Look it up
+ * by its addresses (the SCTP stack's id table is not exported).
+ */
+static bool sctpx_conn_moved(struct sock *sk, struct sctpx_conn *c)
+{
+	c->moved = false;
+	if (!c->have_addrs)
+		return false;
+#ifdef SCTPX_LOOKUP_PROCESS_DIF
+	sctp_transport_lookup_process(sctpx_conn_moved_cb, sock_net(sk),
+				      &c->laddr, &c->paddr, c, 0);
+#else
+	sctp_transport_lookup_process(sctpx_conn_moved_cb, sock_net(sk),
+				      &c->laddr, &c->paddr, c);
+#endif
+	return c->moved;
 }
 
 /*
@@ -342,7 +397,8 @@ static size_t sctpx_conn_refresh(struct sctpx_conn_req *r,
 		}
 	}
 	for (i = 0; i < npend; i++) {
-		if (!seen[i] && !pend[i]->err)
+		if (!seen[i] && !pend[i]->err &&
+		    !sctpx_conn_moved(r->sock->sk, pend[i]))
 			pend[i]->err = sctpx_conn_gone_errno(pend[i]);
 		if (sctpx_conn_pending(pend[i]))
 			left++;
