@@ -303,6 +303,12 @@ static size_t sctpx_peel_reply_size(const struct sctpx_peel_req *r)
  * is woken when the queue is rebuilt.
  */
 #define SCTPX_RX_SPLIT_MIN	64
+/*
+ * Splitting walks the queue about three times over (split, hash lookups,
+ * rebuild), one peel walks it once: below this many peels it does not pay
+ * (measured: N=1 with 10,000 queued, 1.2 ms split vs 0.24 ms not).
+ */
+#define SCTPX_RX_SPLIT_MIN_PEELS	8
 
 static void sctpx_rx_split(struct sctpx_peel_req *r)
 {
@@ -312,10 +318,19 @@ static void sctpx_rx_split(struct sctpx_peel_req *r)
 	struct sk_buff *skb, *tmp;
 	u32 *tab;
 
-	for (k = 0; k < r->n; k++)
+	for (k = 0, i = 0; k < r->n; k++) {
 		__skb_queue_head_init(&r->v[k].rxq);
-	if (len < SCTPX_RX_SPLIT_MIN)
+		i += !r->v[k].err;
+	}
+	/*
+	 * Partial delivery parks other associations' messages in pd_lobby,
+	 * and migrating an association in it splices that lobby into the
+	 * receive queue (sctp_clear_pd()): never split then.
+	 */
+	if (len < SCTPX_RX_SPLIT_MIN || i < SCTPX_RX_SPLIT_MIN_PEELS ||
+	    atomic_read(&sctp_sk(r->sk)->pd_mode))
 		return;
+	i = 0;
 	r->rx = kvmalloc_array(len, sizeof(*r->rx), GFP_KERNEL);
 	tab = kvcalloc(1U << bits, sizeof(*tab), GFP_KERNEL);
 	if (!r->rx || !tab) {

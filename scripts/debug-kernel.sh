@@ -48,7 +48,7 @@ if [ ! -f .config ] || [ ! -f .sctpx-config-done ]; then
 		-e DEBUG_KMEMLEAK -d DEBUG_KMEMLEAK_DEFAULT_OFF \
 		--set-val DEBUG_KMEMLEAK_MEM_POOL_SIZE 40000 \
 		-e DEBUG_INFO_NONE -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
-		-d DEBUG_INFO_BTF \
+		-d DEBUG_INFO_BTF --set-str LOCALVERSION -sctpx-debug \
 		-d LOCALVERSION_AUTO -d WERROR
 	make -s olddefconfig
 	for opt in KASAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK; do
@@ -58,12 +58,13 @@ if [ ! -f .config ] || [ ! -f .sctpx-config-done ]; then
 	touch .sctpx-config-done
 fi
 
-rel=$(make -s kernelrelease)
 start=$(date +%s)
-log "building $rel with $(nproc) jobs"
+log "building with $(nproc) jobs"
 make -s -j"$(nproc)" bzImage modules >"$dbg/build.log" 2>&1 ||
 	{ tail -40 "$dbg/build.log" >&2; exit 1; }
-log "built in $(($(date +%s) - start)) s"
+# Only now is include/config/kernel.release final.
+rel=$(make -s kernelrelease)
+log "built $rel in $(($(date +%s) - start)) s"
 
 root=$BUILD/k/$rel/root
 rm -rf "$BUILD/k/$rel"

@@ -324,6 +324,70 @@ TEST(order_and_messages_within_a_stream)
 	sx_nl_close(&nl);
 }
 
+TEST(busy_parent_keeps_every_queue_in_order)
+{
+	struct sctp_sndrcvinfo sinfo;
+	struct sx_result res;
+	struct sx_nl nl;
+	struct pool p;
+	uint32_t ids[10];
+	int next[20] = { 0 };
+	char buf[32], got[32];
+	int i, r, c, n, flags;
+
+	/*
+	 * 200 messages queued on the parent, ten per association, sent
+	 * round-robin; then half the associations are peeled in one batch
+	 * (the module splits a busy parent's queue for the batch). Each
+	 * peeled fd must read its own ten in order, and the parent must still
+	 * hold the other hundred, each association's in order, none lost.
+	 */
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, pool_make(&p, 20));
+	for (r = 0; r < 10; r++) {
+		for (c = 0; c < 20; c++) {
+			snprintf(buf, sizeof(buf), "c%02d m%d", c, r);
+			ASSERT_EQ(0, sx_send(p.cli[c], buf, strlen(buf)));
+		}
+	}
+	for (c = 0; c < 20; c++)
+		ASSERT_EQ(0, wait_acked(p.cli[c]));
+	for (i = 0; i < 10; i++)
+		ids[i] = p.ids[2 * i];
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 10, NULL, &res));
+	ASSERT_EQ(10, res.n);
+
+	for (i = 0; i < 10; i++) {
+		ASSERT_LE(0, res.v[i].fd);
+		for (r = 0; r < 10; r++) {
+			snprintf(buf, sizeof(buf), "c%02d m%d", 2 * i, r);
+			memset(got, 0, sizeof(got));
+			ASSERT_EQ((ssize_t)strlen(buf), sx_recv(res.v[i].fd, got, sizeof(got), 5000));
+			EXPECT_STREQ(buf, got);
+		}
+		EXPECT_EQ(0, sx_recv(res.v[i].fd, got, sizeof(got), 50));
+		close(res.v[i].fd);
+	}
+
+	subscribe_data_io(p.srv);
+	for (n = 0; n < 100; n++) {
+		flags = 0;
+		memset(got, 0, sizeof(got));
+		ASSERT_LT(0, sctp_recvmsg(p.srv, got, sizeof(got), NULL, NULL,
+					  &sinfo, &flags));
+		c = pool_index(&p, sinfo.sinfo_assoc_id);
+		ASSERT_LE(0, c);
+		ASSERT_EQ(1, c % 2) TH_LOG("message of a peeled association on the parent: %s", got);
+		snprintf(buf, sizeof(buf), "c%02d m%d", c, next[c]++);
+		EXPECT_STREQ(buf, got);
+	}
+	EXPECT_EQ(0, sx_recv(p.srv, got, sizeof(got), 50));
+	sx_result_free(&res);
+	pool_free(&p);
+	sx_nl_close(&nl);
+}
+
 TEST(select_all)
 {
 	struct sx_select sel = { 0 };
