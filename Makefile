@@ -130,6 +130,12 @@ stress: modules selftests
 			$(addprefix $(BUILD)/selftests/,fuzz races resources security); \
 	done
 
+# Benchmarks of issue #7 in QEMU on every kernel (Documentation/benchmarks.md);
+# results in $(BUILD)/bench.
+bench: modules
+	$(MAKE) -C userlib bench-bins BUILD=$(BUILD)
+	sh scripts/bench.sh -b $(BUILD) -o $(BUILD)/bench
+
 # Optional, not in make check (its kernel takes tens of minutes to build):
 # the selftests on a 6.1 kernel with KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
 # DEBUG_LIST and kmemleak (scripts/debug-kernel.sh).
@@ -156,6 +162,6 @@ distclean:
 
 .PHONY: all module userlib install dkms-install deps modules modules-nopeeloff \
 	checkpatch \
-	kerneldoc spec man selftests userlib-vm vmtest check stress check-debug \
+	kerneldoc spec man selftests userlib-vm vmtest check stress bench check-debug \
 	demo clean \
 	distclean

@@ -1,0 +1,103 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark of issue #7: boot each kernel in QEMU (scripts/vm.sh, which
+# boots with tsc=reliable) with sctpx_bench, show a progress line, collect
+# the guest's CSV lines and write the report.
+#
+#   scripts/bench.sh [-b BUILD] [-o RESULTS] [-k RELEASE]... [-m KO_PATTERN]
+#                    [-e "VAR=value ..."] [-t SECONDS]
+#     -b BUILD     build directory (default: ./build); the benchmark is
+#                  BUILD/userlib/sctpx_bench (make -C userlib bench-bins)
+#     -o RESULTS   results directory (default: BUILD/bench)
+#     -k RELEASE   kernel to run (repeatable; default: BUILD/kernels.list)
+#     -m PATTERN   sctpx.ko to use, %r standing for the release (default:
+#                  BUILD/obj/%r/kmod/sctpx.ko)
+#     -e ENV       environment of the benchmark in the guest: BENCH_ROUNDS,
+#                  BENCH_ROUNDS_BIG, BENCH_ARMS, BENCH_QUICK (see
+#                  userlib/bench/bench.cpp)
+#     -t SECONDS   time limit per kernel (default 1500)
+#
+# Writes RESULTS/raw.csv (every timed round), RESULTS/syscalls.csv,
+# RESULTS/meta.csv, RESULTS/host.txt, RESULTS/<release>/ (guest logs) and,
+# through scripts/bench-report.py, RESULTS/benchmarks.md and
+# RESULTS/benchmarks.png.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(pwd)/build
+out='' kernels='' kopat='' envs='' tmo=1500
+
+while getopts b:o:k:m:e:t: opt; do
+	case $opt in
+	b) build=$(cd "$OPTARG" && pwd) ;;
+	o) out=$OPTARG ;;
+	k) kernels="$kernels $OPTARG" ;;
+	m) kopat=$OPTARG ;;
+	e) envs=$OPTARG ;;
+	t) tmo=$OPTARG ;;
+	*) sed -n '6,25p' "$0" >&2; exit 2 ;;
+	esac
+done
+[ -n "$out" ] || out=$build/bench
+[ -n "$kernels" ] || kernels=$(cat "$build/kernels.list")
+[ -n "$kopat" ] || kopat=$build/obj/%r/kmod/sctpx.ko
+bin=$build/userlib/sctpx_bench
+[ -x "$bin" ] || { echo "bench: no $bin (make -C userlib bench-bins)" >&2; exit 2; }
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# The machine, for the report.
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "host: $(uname -srm)"
+	echo "cpu: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1) x $(nproc)"
+	echo "qemu: $(qemu-system-x86_64 --version | head -1)"
+	echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "busiest other processes before:"
+	ps -eo pcpu,ni,comm --sort=-pcpu | sed -n '2,6p' | sed 's/^/  /'
+} >"$out/host.txt"
+
+echo "kernel,arm,variant,n,m,round,ns,floor_ns,floor_count" >"$out/raw.csv"
+echo "kernel,arm,variant,n,m,syscalls" >"$out/syscalls.csv"
+echo "kernel,key,value" >"$out/meta.csv"
+status=0
+for rel in $kernels; do
+	ko=$(echo "$kopat" | sed "s|%r|$rel|g")
+	log=$out/$rel
+	mkdir -p "$log"
+	: >"$log/serial.log"
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	sh "$here/vm.sh" -q -b "$build" -k "$rel" -m "ko=$ko" -o "$log" -t "$tmo" -M 3G \
+		-a "$envs" "$bin" >"$log/vm.out" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		line=$(tr -d '\r' <"$log/serial.log" 2>/dev/null |
+			sed -n 's/^SCTPX-BENCH-PROGRESS //p' | tail -1)
+		printf '\rbench %s: %s (%ss)\033[K' "$rel" "${line:-booting}" \
+			$(($(date +%s) - start))
+		sleep 2
+	done
+	rc=0
+	wait "$pid" || rc=$?
+	verdict=FAILED
+	[ "$rc" != 0 ] || verdict='done'
+	printf '\rbench %s: %s (%ss)\033[K\n' "$rel" "$verdict" $(($(date +%s) - start))
+	if [ "$rc" != 0 ]; then
+		status=1
+		cat "$log/vm.out" >&2
+		tr -d '\r' <"$log/serial.log" | grep '^BENCH-FAIL' | head -20 >&2 || true
+	fi
+	tr -d '\r' <"$log/serial.log" | sed -n "s/^BENCH-CSV,/$rel,/p" >>"$out/raw.csv"
+	tr -d '\r' <"$log/serial.log" | sed -n "s/^BENCH-SYS,/$rel,/p" >>"$out/syscalls.csv"
+	tr -d '\r' <"$log/serial.log" | sed -n "s/^BENCH-META,/$rel,/p" >>"$out/meta.csv"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.txt"
+
+# Debian's python3 (python3-matplotlib), not one earlier on PATH.
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+"$py" "$here/bench-report.py" "$out"
+echo "bench: $out/benchmarks.md, $out/benchmarks.png"
+exit $status

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The bare netlink client of the benchmark: requests built with libnl's
+ * attribute helpers, one send() and one recv() into a preallocated buffer,
+ * the reply walked in place. The least a program can do to use sctpx; the
+ * library's cost is measured against it.
+ */
+#ifndef SCTPX_BENCH_NLRAW_HPP
+#define SCTPX_BENCH_NLRAW_HPP
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sctpx::bench {
+
+struct RawEntry {
+	std::uint32_t id = 0;
+	int fd = -1;
+	int error = 0;
+	std::uint32_t state = 0;
+	std::uint16_t instreams = 0, outstreams = 0;
+	std::uint32_t peer_index = 0;
+	std::vector<std::uint16_t> peer_ports; /* host order, primary first */
+	std::vector<std::uint32_t> peer_in4;   /* network order */
+};
+
+class RawNl {
+public:
+	RawNl();
+	~RawNl();
+	RawNl(const RawNl &) = delete;
+	RawNl &operator=(const RawNl &) = delete;
+
+	[[nodiscard]] bool ok() const { return fd_ >= 0 && family_ > 0; }
+	[[nodiscard]] const std::string &error() const { return err_; }
+
+	/*
+	 * PEELOFF by ids (sel_in4 == 0) or by a selection on the peer's IPv4
+	 * address (sel_in4, network order). full: decode every attribute
+	 * (state, streams, addresses), else only id, fd and error.
+	 * Returns 0 or a negative errno.
+	 */
+	int peeloff(int sock, std::span<const std::uint32_t> ids, std::uint32_t sel_in4,
+		    std::uint32_t flags, bool full, std::vector<RawEntry> &out);
+	/* CONNECTX to 127.0.0.1 on each port, waiting up to wait_ms. */
+	int connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_t wait_ms,
+		     std::vector<RawEntry> &out, std::uint32_t &wait_end);
+	/* FLOOR_NS and FLOOR_COUNT from INFO_GET. */
+	int floor(std::uint64_t &ns, std::uint64_t &count);
+
+private:
+	int transact(void *msg, bool full, std::vector<RawEntry> *out, std::uint32_t *wait_end,
+		     std::uint64_t *stats);
+	int fd_ = -1;
+	int family_ = -1;
+	std::uint32_t seq_ = 1;
+	std::vector<std::uint8_t> buf_;
+	std::string err_;
+};
+
+} // namespace sctpx::bench
+
+#endif
