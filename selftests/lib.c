@@ -745,3 +745,126 @@ bool sx_kernel_at_least(int major, int minor)
 		return false;
 	return ma > major || (ma == major && mi >= minor);
 }
+
+/* The server-side id of each client's association, by SCTP_STATUS. */
+static int sx_pool_map(struct sx_pool *p)
+{
+	static int by_port[65536];
+	uint32_t *ids;
+	size_t n, i;
+	int c;
+
+	if (sx_assoc_ids(p->srv, &ids, &n) || (int)n != p->n)
+		return -1;
+	memset(by_port, 0, sizeof(by_port));
+	for (c = 0; c < p->n; c++)
+		by_port[sx_local_port(p->cli[c])] = c + 1;
+	for (i = 0; i < n; i++) {
+		struct sctp_status st = { .sstat_assoc_id = ids[i] };
+		socklen_t len = sizeof(st);
+		struct sockaddr_in *sin;
+
+		if (getsockopt(p->srv, SOL_SCTP, SCTP_STATUS, &st, &len))
+			break;
+		sin = (struct sockaddr_in *)&st.sstat_primary.spinfo_address;
+		c = by_port[ntohs(sin->sin_port)] - 1;
+		if (c < 0 || p->ids[c])
+			break;
+		p->ids[c] = ids[i];
+	}
+	free(ids);
+	return i == n ? 0 : -1;
+}
+
+int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n)
+{
+	memset(p, 0, sizeof(*p));
+	p->n = n;
+	p->srv = -1;
+	p->cli = calloc(n ? n : 1, sizeof(int));
+	p->ids = calloc(n ? n : 1, sizeof(uint32_t));
+	if (!p->cli || !p->ids)
+		return -1;
+	p->srv = sx_server_at(family, ip, &p->port);
+	if (p->srv < 0)
+		return -1;
+	if (sx_clients_to(family, ip, p->port, n, p->cli))
+		return -1;
+	return sx_pool_map(p);
+}
+
+int sx_pool_make(struct sx_pool *p, int n)
+{
+	return sx_pool_make_at(p, AF_INET, NULL, n);
+}
+
+void sx_pool_free(struct sx_pool *p)
+{
+	int i;
+
+	for (i = 0; p->cli && i < p->n; i++)
+		if (p->cli[i] >= 0)
+			close(p->cli[i]);
+	if (p->srv >= 0)
+		close(p->srv);
+	free(p->cli);
+	free(p->ids);
+}
+
+int sx_pool_index(const struct sx_pool *p, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->ids[i] == id)
+			return i;
+	return -1;
+}
+
+int sx_peer_port(int fd)
+{
+	struct sctp_status st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
+		return -1;
+	return ntohs(((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_port);
+}
+
+bool sx_ping(int fd, int cli)
+{
+	char buf[16];
+
+	if (sx_send(cli, "ping", 4) || sx_recv(fd, buf, sizeof(buf), 3000) != 4)
+		return false;
+	if (sx_send(fd, "pong", 4) || sx_recv(cli, buf, sizeof(buf), 3000) != 4)
+		return false;
+	return true;
+}
+
+int sx_max_fd(void)
+{
+	int fd, max = 0;
+
+	for (fd = 0; fd < 65536; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			max = fd;
+	return max;
+}
+
+int sx_wait_acked(int fd)
+{
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		struct sctp_status st = { 0 };
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
+			return -1;
+		if (!st.sstat_unackdata && !st.sstat_penddata)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}

@@ -30,107 +30,6 @@
 
 #define BATCH_PARAM "/sys/module/sctpx/parameters/max_batch"
 
-/* A one-to-many server with n one-to-one clients, ids in client order. */
-struct pool {
-	int srv;
-	uint16_t port;
-	int n;
-	int *cli;
-	uint32_t *ids;
-};
-
-/* The server-side id of each client's association, by SCTP_STATUS. */
-static int pool_map(struct pool *p)
-{
-	static int by_port[65536];
-	uint32_t *ids;
-	size_t n, i;
-	int c;
-
-	if (sx_assoc_ids(p->srv, &ids, &n) || (int)n != p->n)
-		return -1;
-	memset(by_port, 0, sizeof(by_port));
-	for (c = 0; c < p->n; c++)
-		by_port[sx_local_port(p->cli[c])] = c + 1;
-	for (i = 0; i < n; i++) {
-		struct sctp_status st = { .sstat_assoc_id = ids[i] };
-		socklen_t len = sizeof(st);
-		struct sockaddr_in *sin;
-
-		if (getsockopt(p->srv, SOL_SCTP, SCTP_STATUS, &st, &len))
-			return -1;
-		sin = (struct sockaddr_in *)&st.sstat_primary.spinfo_address;
-		c = by_port[ntohs(sin->sin_port)] - 1;
-		if (c < 0 || p->ids[c])
-			return -1;
-		p->ids[c] = ids[i];
-	}
-	free(ids);
-	return 0;
-}
-
-static int pool_make_at(struct pool *p, int family, const char *ip, int n)
-{
-	memset(p, 0, sizeof(*p));
-	p->n = n;
-	p->cli = calloc(n, sizeof(int));
-	p->ids = calloc(n, sizeof(uint32_t));
-	if (!p->cli || !p->ids)
-		return -1;
-	p->srv = sx_server_at(family, ip, &p->port);
-	if (p->srv < 0)
-		return -1;
-	if (sx_clients_to(family, ip, p->port, n, p->cli))
-		return -1;
-	return pool_map(p);
-}
-
-static int pool_make(struct pool *p, int n)
-{
-	return pool_make_at(p, AF_INET, NULL, n);
-}
-
-static void pool_free(struct pool *p)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->cli[i] >= 0)
-			close(p->cli[i]);
-	if (p->srv >= 0)
-		close(p->srv);
-	free(p->cli);
-	free(p->ids);
-}
-
-static int pool_index(const struct pool *p, uint32_t id)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->ids[i] == id)
-			return i;
-	return -1;
-}
-
-/* Wait until the peer has acknowledged everything the client sent. */
-static int wait_acked(int fd)
-{
-	int i;
-
-	for (i = 0; i < 5000; i++) {
-		struct sctp_status st = { 0 };
-		socklen_t len = sizeof(st);
-
-		if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
-			return -1;
-		if (!st.sstat_unackdata && !st.sstat_penddata)
-			return 0;
-		usleep(1000);
-	}
-	return -1;
-}
-
 static void subscribe_data_io(int fd)
 {
 	struct sctp_event_subscribe ev = { .sctp_data_io_event = 1 };
@@ -147,23 +46,13 @@ static int so_type(int fd)
 	return type;
 }
 
-static int max_fd(void)
-{
-	int fd, max = 0;
-
-	for (fd = 0; fd < 65536; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			max = fd;
-	return max;
-}
-
 /*
  * Check one successful entry: a one-to-one SCTP socket with exactly the
  * requested flags, whose peer is the expected client, with the metadata
  * the reply claims.
  */
 static void check_entry(struct __test_metadata *_metadata,
-			const struct pool *p, const struct sx_assoc *a,
+			const struct sx_pool *p, const struct sx_assoc *a,
 			uint32_t flags)
 {
 	struct sctp_status st = { 0 };
@@ -177,7 +66,7 @@ static void check_entry(struct __test_metadata *_metadata,
 	EXPECT_EQ(!!(flags & SOCK_CLOEXEC), sx_fd_cloexec(a->fd));
 	EXPECT_EQ(SOCK_SEQPACKET, so_type(a->fd));
 
-	c = pool_index(p, a->id);
+	c = sx_pool_index(p, a->id);
 	ASSERT_LE(0, c) TH_LOG("id %u not in the pool", a->id);
 	ASSERT_LE(1, a->naddrs);
 	EXPECT_EQ(sx_local_port(p->cli[c]), a->addrs[0].port);
@@ -199,20 +88,20 @@ static void peel_n(struct __test_metadata *_metadata, int n, uint32_t flags)
 {
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	char buf[64], got[64];
 	int i, before;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, n));
+	ASSERT_EQ(0, sx_pool_make(&p, n));
 
 	for (i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf), "to-server %d", i);
 		ASSERT_EQ(0, sx_send(p.cli[i], buf, strlen(buf)));
 	}
 	for (i = 0; i < n; i++)
-		ASSERT_EQ(0, wait_acked(p.cli[i]));
+		ASSERT_EQ(0, sx_wait_acked(p.cli[i]));
 
 	before = sx_count_fds();
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, flags, false, p.ids, n, NULL, &res))
@@ -228,7 +117,7 @@ static void peel_n(struct __test_metadata *_metadata, int n, uint32_t flags)
 		/* Results come back in request order. */
 		ASSERT_EQ(p.ids[i], a->id);
 		check_entry(_metadata, &p, a, flags);
-		c = pool_index(&p, a->id);
+		c = sx_pool_index(&p, a->id);
 
 		/* Queued before the peel, readable after it. */
 		snprintf(buf, sizeof(buf), "to-server %d", c);
@@ -245,7 +134,7 @@ static void peel_n(struct __test_metadata *_metadata, int n, uint32_t flags)
 		close(a->fd);
 	}
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -284,20 +173,20 @@ TEST(order_and_messages_within_a_stream)
 	int next[4] = { 0, 1, 2, 3 };
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	char buf[32], got[32];
 	int i, n, flags;
 
 	/* Many messages on several streams, queued before the peel. */
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 2));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
 	for (i = 0; i < 200; i++) {
 		snprintf(buf, sizeof(buf), "m%03d", i);
 		ASSERT_LT(0, sctp_sendmsg(p.cli[0], buf, strlen(buf), NULL, 0,
 					  0, 0, i % 4, 0, 0));
 	}
-	ASSERT_EQ(0, wait_acked(p.cli[0]));
+	ASSERT_EQ(0, sx_wait_acked(p.cli[0]));
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
 	ASSERT_EQ(1, res.n);
 	ASSERT_LE(0, res.v[0].fd);
@@ -320,7 +209,7 @@ TEST(order_and_messages_within_a_stream)
 	EXPECT_EQ(1, sx_assoc_count(p.srv));
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -329,7 +218,7 @@ TEST(busy_parent_keeps_every_queue_in_order)
 	struct sctp_sndrcvinfo sinfo;
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	uint32_t ids[10];
 	int next[20] = { 0 };
 	char buf[32], got[32];
@@ -344,7 +233,7 @@ TEST(busy_parent_keeps_every_queue_in_order)
 	 */
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 20));
+	ASSERT_EQ(0, sx_pool_make(&p, 20));
 	for (r = 0; r < 10; r++) {
 		for (c = 0; c < 20; c++) {
 			snprintf(buf, sizeof(buf), "c%02d m%d", c, r);
@@ -352,7 +241,7 @@ TEST(busy_parent_keeps_every_queue_in_order)
 		}
 	}
 	for (c = 0; c < 20; c++)
-		ASSERT_EQ(0, wait_acked(p.cli[c]));
+		ASSERT_EQ(0, sx_wait_acked(p.cli[c]));
 	for (i = 0; i < 10; i++)
 		ids[i] = p.ids[2 * i];
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 10, NULL, &res));
@@ -376,7 +265,7 @@ TEST(busy_parent_keeps_every_queue_in_order)
 		memset(got, 0, sizeof(got));
 		ASSERT_LT(0, sctp_recvmsg(p.srv, got, sizeof(got), NULL, NULL,
 					  &sinfo, &flags));
-		c = pool_index(&p, sinfo.sinfo_assoc_id);
+		c = sx_pool_index(&p, sinfo.sinfo_assoc_id);
 		ASSERT_LE(0, c);
 		ASSERT_EQ(1, c % 2) TH_LOG("message of a peeled association on the parent: %s", got);
 		snprintf(buf, sizeof(buf), "c%02d m%d", c, next[c]++);
@@ -384,7 +273,7 @@ TEST(busy_parent_keeps_every_queue_in_order)
 	}
 	EXPECT_EQ(0, sx_recv(p.srv, got, sizeof(got), 50));
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -393,12 +282,12 @@ TEST(select_all)
 	struct sx_select sel = { 0 };
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	size_t i;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 40));
+	ASSERT_EQ(0, sx_pool_make(&p, 40));
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, NULL, 0, &sel, &res))
 		TH_LOG("%s", nl.extack);
 	ASSERT_EQ(40, res.n);
@@ -418,7 +307,7 @@ TEST(select_all)
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_EQ(0, res.n);
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -457,7 +346,7 @@ TEST(select_by_state)
 	struct sx_select sel = { .states = 1u << SCTP_ESTABLISHED };
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	uint32_t pending;
 	size_t i;
 
@@ -468,7 +357,7 @@ TEST(select_by_state)
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, system("ip addr replace 192.0.2.100/32 dev lo"));
-	ASSERT_EQ(0, pool_make_at(&p, AF_INET, "192.0.2.100", 10));
+	ASSERT_EQ(0, sx_pool_make_at(&p, AF_INET, "192.0.2.100", 10));
 	pending = start_unreachable(_metadata, p.srv);
 	ASSERT_NE(0, pending);
 	ASSERT_EQ(11, sx_assoc_count(p.srv));
@@ -494,7 +383,7 @@ TEST(select_by_state)
 	close(res.v[0].fd);
 	sx_result_free(&res);
 	EXPECT_EQ(0, sx_assoc_count(p.srv));
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 	/* Later tests expect loopback alone on lo. */
 	EXPECT_EQ(0, system("ip route del 192.0.2.0/24 dev lo && ip addr del 192.0.2.100/32 dev lo"));
@@ -505,12 +394,12 @@ TEST(select_peer_port_and_addr)
 	struct sx_select sel = { 0 };
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	uint16_t port;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 8));
+	ASSERT_EQ(0, sx_pool_make(&p, 8));
 
 	/* By peer port: exactly client 3. */
 	port = sx_local_port(p.cli[3]);
@@ -540,14 +429,14 @@ TEST(select_peer_port_and_addr)
 	sx_result_free(&res);
 
 	/* An address nobody uses selects nothing. */
-	pool_free(&p);
-	ASSERT_EQ(0, pool_make(&p, 2));
+	sx_pool_free(&p);
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
 	sel.addr = sx_addr4("127.0.0.9", 0);
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_EQ(0, res.n);
 	EXPECT_EQ(2, sx_assoc_count(p.srv));
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -557,20 +446,20 @@ TEST(select_busiest_k)
 				 .order = SCTPX_ORDER_TRAFFIC, .limit = 3 };
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	char buf[8] = "x";
 	int i, j;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 10));
+	ASSERT_EQ(0, sx_pool_make(&p, 10));
 
 	/* Client i sends (i + 1) * 5 messages: 9, 8, 7 are the busiest. */
 	for (i = 0; i < 10; i++)
 		for (j = 0; j < (i + 1) * 5; j++)
 			ASSERT_EQ(0, sx_send(p.cli[i], buf, 1));
 	for (i = 0; i < 10; i++)
-		ASSERT_EQ(0, wait_acked(p.cli[i]));
+		ASSERT_EQ(0, sx_wait_acked(p.cli[i]));
 
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res))
 		TH_LOG("%s", nl.extack);
@@ -593,7 +482,7 @@ TEST(select_busiest_k)
 	}
 	EXPECT_EQ(7, sx_assoc_count(p.srv));
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -602,13 +491,13 @@ TEST(select_limit_pages_through)
 	struct sx_select sel = { .limit = 7 };
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	int total = 0, rounds = 0;
 
 	/* Repeated limited selections take everything, each exactly once. */
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 30));
+	ASSERT_EQ(0, sx_pool_make(&p, 30));
 	do {
 		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
 		total += res.n;
@@ -620,7 +509,7 @@ TEST(select_limit_pages_through)
 	} while (total < 30 && rounds < 10);
 	EXPECT_EQ(30, total);
 	EXPECT_EQ(5, rounds);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -670,11 +559,11 @@ TEST(peeled_socket_as_parent)
 {
 	struct sx_result res, res2;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 2));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
 	ASSERT_LE(0, res.v[0].fd);
 	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, res.v[0].fd, 0, false, p.ids, 1,
@@ -682,7 +571,7 @@ TEST(peeled_socket_as_parent)
 	EXPECT_STREQ("socket is not a one-to-many SCTP socket", nl.extack);
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -690,14 +579,14 @@ TEST(bad_ids)
 {
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p, other;
+	struct sx_pool p, other;
 	uint32_t ids[7];
 	int before;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 3));
-	ASSERT_EQ(0, pool_make(&other, 1));
+	ASSERT_EQ(0, sx_pool_make(&p, 3));
+	ASSERT_EQ(0, sx_pool_make(&other, 1));
 
 	/* Peel p.ids[2] first: it is "already peeled" below. */
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &p.ids[2], 1, NULL, &res));
@@ -733,8 +622,8 @@ TEST(bad_ids)
 	EXPECT_EQ(1, sx_assoc_count(p.srv));
 	close(res.v[5].fd);
 	sx_result_free(&res);
-	pool_free(&p);
-	pool_free(&other);
+	sx_pool_free(&p);
+	sx_pool_free(&other);
 	sx_nl_close(&nl);
 }
 
@@ -742,13 +631,13 @@ TEST(atomic_all_or_nothing)
 {
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	uint32_t ids[11];
 	int i, before;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 10));
+	ASSERT_EQ(0, sx_pool_make(&p, 10));
 	memcpy(ids, p.ids, sizeof(uint32_t) * 10);
 	ids[10] = ids[7];	/* a duplicate makes the request invalid */
 
@@ -773,7 +662,7 @@ TEST(atomic_all_or_nothing)
 		close(res.v[i].fd);
 	}
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -783,13 +672,13 @@ TEST(bad_requests)
 	struct sx_result res;
 	struct nl_msg *msg;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	uint32_t *ids;
 	int i;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 5));
+	ASSERT_EQ(0, sx_pool_make(&p, 5));
 
 	/* Flags other than SOCK_NONBLOCK | SOCK_CLOEXEC. */
 	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, O_APPEND, false, p.ids, 1,
@@ -839,7 +728,7 @@ TEST(bad_requests)
 	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, ids, 5000, NULL, &res));
 	free(ids);
 	EXPECT_EQ(5, sx_assoc_count(p.srv));
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -848,13 +737,13 @@ TEST(emfile_leaves_everything)
 	struct sx_result res;
 	struct rlimit old;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	char buf[16], got[16];
 	int i, before;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 50));
+	ASSERT_EQ(0, sx_pool_make(&p, 50));
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
 
 	/*
@@ -866,7 +755,7 @@ TEST(emfile_leaves_everything)
 		struct rlimit rl = { old.rlim_cur, old.rlim_max };
 		int spare[256], ns = 0, fd;
 
-		rl.rlim_cur = max_fd() + 100;
+		rl.rlim_cur = sx_max_fd() + 100;
 		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
 		while (ns < 256 && (fd = dup(0)) >= 0)
 			spare[ns++] = fd;
@@ -910,7 +799,7 @@ TEST(emfile_leaves_everything)
 		n = sctp_recvmsg(p.srv, got, sizeof(got), NULL, NULL, &sinfo, &flags);
 		ASSERT_LT(0, n);
 		EXPECT_EQ(0, strncmp(got, "still ", 6));
-		EXPECT_LE(0, pool_index(&p, sinfo.sinfo_assoc_id));
+		EXPECT_LE(0, sx_pool_index(&p, sinfo.sinfo_assoc_id));
 	}
 
 	/* With room, the rest goes in one request. */
@@ -922,7 +811,7 @@ TEST(emfile_leaves_everything)
 		close(res.v[i].fd);
 	}
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -949,13 +838,13 @@ TEST(concurrent_overlapping_peelers)
 {
 	struct racer r[3];
 	pthread_t t[3];
-	struct pool p;
+	struct sx_pool p;
 	int *won;
 	size_t i, k;
 
 	/* Three threads, overlapping id ranges: each id goes to exactly one. */
 	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, pool_make(&p, 900));
+	ASSERT_EQ(0, sx_pool_make(&p, 900));
 	won = calloc(900, sizeof(int));
 	for (k = 0; k < 3; k++) {
 		r[k].srv = p.srv;
@@ -972,7 +861,7 @@ TEST(concurrent_overlapping_peelers)
 		ASSERT_EQ(500, r[k].res.n);
 		for (i = 0; i < r[k].res.n; i++) {
 			const struct sx_assoc *a = &r[k].res.v[i];
-			int c = pool_index(&p, a->id);
+			int c = sx_pool_index(&p, a->id);
 
 			ASSERT_LE(0, c);
 			if (a->error) {
@@ -992,14 +881,14 @@ TEST(concurrent_overlapping_peelers)
 	}
 	EXPECT_EQ(0, sx_assoc_count(p.srv));
 	free(won);
-	pool_free(&p);
+	sx_pool_free(&p);
 }
 
 TEST(parent_closed_by_another_thread)
 {
 	struct racer r;
 	pthread_t t;
-	struct pool p;
+	struct sx_pool p;
 	size_t i;
 	int ok = 0;
 
@@ -1009,7 +898,7 @@ TEST(parent_closed_by_another_thread)
 	 * peeled end with the parent, as a close always does.
 	 */
 	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, pool_make(&p, 800));
+	ASSERT_EQ(0, sx_pool_make(&p, 800));
 	r.srv = p.srv;
 	r.ids = p.ids;
 	r.n = 800;
@@ -1038,18 +927,18 @@ TEST(parent_closed_by_another_thread)
 		EXPECT_EQ(-EBADF, r.ret);
 	}
 	sx_result_free(&r.res);
-	pool_free(&p);
+	sx_pool_free(&p);
 }
 
 TEST(ipv6_peer_addresses)
 {
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make_at(&p, AF_INET6, "::1", 3));
+	ASSERT_EQ(0, sx_pool_make_at(&p, AF_INET6, "::1", 3));
 	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 3, NULL, &res));
 	ASSERT_EQ(3, res.n);
 	EXPECT_EQ(AF_INET6, res.v[0].addrs[0].family);
@@ -1058,7 +947,7 @@ TEST(ipv6_peer_addresses)
 	while (res.n)
 		close(res.v[--res.n].fd);
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -1066,12 +955,12 @@ TEST(other_netns_refused)
 {
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	int status;
 	pid_t pid;
 
 	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, pool_make(&p, 2));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -1089,14 +978,14 @@ TEST(other_netns_refused)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(2, sx_assoc_count(p.srv));
-	pool_free(&p);
+	sx_pool_free(&p);
 }
 
 TEST(unprivileged_own_sockets)
 {
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	int status;
 	pid_t pid;
 
@@ -1107,7 +996,7 @@ TEST(unprivileged_own_sockets)
 	if (pid == 0) {
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		if (pool_make(&p, 4))
+		if (sx_pool_make(&p, 4))
 			_exit(3);
 		if (sx_nl_open(&nl))
 			_exit(4);
@@ -1126,12 +1015,12 @@ TEST(counters_move)
 	struct sx_info a, b;
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	uint32_t ids[2];
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 3));
+	ASSERT_EQ(0, sx_pool_make(&p, 3));
 	ASSERT_EQ(0, sx_info(&nl, &a));
 	ids[0] = p.ids[0];
 	ids[1] = 0x7ffffff0;
@@ -1157,7 +1046,7 @@ TEST(counters_move)
 	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/measure_floor", "0"));
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -1166,7 +1055,7 @@ TEST(reply_room_checked_first)
 	struct sx_result res;
 	struct nl_msg *msg;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	int rcv = 4096, i;
 
 	/*
@@ -1176,7 +1065,7 @@ TEST(reply_room_checked_first)
 	 */
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 20));
+	ASSERT_EQ(0, sx_pool_make(&p, 20));
 	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
 				&rcv, sizeof(rcv)));
 	for (i = 0; i < 20; i++) {
@@ -1206,7 +1095,7 @@ TEST(reply_room_checked_first)
 		close(res.v[i].fd);
 	}
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 

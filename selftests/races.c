@@ -47,98 +47,6 @@ static int rounds(void)
 /* Totals over the whole binary, printed by each test. */
 static unsigned long total_accounted;
 
-/* A one-to-many server and n one-to-one clients; ids in client order. */
-struct pool {
-	int srv;
-	uint16_t port;
-	int n;
-	int *cli;
-	uint32_t *ids;
-};
-
-static int pool_make(struct pool *p, int n)
-{
-	static int by_port[65536];
-	uint32_t *ids;
-	size_t cnt, i;
-	int c;
-
-	memset(p, 0, sizeof(*p));
-	p->n = n;
-	p->cli = calloc(n, sizeof(int));
-	p->ids = calloc(n, sizeof(uint32_t));
-	if (!p->cli || !p->ids)
-		return -1;
-	p->srv = sx_server(AF_INET, &p->port);
-	if (p->srv < 0 || sx_clients(AF_INET, p->port, n, p->cli))
-		return -1;
-	if (sx_assoc_ids(p->srv, &ids, &cnt) || (int)cnt != n)
-		return -1;
-	memset(by_port, 0, sizeof(by_port));
-	for (c = 0; c < n; c++)
-		by_port[sx_local_port(p->cli[c])] = c + 1;
-	for (i = 0; i < cnt; i++) {
-		struct sctp_status st = { .sstat_assoc_id = ids[i] };
-		socklen_t len = sizeof(st);
-
-		if (getsockopt(p->srv, SOL_SCTP, SCTP_STATUS, &st, &len))
-			return -1;
-		c = by_port[ntohs(((struct sockaddr_in *)
-				   &st.sstat_primary.spinfo_address)->sin_port)] - 1;
-		if (c < 0 || p->ids[c])
-			return -1;
-		p->ids[c] = ids[i];
-	}
-	free(ids);
-	return 0;
-}
-
-static void pool_free(struct pool *p)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->cli[i] >= 0)
-			close(p->cli[i]);
-	if (p->srv >= 0)
-		close(p->srv);
-	free(p->cli);
-	free(p->ids);
-}
-
-static int pool_index(const struct pool *p, uint32_t id)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->ids[i] == id)
-			return i;
-	return -1;
-}
-
-/* The peer port of a peeled fd's association. */
-static int peer_port(int fd)
-{
-	struct sctp_status st = { 0 };
-	socklen_t len = sizeof(st);
-
-	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
-		return -1;
-	return ntohs(((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_port);
-}
-
-/* Does data go both ways between a peeled fd and client @c? */
-static bool ping(int fd, int cli)
-{
-	char buf[16];
-
-	if (sx_send(cli, "ping", 4) || sx_recv(fd, buf, sizeof(buf), 3000) != 4)
-		return false;
-	if (sx_send(fd, "pong", 4) || sx_recv(cli, buf, sizeof(buf), 3000) != 4)
-		return false;
-	return true;
-}
-
 /* Does @fd see its association end (EOF or reset) within @timeout_ms? */
 static bool ended_eof(int fd, int timeout_ms)
 {
@@ -176,7 +84,7 @@ static bool peeled_ended(int fd, int timeout_ms)
 }
 
 /* Which of @p's ids are still on its server: a bitmap by client index. */
-static int on_parent(const struct pool *p, char *on)
+static int on_parent(const struct sx_pool *p, char *on)
 {
 	uint32_t *ids;
 	size_t n, i;
@@ -187,7 +95,7 @@ static int on_parent(const struct pool *p, char *on)
 	if (sx_assoc_ids(p->srv, &ids, &n))
 		return -1;
 	for (i = 0; i < n; i++) {
-		int c = pool_index(p, ids[i]);
+		int c = sx_pool_index(p, ids[i]);
 
 		if (c < 0) {
 			free(ids);
@@ -229,14 +137,14 @@ static void *peeler_run(void *arg)
  * Collect the fds of a set of results into got[c] (client index), check
  * each fd belongs to the client the id says, and count duplicates.
  */
-static void collect(struct __test_metadata *_metadata, const struct pool *p,
+static void collect(struct __test_metadata *_metadata, const struct sx_pool *p,
 		    struct sx_result *res, int *got_fd, int *got)
 {
 	size_t i;
 
 	for (i = 0; i < res->n; i++) {
 		const struct sx_assoc *a = &res->v[i];
-		int c = pool_index(p, a->id);
+		int c = sx_pool_index(p, a->id);
 
 		ASSERT_LE(0, c) TH_LOG("reply names unknown id %u", a->id);
 		if (a->fd < 0)
@@ -278,11 +186,11 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 	for (round = 0; round < R; round++) {
 		struct peeler r[4];
 		pthread_barrier_t go;
-		struct pool p;
+		struct sx_pool p;
 		int got_fd[400], got[400], k, i;
 		char on[400];
 
-		ASSERT_EQ(0, pool_make(&p, N));
+		ASSERT_EQ(0, sx_pool_make(&p, N));
 		pthread_barrier_init(&go, NULL, T);
 		for (k = 0; k < T; k++) {
 			memset(&r[k], 0, sizeof(r[k]));
@@ -323,10 +231,10 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 				       round, i, got[i], on[i]);
 			if (got_fd[i] >= 0) {
 				ASSERT_EQ(p.port, sx_local_port(got_fd[i]));
-				ASSERT_EQ(sx_local_port(p.cli[i]), peer_port(got_fd[i]));
+				ASSERT_EQ(sx_local_port(p.cli[i]), sx_peer_port(got_fd[i]));
 				/* A sample talks both ways. */
 				if (i % 16 == 0)
-					ASSERT_TRUE(ping(got_fd[i], p.cli[i]));
+					ASSERT_TRUE(sx_ping(got_fd[i], p.cli[i]));
 				close(got_fd[i]);
 			}
 			accounted++;
@@ -337,7 +245,7 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 			free(r[k].ids);
 		}
 		pthread_barrier_destroy(&go);
-		pool_free(&p);
+		sx_pool_free(&p);
 	}
 	total_accounted += accounted;
 	TH_LOG("%d rounds, %lu associations accounted for", R, accounted);
@@ -345,7 +253,7 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 
 struct ender {
 	pthread_t t;
-	struct pool *p;
+	struct sx_pool *p;
 	pthread_barrier_t *go;
 };
 
@@ -381,11 +289,11 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 		pthread_barrier_t go;
 		struct peeler r = { 0 };
 		struct ender e;
-		struct pool p;
+		struct sx_pool p;
 		int got_fd[600], got[600], i;
 		char on[600];
 
-		ASSERT_EQ(0, pool_make(&p, N));
+		ASSERT_EQ(0, sx_pool_make(&p, N));
 		pthread_barrier_init(&go, NULL, 2);
 		r.srv = p.srv;
 		r.ids = p.ids;
@@ -419,7 +327,7 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 				/* Nothing ended it: it must be in its fd, working. */
 				ASSERT_EQ(1, got[i]) TH_LOG("round %d: live association %d: error %d, on parent %d",
 							    round, i, a->error, on[i]);
-				ASSERT_TRUE(ping(got_fd[i], p.cli[i]));
+				ASSERT_TRUE(sx_ping(got_fd[i], p.cli[i]));
 				peeled_alive++;
 			} else if (got[i]) {
 				/* Peeled before its peer ended it: the end shows on the fd. */
@@ -439,7 +347,7 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 		sx_result_free(&r.res);
 		sx_nl_close(&r.nl);
 		pthread_barrier_destroy(&go);
-		pool_free(&p);
+		sx_pool_free(&p);
 	}
 	total_accounted += accounted;
 	TH_LOG("%d rounds, %lu associations accounted for: %lu peeled alive, %lu peeled then ended by the peer, %lu gone before the peel",
@@ -472,10 +380,10 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 	for (round = 0; round < R; round++) {
 		struct peeler r = { 0 };
 		struct closer c;
-		struct pool p;
+		struct sx_pool p;
 		int got_fd[500], got[500], i;
 
-		ASSERT_EQ(0, pool_make(&p, N));
+		ASSERT_EQ(0, sx_pool_make(&p, N));
 		r.srv = p.srv;
 		r.ids = p.ids;
 		r.n = N;
@@ -506,7 +414,7 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 		for (i = 0; i < N; i++) {
 			if (got[i]) {
 				ASSERT_EQ(1, got[i]);
-				ASSERT_TRUE(ping(got_fd[i], p.cli[i]))
+				ASSERT_TRUE(sx_ping(got_fd[i], p.cli[i]))
 					TH_LOG("round %d: peeled association %d does not work", round, i);
 				close(got_fd[i]);
 				peeled++;
@@ -519,7 +427,7 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 		}
 		sx_result_free(&r.res);
 		sx_nl_close(&r.nl);
-		pool_free(&p);
+		sx_pool_free(&p);
 	}
 	total_accounted += accounted;
 	TH_LOG("%d rounds, %lu associations accounted for: %lu peeled, %lu ended with the parent; %lu rounds lost the descriptor race (EBADF)",
@@ -756,7 +664,7 @@ static int mod_load(void)
 struct hammer {
 	pthread_t t;
 	int kind;		/* 0 info, 1 dump, 2 peeloff */
-	struct pool *p;
+	struct sx_pool *p;
 	pthread_mutex_t *lock;	/* guards the pool's bookkeeping */
 	int *got;		/* fds by client index */
 	atomic_int *stop;
@@ -835,12 +743,12 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 	struct hammer h[3];
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	atomic_int stop = 0;
-	struct pool p;
+	struct sx_pool p;
 	int got[300] = { 0 }, i, k, unloaded = 0, refused = 0, attempts;
 	char on[300];
 	struct stat st;
 
-	ASSERT_EQ(0, pool_make(&p, N));
+	ASSERT_EQ(0, sx_pool_make(&p, N));
 	for (k = 0; k < 3; k++) {
 		memset(&h[k], 0, sizeof(h[k]));
 		h[k].kind = k;
@@ -892,7 +800,7 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 	TH_LOG("%d rmmod attempts: %d unloaded while busy, %d refused; %d associations accounted for",
 	       attempts, unloaded, refused, N);
 	EXPECT_LT(0, unloaded);
-	pool_free(&p);
+	sx_pool_free(&p);
 }
 
 TEST_HARNESS_MAIN

@@ -32,105 +32,6 @@
 
 #define PARAM(x) "/sys/module/sctpx/parameters/" x
 
-struct pool {
-	int srv;
-	uint16_t port;
-	int n;
-	int *cli;
-	uint32_t *ids;
-};
-
-static int pool_make(struct pool *p, int n)
-{
-	static int by_port[65536];
-	uint32_t *ids;
-	size_t cnt, i;
-	int c;
-
-	memset(p, 0, sizeof(*p));
-	p->n = n;
-	p->cli = calloc(n, sizeof(int));
-	p->ids = calloc(n, sizeof(uint32_t));
-	if (!p->cli || !p->ids)
-		return -1;
-	p->srv = sx_server(AF_INET, &p->port);
-	if (p->srv < 0 || sx_clients(AF_INET, p->port, n, p->cli))
-		return -1;
-	if (sx_assoc_ids(p->srv, &ids, &cnt) || (int)cnt != n)
-		return -1;
-	memset(by_port, 0, sizeof(by_port));
-	for (c = 0; c < n; c++)
-		by_port[sx_local_port(p->cli[c])] = c + 1;
-	for (i = 0; i < cnt; i++) {
-		struct sctp_status st = { .sstat_assoc_id = ids[i] };
-		socklen_t len = sizeof(st);
-
-		if (getsockopt(p->srv, SOL_SCTP, SCTP_STATUS, &st, &len))
-			return -1;
-		c = by_port[ntohs(((struct sockaddr_in *)
-				   &st.sstat_primary.spinfo_address)->sin_port)] - 1;
-		if (c < 0 || p->ids[c])
-			return -1;
-		p->ids[c] = ids[i];
-	}
-	free(ids);
-	return 0;
-}
-
-static void pool_free(struct pool *p)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->cli[i] >= 0)
-			close(p->cli[i]);
-	if (p->srv >= 0)
-		close(p->srv);
-	free(p->cli);
-	free(p->ids);
-}
-
-static int pool_index(const struct pool *p, uint32_t id)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->ids[i] == id)
-			return i;
-	return -1;
-}
-
-static int peer_port(int fd)
-{
-	struct sctp_status st = { 0 };
-	socklen_t len = sizeof(st);
-
-	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
-		return -1;
-	return ntohs(((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_port);
-}
-
-static bool ping(int fd, int cli)
-{
-	char buf[16];
-
-	if (sx_send(cli, "ping", 4) || sx_recv(fd, buf, sizeof(buf), 3000) != 4)
-		return false;
-	if (sx_send(fd, "pong", 4) || sx_recv(cli, buf, sizeof(buf), 3000) != 4)
-		return false;
-	return true;
-}
-
-static int max_fd(void)
-{
-	int fd, max = 0;
-
-	for (fd = 0; fd < 65536; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			max = fd;
-	return max;
-}
-
 static long slab_unreclaim_kb(void)
 {
 	char line[128];
@@ -161,7 +62,7 @@ static int squeeze(struct squeeze *s, int free_slots)
 	if (getrlimit(RLIMIT_NOFILE, &s->old))
 		return -1;
 	rl = s->old;
-	rl.rlim_cur = max_fd() + 1 + 64;
+	rl.rlim_cur = sx_max_fd() + 1 + 64;
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		return -1;
 	s->spare = calloc(128, sizeof(int));
@@ -218,11 +119,11 @@ TEST_F(res, emfile_at_every_point_of_a_batch)
 			struct sx_result res;
 			struct squeeze sq;
 			struct sx_nl nl;
-			struct pool p;
+			struct sx_pool p;
 			int before, ret, i;
 
 			ASSERT_EQ(0, sx_nl_open(&nl));
-			ASSERT_EQ(0, pool_make(&p, N));
+			ASSERT_EQ(0, sx_pool_make(&p, N));
 			/* Counted with room to spare: counting needs a slot. */
 			before = sx_count_fds();
 			ASSERT_EQ(0, squeeze(&sq, frees[f]));
@@ -239,10 +140,10 @@ TEST_F(res, emfile_at_every_point_of_a_batch)
 				ASSERT_EQ(before + N, sx_count_fds());
 				ASSERT_EQ(0, sx_assoc_count(p.srv));
 				for (i = 0; i < N; i++) {
-					int c = pool_index(&p, res.v[i].id);
+					int c = sx_pool_index(&p, res.v[i].id);
 
 					ASSERT_LE(0, c);
-					ASSERT_EQ(sx_local_port(p.cli[c]), peer_port(res.v[i].fd));
+					ASSERT_EQ(sx_local_port(p.cli[c]), sx_peer_port(res.v[i].fd));
 					close(res.v[i].fd);
 				}
 			}
@@ -256,12 +157,12 @@ TEST_F(res, emfile_at_every_point_of_a_batch)
 				for (i = 0; i < N; i++) {
 					ASSERT_LE(0, r2.v[i].fd);
 					if (i % 8 == 0)
-						ASSERT_TRUE(ping(r2.v[i].fd, p.cli[i]));
+						ASSERT_TRUE(sx_ping(r2.v[i].fd, p.cli[i]));
 					close(r2.v[i].fd);
 				}
 				sx_result_free(&r2);
 			}
-			pool_free(&p);
+			sx_pool_free(&p);
 			sx_nl_close(&nl);
 		}
 	}
@@ -304,16 +205,16 @@ TEST_F(res, emfile_racing_another_thread)
 		struct squeeze sq;
 		struct rlimit rl;
 		struct sx_nl nl;
-		struct pool p;
+		struct sx_pool p;
 		pthread_t t;
 		int ret, i;
 
 		ASSERT_EQ(0, sx_nl_open(&nl));
-		ASSERT_EQ(0, pool_make(&p, N));
+		ASSERT_EQ(0, sx_pool_make(&p, N));
 		/* Room for the batch plus a little; the grabber eats the rest. */
 		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &sq.old));
 		rl = sq.old;
-		rl.rlim_cur = max_fd() + 1 + N + 20 * round;
+		rl.rlim_cur = sx_max_fd() + 1 + N + 20 * round;
 		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
 		memset(&g, 0, sizeof(g));
 		ASSERT_EQ(0, pthread_create(&t, NULL, grab_run, &g));
@@ -339,7 +240,7 @@ TEST_F(res, emfile_racing_another_thread)
 			}
 		}
 		sx_result_free(&res);
-		pool_free(&p);
+		sx_pool_free(&p);
 		sx_nl_close(&nl);
 	}
 	TH_LOG("6 rounds: %d EMFILE with nothing peeled, %d whole batches", emfile, whole);
@@ -391,12 +292,12 @@ TEST_F(res, enfile_after_peel_is_reported)
 	if (pid == 0) {
 		struct sx_result res;
 		struct sx_nl nl;
-		struct pool p;
+		struct sx_pool p;
 		int i, t, fds = 0, enfile = 0;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		if (pool_make(&p, N) || sx_nl_open(&nl))
+		if (sx_pool_make(&p, N) || sx_nl_open(&nl))
 			_exit(3);
 		if (write(to_parent[1], "r", 1) != 1 || read(to_child[0], &c, 1) != 1)
 			_exit(4);
@@ -409,14 +310,14 @@ TEST_F(res, enfile_after_peel_is_reported)
 		usleep(200000);
 		for (i = 0; i < N; i++) {
 			const struct sx_assoc *a = &res.v[i];
-			int k = pool_index(&p, a->id);
+			int k = sx_pool_index(&p, a->id);
 			char buf[8];
 
 			if (k < 0)
 				_exit(7);
 			if (a->fd >= 0) {
 				fds++;
-				if (!ping(a->fd, p.cli[k]))
+				if (!sx_ping(a->fd, p.cli[k]))
 					_exit(8);
 				continue;
 			}
@@ -460,12 +361,12 @@ TEST_F(res, tiny_netlink_rcvbuf)
 	const int N = 1000;
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	int rcv = 1, got = 0, before, i;
 	socklen_t len = sizeof(rcv);
 
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, N));
+	ASSERT_EQ(0, sx_pool_make(&p, N));
 	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
 				&rcv, sizeof(rcv)));
 	getsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF, &rcv, &len);
@@ -483,7 +384,7 @@ TEST_F(res, tiny_netlink_rcvbuf)
 	for (i = 0; i < N; i++)
 		close(res.v[i].fd);
 	sx_result_free(&res);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -520,12 +421,12 @@ TEST_F(res, per_request_caps)
 	struct sx_select sel = { 0 };
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	uint16_t dead;
 	int fd, i, s;
 
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, 30));
+	ASSERT_EQ(0, sx_pool_make(&p, 30));
 
 	/* max_batch: 10 ids pass, 11 are E2BIG; a selection too. */
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "10"));
@@ -581,7 +482,7 @@ TEST_F(res, per_request_caps)
 	EXPECT_EQ(1, res.n);
 	sx_result_free(&res);
 	close(fd);
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 
@@ -604,7 +505,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	const int N = many();
 	struct sx_result res;
 	struct sx_nl nl;
-	struct pool p;
+	struct sx_pool p;
 	int *fd_of, before, i, n, requests = 0, got = 0;
 	long slab0, slab1;
 	size_t k;
@@ -614,7 +515,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	sleep(1);
 	slab0 = slab_unreclaim_kb();
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, pool_make(&p, N)) TH_LOG("cannot build %d associations", N);
+	ASSERT_EQ(0, sx_pool_make(&p, N)) TH_LOG("cannot build %d associations", N);
 	fd_of = calloc(N, sizeof(int));
 	seen = calloc(N, 1);
 
@@ -622,7 +523,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, NULL, &res));
 	ASSERT_EQ(N, res.n);
 	for (k = 0; k < res.n; k++) {
-		int c = pool_index(&p, res.v[k].id);
+		int c = sx_pool_index(&p, res.v[k].id);
 
 		ASSERT_LE(0, c);
 		ASSERT_EQ(0, seen[c]);
@@ -650,7 +551,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 		requests++;
 		ASSERT_EQ(n, res.n);
 		for (k = 0; k < res.n; k++) {
-			int c = pool_index(&p, res.v[k].id);
+			int c = sx_pool_index(&p, res.v[k].id);
 
 			ASSERT_EQ(i + (int)k, c);
 			ASSERT_LE(0, res.v[k].fd);
@@ -664,12 +565,12 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	ASSERT_EQ(before + N, sx_count_fds());
 	ASSERT_EQ(0, sx_assoc_count(p.srv));
 	for (i = 0; i < N; i++) {
-		ASSERT_EQ(sx_local_port(p.cli[i]), peer_port(fd_of[i]));
+		ASSERT_EQ(sx_local_port(p.cli[i]), sx_peer_port(fd_of[i]));
 		if (i % 500 == 0)
-			ASSERT_TRUE(ping(fd_of[i], p.cli[i]));
+			ASSERT_TRUE(sx_ping(fd_of[i], p.cli[i]));
 		close(fd_of[i]);
 	}
-	pool_free(&p);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 	free(fd_of);
 	free(seen);

@@ -140,6 +140,28 @@ bool sx_fd_nonblock(int fd);
 bool sx_fd_cloexec(int fd);
 int sx_sysfs_write(const char *path, const char *val);
 int sx_sysfs_read(const char *path, char *buf, size_t len);
+/* A one-to-many server and n one-to-one clients; ids in client order. */
+struct sx_pool {
+	int srv;
+	uint16_t port;
+	int n;
+	int *cli;		/* -1 once closed */
+	uint32_t *ids;		/* ids[i]: cli[i]'s association on srv */
+};
+
+int sx_pool_make(struct sx_pool *p, int n);	/* on 127.0.0.1 */
+int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n);
+void sx_pool_free(struct sx_pool *p);
+int sx_pool_index(const struct sx_pool *p, uint32_t id);
+/* The peer port of a socket's (primary) association, by SCTP_STATUS. */
+int sx_peer_port(int fd);
+/* Does a message go both ways between fd and cli? */
+bool sx_ping(int fd, int cli);
+/* The highest open descriptor. */
+int sx_max_fd(void);
+/* Wait until the peer has acknowledged everything fd sent. */
+int sx_wait_acked(int fd);
+
 /* Is the running kernel at least major.minor? */
 bool sx_kernel_at_least(int major, int minor);
 /* Load sctpx.ko if it is not loaded. */
