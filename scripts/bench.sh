@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The benchmark of issue #7: boot each kernel in QEMU (scripts/vm.sh, which
-# boots with tsc=reliable) with sctpx_bench, show a progress line, collect
+# The benchmark of issue #7: boot each kernel in QEMU (scripts/vm.sh, with
+# tsc=reliable for a fast guest clock) with sctpx_bench, show a progress line, collect
 # the guest's CSV lines and write the report.
 #
 #   scripts/bench.sh [-b BUILD] [-o RESULTS] [-k RELEASE]... [-m KO_PATTERN]
@@ -70,7 +70,7 @@ for rel in $kernels; do
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	sh "$here/vm.sh" -q -b "$build" -k "$rel" -m "ko=$ko" -o "$log" -t "$tmo" -M 3G \
-		-a "$envs" "$bin" >"$log/vm.out" 2>&1 &
+		-a "tsc=reliable $envs" "$bin" >"$log/vm.out" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		line=$(tr -d '\r' <"$log/serial.log" 2>/dev/null |
