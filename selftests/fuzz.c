@@ -390,21 +390,6 @@ static bool fdset_has(const struct fdset *s, int fd)
 	return bsearch(&fd, s->v, s->n, sizeof(int), cmp_int) != NULL;
 }
 
-static long slab_unreclaim_kb(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SUnreclaim: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* ---- generating requests ---- */
 
 static int pick_fd(struct world *w, bool connectx)
@@ -1293,13 +1278,13 @@ FIXTURE_TEARDOWN(fuzz)
 
 static long slab_settle(long base)
 {
-	long kb = slab_unreclaim_kb();
+	long kb = sx_slab_unreclaim_kb();
 	int t;
 
 	/* Association teardown and RCU callbacks finish asynchronously. */
 	for (t = 0; t < 100 && kb > base + SLAB_BOUND_KB; t++) {
 		usleep(100000);
-		kb = slab_unreclaim_kb();
+		kb = sx_slab_unreclaim_kb();
 	}
 	return kb;
 }
@@ -1325,7 +1310,7 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 		fuzz_one(_metadata, &w, &ans, &r, i);
 	world_close(&w);
 	sleep(1);
-	slab0 = slab_unreclaim_kb();
+	slab0 = sx_slab_unreclaim_kb();
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(0, world_open(&w));
@@ -1356,7 +1341,7 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	slab1 = slab_settle(slab0);
 	if (getenv("sctpx_fuzz_slabdebug")) {
 		sleep(3);
-		TH_LOG("SUnreclaim 3 s later: %ld kB", slab_unreclaim_kb());
+		TH_LOG("SUnreclaim 3 s later: %ld kB", sx_slab_unreclaim_kb());
 	}
 	TH_LOG("SUnreclaim: %ld kB before, %ld kB after (bound +%d kB)", slab0,
 	       slab1, SLAB_BOUND_KB);

@@ -37,22 +37,6 @@ static uint8_t validation_cmd(void)
 	return variant_no_peeloff() ? SCTPX_CMD_CONNECTX : SCTPX_CMD_PEELOFF;
 }
 
-static int mod_load(void)
-{
-	char path[256];
-	struct utsname u;
-	int fd, ret;
-
-	uname(&u);
-	snprintf(path, sizeof(path), "/lib/modules/%s/extra/sctpx.ko", u.release);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 static int mod_unload(void)
 {
 	return syscall(SYS_delete_module, "sctpx", O_NONBLOCK) ? -errno : 0;
@@ -92,10 +76,10 @@ TEST(load_unload_cycles)
 	ASSERT_FALSE(mod_loaded());
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, mod_load());
+		ASSERT_EQ(0, sx_module_load());
 		ASSERT_TRUE(mod_loaded());
 		ASSERT_LT(0, family_id());
-		ASSERT_EQ(-EEXIST, mod_load());
+		ASSERT_EQ(-EEXIST, sx_module_load());
 		ASSERT_EQ(0, mod_unload());
 		ASSERT_FALSE(mod_loaded());
 	}
@@ -107,7 +91,7 @@ TEST(load_unload_cycles)
 	ASSERT_LT(0, family_id());
 	ASSERT_TRUE(mod_loaded());
 	ASSERT_EQ(0, mod_unload());
-	ASSERT_EQ(0, mod_load());
+	ASSERT_EQ(0, sx_module_load());
 
 	/* modinfo as the kernel exposes it. */
 	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/version", buf, sizeof(buf)));
@@ -153,7 +137,7 @@ TEST(unload_refused_while_dump_open)
 	/* Closing the netlink socket ends the dump and drops the reference. */
 	usleep(100000);
 	EXPECT_EQ(0, mod_unload());
-	EXPECT_EQ(0, mod_load());
+	EXPECT_EQ(0, sx_module_load());
 }
 
 TEST(info_answers)

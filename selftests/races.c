@@ -645,22 +645,6 @@ TEST_F_TIMEOUT(races, connectx_against_peeloff, 600)
 
 /* ---- rmmod while requests are in flight ---- */
 
-static int mod_load(void)
-{
-	char path[256];
-	struct utsname u;
-	int fd, ret;
-
-	uname(&u);
-	snprintf(path, sizeof(path), "/lib/modules/%s/extra/sctpx.ko", u.release);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 struct hammer {
 	pthread_t t;
 	int kind;		/* 0 info, 1 dump, 2 peeloff */
@@ -768,7 +752,7 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 			unloaded++;
 			/* Until someone resolves the family again, it is gone. */
 			usleep(5000);
-			ret = mod_load();
+			ret = sx_module_load();
 			ASSERT_TRUE(ret == 0 || ret == -EEXIST) TH_LOG("reload: %d", ret);
 		} else {
 			ASSERT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY ||

@@ -32,21 +32,6 @@
 
 #define PARAM(x) "/sys/module/sctpx/parameters/" x
 
-static long slab_unreclaim_kb(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SUnreclaim: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* Fill the fd table so that exactly @free slots stay under the limit. */
 struct squeeze {
 	struct rlimit old;
@@ -513,7 +498,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 
 	ASSERT_EQ(0, sx_raise_nofile(4 * N + 1024));
 	sleep(1);
-	slab0 = slab_unreclaim_kb();
+	slab0 = sx_slab_unreclaim_kb();
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, sx_pool_make(&p, N)) TH_LOG("cannot build %d associations", N);
 	fd_of = calloc(N, sizeof(int));
@@ -578,7 +563,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	/* Association teardown is asynchronous: give it time. */
 	for (i = 0; i < 100; i++) {
 		sleep(1);
-		slab1 = slab_unreclaim_kb();
+		slab1 = sx_slab_unreclaim_kb();
 		if (slab1 <= slab0 + 4096)
 			break;
 	}

@@ -162,6 +162,11 @@ int sx_max_fd(void);
 /* Wait until the peer has acknowledged everything fd sent. */
 int sx_wait_acked(int fd);
 
+/* finit_module() of /lib/modules/<release>/extra/sctpx.ko; 0 or -errno. */
+int sx_module_load(void);
+/* SUnreclaim of /proc/meminfo in kB, or -1. */
+long sx_slab_unreclaim_kb(void);
+
 /* Is the running kernel at least major.minor? */
 bool sx_kernel_at_least(int major, int minor);
 /* Load sctpx.ko if it is not loaded. */
