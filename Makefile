@@ -138,7 +138,10 @@ bench: modules
 
 # Optional, not in make check (its kernel takes tens of minutes to build):
 # the selftests on a 6.1 kernel with KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
-# DEBUG_LIST and kmemleak (scripts/debug-kernel.sh).
+# DEBUG_LIST and kmemleak (scripts/debug-kernel.sh). The same test sizes as
+# make check, with every test's time limit stretched: KASAN and lockdep
+# under TCG run the large cases ~10x slower.
+DEBUG_TIMEOUT_SCALE ?= 20
 check-debug: deps selftests
 	@set -e; rel=$$(sh scripts/debug-kernel.sh $(BUILD)); \
 		o=$(BUILD)/obj/$$rel; mkdir -p $$o/kmod; \
@@ -146,7 +149,8 @@ check-debug: deps selftests
 		ln -sfn $(CURDIR)/include $$o/include; \
 		$(MAKE) -s -C $(BUILD)/k/$$rel/root/usr/src/linux-headers-$$rel \
 			M=$$o/kmod modules; \
-		sh scripts/vm.sh -q -b $(BUILD) -k $$rel -M 3G -t 5400 \
+		sh scripts/vm.sh -q -b $(BUILD) -k $$rel -M 3G -t 14400 \
+			-a sctpx_timeout_scale=$(DEBUG_TIMEOUT_SCALE) \
 			$$(sed 's|^|$(BUILD)/selftests/|' $(BUILD)/selftests/ORDER)
 
 demo: deps modules userlib-vm

@@ -48,12 +48,13 @@ static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
 	[SCTPX_SELECT_A_LIMIT]		= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
-static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_SELECT + 1] = {
+static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_BRIEF + 1] = {
 	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
 	[SCTPX_A_FLAGS]		= { .type = NLA_U32 },
 	[SCTPX_A_ATOMIC]	= { .type = NLA_FLAG },
 	[SCTPX_A_ASSOC_ID]	= { .type = NLA_U32 },
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_select_policy),
+	[SCTPX_A_BRIEF]		= { .type = NLA_FLAG },
 };
 #endif
 
@@ -82,7 +83,7 @@ static const struct genl_ops sctpx_nl_ops[] = {
 		.cmd		= SCTPX_CMD_PEELOFF,
 		.doit		= sctpx_nl_peeloff_doit,
 		.policy		= sctpx_peeloff_policy,
-		.maxattr	= SCTPX_A_SELECT,
+		.maxattr	= SCTPX_A_BRIEF,
 	},
 #endif
 	{

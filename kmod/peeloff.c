@@ -84,11 +84,13 @@ struct sctpx_rx_pos {
  * @sk: the parent socket
  * @flags: SOCK_NONBLOCK / SOCK_CLOEXEC
  * @atomic: all or nothing
+ * @brief: entries carry only the id and the fd (or the error)
  * @by_select: @sel chooses the associations (else explicit ids)
  * @sel: the selection
  * @v: the entries, in reply order
  * @n: number of entries
  * @remaining: selected associations left behind because of the limit
+ * @start_ns: when the handler started, when measured
  * @floor_ns: time in the unavoidable kernel work, when measured
  * @rx: the parent's receive queue in its order, while it is split
  * @rxn: number of messages in @rx
@@ -98,11 +100,13 @@ struct sctpx_peel_req {
 	struct sock *sk;
 	u32 flags;
 	bool atomic;
+	bool brief;
 	bool by_select;
 	struct sctpx_select sel;
 	struct sctpx_peel *v;
 	size_t n;
 	u32 remaining;
+	u64 start_ns;
 	u64 floor_ns;
 	struct sctpx_rx_pos *rx;
 	u32 rxn;
@@ -280,9 +284,16 @@ static size_t sctpx_peel_reply_size(const struct sctpx_peel_req *r)
 	size_t size = nla_total_size(sizeof(u32)); /* REMAINING */
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
-		size += r->v[i].err ? sctpx_assoc_error_size() :
-			sctpx_assoc_size(r->v[i].asoc);
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].err)
+			size += sctpx_assoc_error_size();
+		else if (r->brief)
+			size += nla_total_size(0) +		/* SCTPX_A_ASSOC */
+				nla_total_size(sizeof(u32)) +	/* ID */
+				nla_total_size(sizeof(s32));	/* FD */
+		else
+			size += sctpx_assoc_size(r->v[i].asoc);
+	}
 	return size;
 }
 
@@ -412,7 +423,8 @@ static void sctpx_peel_one(struct sctpx_peel_req *r, struct sctpx_peel *e,
 
 	nest = nla_nest_start(msg, SCTPX_A_ASSOC);
 	if (!nest || nla_put_s32(msg, SCTPX_ASSOC_A_FD, e->fd) ||
-	    sctpx_assoc_put_info(msg, e->asoc)) {
+	    (r->brief ? nla_put_u32(msg, SCTPX_ASSOC_A_ID, e->id) :
+			sctpx_assoc_put_info(msg, e->asoc))) {
 		/* Cannot happen: the reply was sized for this entry. */
 		err = -EMSGSIZE;
 		goto fail;
@@ -468,6 +480,7 @@ static int sctpx_peel_parse(struct sctpx_peel_req *r, u32 max)
 		}
 	}
 	r->atomic = nla_get_flag(info->attrs[SCTPX_A_ATOMIC]);
+	r->brief = nla_get_flag(info->attrs[SCTPX_A_BRIEF]);
 
 	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem)
 		if (nla_type(attr) == SCTPX_A_ASSOC_ID)
@@ -545,6 +558,8 @@ static void sctpx_peel_account(const struct sctpx_peel_req *r)
 	if (r->floor_ns) {
 		sctpx_stat_add(SCTPX_STATS_A_FLOOR_NS, r->floor_ns);
 		sctpx_stat_add(SCTPX_STATS_A_FLOOR_COUNT, ok);
+		sctpx_stat_add(SCTPX_STATS_A_PEELOFF_NS,
+			       ktime_get_ns() - r->start_ns);
 	}
 }
 
@@ -560,6 +575,8 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	size_t i;
 	int err;
 
+	if (sctpx_measure_floor)
+		r.start_ns = ktime_get_ns();
 	err = sctpx_peel_parse(&r, max);
 	if (err)
 		goto free;

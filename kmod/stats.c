@@ -19,7 +19,8 @@ static atomic64_t sctpx_stats[SCTPX_STATS_A_MAX + 1];
  */
 void sctpx_stat_add(unsigned int attr, u64 val)
 {
-	if (attr > SCTPX_STATS_A_UNSPEC && attr < SCTPX_STATS_A_PAD && val)
+	if (attr > SCTPX_STATS_A_UNSPEC && attr <= SCTPX_STATS_A_MAX &&
+	    attr != SCTPX_STATS_A_PAD && val)
 		atomic64_add(val, &sctpx_stats[attr]);
 }
 
@@ -37,7 +38,9 @@ int sctpx_stats_put(struct sk_buff *skb)
 	nest = nla_nest_start(skb, SCTPX_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = SCTPX_STATS_A_UNSPEC + 1; i < SCTPX_STATS_A_PAD; i++) {
+	for (i = SCTPX_STATS_A_UNSPEC + 1; i <= SCTPX_STATS_A_MAX; i++) {
+		if (i == SCTPX_STATS_A_PAD)
+			continue;
 		if (nla_put_u64_64bit(skb, i, atomic64_read(&sctpx_stats[i]),
 				      SCTPX_STATS_A_PAD)) {
 			nla_nest_cancel(skb, nest);

@@ -326,4 +326,4 @@ TEST(pages_stay_consistent_under_churn)
 	sx_nl_close(&nl);
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

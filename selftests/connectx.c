@@ -1419,4 +1419,4 @@ TEST(counters)
 	EXPECT_EQ(fds0, sx_count_fds());
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

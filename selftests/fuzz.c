@@ -560,6 +560,10 @@ static void gen_peeloff(struct world *w, struct req *r, int *fd,
 		put_u32(r, SCTPX_A_ATOMIC, 0);
 	if (chance(20))
 		put_attr(r, SCTPX_A_ATOMIC, NULL, 0);
+	if (chance(30))
+		put_attr(r, SCTPX_A_BRIEF, NULL, 0);
+	if (chance(2))
+		put_u32(r, SCTPX_A_BRIEF, 1);	/* a flag with a payload */
 
 	x = rnd(100);
 	if (x < 25) {
@@ -1353,4 +1357,4 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	EXPECT_LT(0, w.replies);
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

@@ -410,7 +410,7 @@ int sx_put_select(struct nl_msg *msg, const struct sx_select *sel)
 	return 0;
 }
 
-int sx_peeloff(struct sx_nl *nl, int fd, uint32_t flags, bool atomic,
+int sx_peeloff(struct sx_nl *nl, int fd, uint32_t flags, unsigned int how,
 	       const uint32_t *ids, size_t nids, const struct sx_select *sel,
 	       struct sx_result *res)
 {
@@ -432,7 +432,8 @@ int sx_peeloff(struct sx_nl *nl, int fd, uint32_t flags, bool atomic,
 	}
 	if (nla_put_s32(msg, SCTPX_A_SOCK_FD, fd) ||
 	    (flags && nla_put_u32(msg, SCTPX_A_FLAGS, flags)) ||
-	    (atomic && nla_put_flag(msg, SCTPX_A_ATOMIC)))
+	    ((how & SX_PEEL_ATOMIC) && nla_put_flag(msg, SCTPX_A_ATOMIC)) ||
+	    ((how & SX_PEEL_BRIEF) && nla_put_flag(msg, SCTPX_A_BRIEF)))
 		goto nospc;
 	if (sel) {
 		if (sx_put_select(msg, sel))
@@ -676,7 +677,7 @@ int sx_send(int fd, const void *buf, size_t len)
 ssize_t sx_recv(int fd, void *buf, size_t len, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int r = poll(&p, 1, timeout_ms);
+	int r = poll(&p, 1, timeout_ms * sx_timeout_scale());
 
 	if (r <= 0)
 		return r < 0 ? -errno : 0;
@@ -734,6 +735,14 @@ int sx_module_ensure(void)
 	if (!stat("/sys/module/sctpx", &st))
 		return 0;
 	return system("modprobe sctpx") == 0 ? 0 : -ENOENT;
+}
+
+int sx_timeout_scale(void)
+{
+	const char *s = getenv("sctpx_timeout_scale");
+	long v = s ? strtol(s, NULL, 10) : 1;
+
+	return v >= 1 && v <= 100 ? (int)v : 1;
 }
 
 bool sx_kernel_at_least(int major, int minor)
@@ -854,9 +863,9 @@ int sx_max_fd(void)
 
 int sx_wait_acked(int fd)
 {
-	int i;
+	int i, tries = 5000 * sx_timeout_scale();
 
-	for (i = 0; i < 5000; i++) {
+	for (i = 0; i < tries; i++) {
 		struct sctp_status st = { 0 };
 		socklen_t len = sizeof(st);
 

@@ -358,4 +358,4 @@ TEST(unknown_command)
 	sx_nl_close(&nl);
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

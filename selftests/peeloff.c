@@ -1033,6 +1033,8 @@ TEST(counters_move)
 		  b.stats[SCTPX_STATS_A_PEEL_ERRORS]);
 	EXPECT_EQ(a.stats[SCTPX_STATS_A_REPLY_ERRORS],
 		  b.stats[SCTPX_STATS_A_REPLY_ERRORS]);
+	EXPECT_EQ(a.stats[SCTPX_STATS_A_PEELOFF_NS],
+		  b.stats[SCTPX_STATS_A_PEELOFF_NS]);
 	close(res.v[0].fd);
 	sx_result_free(&res);
 
@@ -1043,8 +1045,56 @@ TEST(counters_move)
 	EXPECT_EQ(b.stats[SCTPX_STATS_A_FLOOR_COUNT] + 1,
 		  a.stats[SCTPX_STATS_A_FLOOR_COUNT]);
 	EXPECT_LT(b.stats[SCTPX_STATS_A_FLOOR_NS], a.stats[SCTPX_STATS_A_FLOOR_NS]);
+	/* The whole request, floor included. */
+	EXPECT_GE(a.stats[SCTPX_STATS_A_PEELOFF_NS] - b.stats[SCTPX_STATS_A_PEELOFF_NS],
+		  a.stats[SCTPX_STATS_A_FLOOR_NS] - b.stats[SCTPX_STATS_A_FLOOR_NS]);
 	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/measure_floor", "0"));
 	close(res.v[0].fd);
+	sx_result_free(&res);
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+TEST(brief_entries_carry_id_and_fd_only)
+{
+	struct sx_result res;
+	struct sx_nl nl;
+	struct sx_pool p;
+	uint32_t ids[3];
+	size_t i;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	ids[0] = p.ids[1];
+	ids[1] = 0x7ffffff0;
+	ids[2] = p.ids[0];
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_NONBLOCK, SX_PEEL_BRIEF, ids, 3,
+				NULL, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(3, res.n);
+	for (i = 0; i < res.n; i++) {
+		const struct sx_assoc *a = &res.v[i];
+
+		EXPECT_TRUE(a->has_id);
+		EXPECT_EQ(ids[i], a->id);
+		EXPECT_FALSE(a->has_state);
+		EXPECT_EQ(0, a->naddrs);
+		EXPECT_FALSE(a->has_counters);
+		EXPECT_EQ(0, a->local_port);
+		EXPECT_EQ(0, a->instreams);
+		EXPECT_EQ(0, a->outstreams);
+	}
+	EXPECT_EQ(-1, res.v[1].fd);
+	EXPECT_EQ(EINVAL, res.v[1].error);
+	for (i = 0; i < 3; i += 2) {
+		ASSERT_LE(0, res.v[i].fd);
+		EXPECT_EQ(0, res.v[i].error);
+		EXPECT_TRUE(sx_fd_nonblock(res.v[i].fd));
+		EXPECT_TRUE(sx_ping(res.v[i].fd, p.cli[i ? 0 : 1]));
+		close(res.v[i].fd);
+	}
+	EXPECT_EQ(0, sx_assoc_count(p.srv));
 	sx_result_free(&res);
 	sx_pool_free(&p);
 	sx_nl_close(&nl);
@@ -1099,4 +1149,4 @@ TEST(reply_room_checked_first)
 	sx_nl_close(&nl);
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

@@ -787,4 +787,4 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 	sx_pool_free(&p);
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

@@ -572,4 +572,4 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	EXPECT_GE(slab0 + 4096, slab1);
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

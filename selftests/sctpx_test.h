@@ -102,8 +102,13 @@ struct sx_select {
 
 int sx_put_select(struct nl_msg *msg, const struct sx_select *sel);
 
-/* PEELOFF of explicit ids, or of a selection (sel != NULL, ids unused). */
-int sx_peeloff(struct sx_nl *nl, int fd, uint32_t flags, bool atomic,
+/*
+ * PEELOFF of explicit ids, or of a selection (sel != NULL, ids unused).
+ * how: SX_PEEL_* bits; true and false read as atomic or not.
+ */
+#define SX_PEEL_ATOMIC	1U	/* SCTPX_A_ATOMIC */
+#define SX_PEEL_BRIEF	2U	/* SCTPX_A_BRIEF */
+int sx_peeloff(struct sx_nl *nl, int fd, uint32_t flags, unsigned int how,
 	       const uint32_t *ids, size_t nids, const struct sx_select *sel,
 	       struct sx_result *res);
 /* ASSOC_GET dump. */
@@ -134,7 +139,7 @@ int sx_assoc_count(int sfd);
 /* The client of @fds whose local port is @port, or -1. */
 int sx_client_by_port(const int *fds, int n, uint16_t port);
 int sx_send(int fd, const void *buf, size_t len);
-/* Receive one message; 0 on timeout. */
+/* Receive one message; 0 on timeout (stretched by sx_timeout_scale()). */
 ssize_t sx_recv(int fd, void *buf, size_t len, int timeout_ms);
 bool sx_fd_nonblock(int fd);
 bool sx_fd_cloexec(int fd);
@@ -159,7 +164,7 @@ int sx_peer_port(int fd);
 bool sx_ping(int fd, int cli);
 /* The highest open descriptor. */
 int sx_max_fd(void);
-/* Wait until the peer has acknowledged everything fd sent. */
+/* Wait until the peer has acknowledged everything fd sent (5 s, stretched). */
 int sx_wait_acked(int fd);
 
 /* finit_module() of /lib/modules/<release>/extra/sctpx.ko; 0 or -errno. */
@@ -171,5 +176,31 @@ long sx_slab_unreclaim_kb(void);
 bool sx_kernel_at_least(int major, int minor);
 /* Load sctpx.ko if it is not loaded. */
 int sx_module_ensure(void);
+
+/*
+ * The value of the guest's sctpx_timeout_scale (1 when unset): by how much
+ * to stretch every test's timeout. make check-debug sets it, because KASAN
+ * and lockdep under TCG make the large cases take many times longer than
+ * kselftest's 30 s default.
+ */
+int sx_timeout_scale(void);
+
+/*
+ * TEST_HARNESS_MAIN with the timeouts stretched by sx_timeout_scale().
+ * Use after including kselftest_harness.h, whose static fixture list it
+ * walks before handing over to the harness.
+ */
+#define SX_HARNESS_MAIN							\
+	int main(int argc, char **argv)					\
+	{								\
+		struct __fixture_metadata *f;				\
+		struct __test_metadata *t;				\
+		int scale = sx_timeout_scale();				\
+									\
+		for (f = __fixture_list; f; f = f->next)		\
+			for (t = f->tests; t; t = t->next)		\
+				t->timeout *= scale;			\
+		return test_harness_run(argc, argv);			\
+	}
 
 #endif /* SCTPX_TEST_H */

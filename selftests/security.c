@@ -385,4 +385,4 @@ TEST(user_namespace)
 	}
 }
 
-TEST_HARNESS_MAIN
+SX_HARNESS_MAIN

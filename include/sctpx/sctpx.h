@@ -37,6 +37,7 @@ typedef struct sctpx_client sctpx_client;
 
 /* sctpx_peeloff() flags, besides SOCK_NONBLOCK and SOCK_CLOEXEC */
 #define SCTPX_PEEL_ATOMIC	(1U << 0) /* all or nothing */
+#define SCTPX_PEEL_BRIEF	(1U << 1) /* results carry only id and fd */
 
 /* sctpx_select.order */
 #define SCTPX_SELECT_ORDER_ID		0
@@ -78,6 +79,7 @@ struct sctpx_counters {
 	uint64_t reply_errors;
 	uint64_t floor_ns;
 	uint64_t floor_count;
+	uint64_t peeloff_ns;
 };
 
 struct sctpx_select {

@@ -120,6 +120,11 @@ enum class Mode : std::uint8_t {
 struct PeelOptions {
 	PeelFlags flags;
 	Mode mode = Mode::BestEffort;
+	/*
+	 * Report only info.id with each fd, not the association's details:
+	 * the cheapest call, for callers that know what they peeled.
+	 */
+	bool brief = false;
 };
 
 /* One association of a peeloff: its new descriptor or why it failed. */
@@ -182,6 +187,7 @@ struct ModuleCounters {
 	std::uint64_t reply_errors = 0;
 	std::uint64_t floor_ns = 0;
 	std::uint64_t floor_count = 0;
+	std::uint64_t peeloff_ns = 0; /* measure_floor: time inside PEELOFF requests */
 };
 
 struct Limits {

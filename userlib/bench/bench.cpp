@@ -26,7 +26,7 @@
  *
  * Output (stdout, the guest's serial console), one line each:
  *   BENCH-META,key,value
- *   BENCH-CSV,arm,variant,n,m,round,ns,floor_ns,floor_count
+ *   BENCH-CSV,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns
  *   BENCH-SYS,arm,variant,n,m,syscalls
  *   SCTPX-BENCH-PROGRESS done/total label
  *   BENCH-FAIL text
@@ -35,6 +35,7 @@
  * (two rounds, small N: a smoke test).
  */
 #include <algorithm>
+#include <array>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
@@ -50,7 +51,7 @@
 #include <string>
 #include <sys/socket.h>
 #include <sys/utsname.h>
-#include <time.h>
+#include <ctime>
 #include <unistd.h>
 #include <vector>
 
@@ -157,7 +158,7 @@ std::vector<std::uint32_t> assoc_ids(int sock)
 	if (n < 0)
 		return ids;
 	std::vector<std::uint8_t> buf(sizeof(sctp_assoc_ids) + (n + 16) * sizeof(sctp_assoc_t));
-	socklen_t len = static_cast<socklen_t>(buf.size());
+	auto len = static_cast<socklen_t>(buf.size());
 	auto *list = reinterpret_cast<sctp_assoc_ids *>(buf.data());
 	if (getsockopt(sock, SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, list, &len) != 0)
 		return ids;
@@ -269,16 +270,19 @@ bool make_parent(Parent &p, int m)
 /* Read the parent's queue: exactly M busy messages, no greeting. */
 void drain_parent(Parent &p, const std::string &label)
 {
-	int busy = 0, other = 0, disorder = 0;
+	int busy = 0;
+	int other = 0;
+	int disorder = 0;
 	std::vector<int> next(kBusyAssocs, 0);
-	char buf[256];
+	std::array<char, 256> buf{};
 	for (;;) {
-		const ssize_t r = recv(p.fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		const ssize_t r = recv(p.fd, buf.data(), buf.size() - 1, MSG_DONTWAIT);
 		if (r < 0)
 			break;
-		buf[r] = 0;
-		int c = -1, seq = -1;
-		if (r > 0 && buf[0] == 'b' && std::sscanf(buf + 1, "%d %d", &c, &seq) == 2 &&
+		buf.at(static_cast<std::size_t>(r)) = 0;
+		int c = -1;
+		int seq = -1;
+		if (r > 0 && buf[0] == 'b' && std::sscanf(buf.data() + 1, "%d %d", &c, &seq) == 2 &&
 		    c >= 0 && c < kBusyAssocs) {
 			busy++;
 			disorder += seq != next[c] ? 1 : 0;
@@ -353,7 +357,8 @@ void check_round(const std::string &label, Parent &p, Targets &t, std::vector<Go
 			fail(who + ": error " + std::to_string(g.error));
 			continue;
 		}
-		const int fl = fcntl(g.fd, F_GETFL), fdfl = fcntl(g.fd, F_GETFD);
+		const int fl = fcntl(g.fd, F_GETFL);
+		const int fdfl = fcntl(g.fd, F_GETFD);
 		if (fl < 0 || (fl & O_NONBLOCK) == 0 || fdfl < 0 || (fdfl & FD_CLOEXEC) == 0)
 			fail(who + ": flags");
 		if (peer_port(g.fd) != it->second)
@@ -427,10 +432,11 @@ void v_nl(Ctx &c, Parent &p, Targets &t, std::vector<Got> &got)
 	from_raw(raw, got, false);
 }
 
-PeelOptions lib_opts()
+PeelOptions lib_opts(bool brief)
 {
 	PeelOptions o;
 	o.flags = PeelFlag::NonBlock | PeelFlag::CloseOnExec;
+	o.brief = brief;
 	return o;
 }
 
@@ -460,7 +466,7 @@ void from_lib(Result<PeelResult> &res, std::vector<Got> &got, bool meta)
 
 void v_lib(Ctx &c, Parent &p, Targets &t, std::vector<Got> &got)
 {
-	auto res = c.lib->peeloff(p.fd, std::span<const AssocId>(t.ids), lib_opts());
+	auto res = c.lib->peeloff(p.fd, std::span<const AssocId>(t.ids), lib_opts(true));
 	from_lib(res, got, false);
 }
 
@@ -517,7 +523,7 @@ void v_gw_nl(Ctx &c, Parent &p, Targets & /*t*/, std::vector<Got> &got)
 void v_gw_lib(Ctx &c, Parent &p, Targets & /*t*/, std::vector<Got> &got)
 {
 	auto lo = Address::parse("127.0.0.1", 0);
-	auto res = c.lib->peeloff(p.fd, Selection::by_peer(*lo), lib_opts());
+	auto res = c.lib->peeloff(p.fd, Selection::by_peer(*lo), lib_opts(false));
 	from_lib(res, got, true);
 }
 
@@ -623,7 +629,8 @@ long sctp_snmp(const char *name)
 	if (!f)
 		return -1;
 	char key[64];
-	long v = -1, val = 0;
+	long v = -1;
+	long val = 0;
 	while (std::fscanf(f, "%63s %ld", key, &val) == 2)
 		if (std::strcmp(key, name) == 0)
 			v = val;
@@ -689,18 +696,24 @@ void run_peel_config(Ctx &ctx, const Config &cfg, const std::vector<Variant> &va
 				const long sys = g_nocount ? -1 : count_syscalls([&] { v.fn(ctx, p, t, got); });
 				std::printf("BENCH-SYS,%s,%s,%d,%d,%ld\n", arm.c_str(), v.name, cfg.n, cfg.m, sys);
 			} else {
-				std::uint64_t f0 = 0, c0 = 0, f1 = 0, c1 = 0;
+				std::uint64_t f0 = 0;
+				std::uint64_t c0 = 0;
+				std::uint64_t q0 = 0;
+				std::uint64_t f1 = 0;
+				std::uint64_t c1 = 0;
+				std::uint64_t q1 = 0;
 				if (v.sctpx)
-					(void)ctx.nl->floor(f0, c0);
+					(void)ctx.nl->floor(f0, c0, q0);
 				const std::uint64_t t0 = now_ns();
 				v.fn(ctx, p, t, got);
 				const std::uint64_t dt = now_ns() - t0;
 				if (v.sctpx)
-					(void)ctx.nl->floor(f1, c1);
-				std::printf("BENCH-CSV,%s,%s,%d,%d,%d,%llu,%llu,%llu\n", arm.c_str(), v.name,
-					    cfg.n, cfg.m, r, static_cast<unsigned long long>(dt),
+					(void)ctx.nl->floor(f1, c1, q1);
+				std::printf("BENCH-CSV,%s,%s,%d,%d,%d,%llu,%llu,%llu,%llu\n", arm.c_str(),
+					    v.name, cfg.n, cfg.m, r, static_cast<unsigned long long>(dt),
 					    static_cast<unsigned long long>(f1 - f0),
-					    static_cast<unsigned long long>(c1 - c0));
+					    static_cast<unsigned long long>(c1 - c0),
+					    static_cast<unsigned long long>(q1 - q0));
 			}
 			check_round(label, p, t, got);
 			teardown(p, t, got);
@@ -788,13 +801,13 @@ void run_cx_config(Ctx &ctx, const Config &cfg, const std::vector<CxVariant> &va
 int env_int(const char *name, int def)
 {
 	const char *v = std::getenv(name);
-	return v && *v ? std::atoi(v) : def;
+	return v != nullptr && *v != 0 ? std::atoi(v) : def;
 }
 
 bool arm_on(const std::string &arm)
 {
 	const char *v = std::getenv("BENCH_ARMS");
-	if (!v || !*v)
+	if (v == nullptr || *v == 0)
 		return true;
 	const std::string s = std::string(",") + v + ",";
 	return s.find("," + arm + ",") != std::string::npos;
@@ -836,8 +849,10 @@ void fixed_costs(Ctx &ctx)
 	};
 	meta("fixed_getsockopt_ns", median([&] { (void)assoc_count(srv); }));
 	meta("fixed_info_ns", median([&] {
-		std::uint64_t a = 0, b = 0;
-		(void)ctx.nl->floor(a, b);
+		std::uint64_t a = 0;
+		std::uint64_t b = 0;
+		std::uint64_t c = 0;
+		(void)ctx.nl->floor(a, b, c);
 	}));
 	meta("fixed_nl_peel_ns", median([&] {
 		std::vector<RawEntry> raw;
@@ -852,7 +867,7 @@ void fixed_costs(Ctx &ctx)
 		(void)ctx.nl->peeloff(srv, many, 0, kFlags, false, raw);
 	}));
 	meta("fixed_lib_peel_ns", median([&] {
-		auto r = ctx.lib->peeloff(srv, std::span<const AssocId>(bogus), lib_opts());
+		auto r = ctx.lib->peeloff(srv, std::span<const AssocId>(bogus), lib_opts(true));
 		(void)r;
 	}));
 	meta("fixed_loop_peel_ns", median([&] {
@@ -946,6 +961,6 @@ int main()
 			run_peel_config(ctx, c, c.arm == "peeloff" ? peel : gw);
 	}
 	meta("seconds", std::to_string((now_ns() - start) / 1000000000ULL));
-	std::printf("1..1\n%s 1 bench # %d failed checks\n", g_failures ? "not ok" : "ok", g_failures);
-	return g_failures ? 1 : 0;
+	std::printf("1..1\n%s 1 bench # %d failed checks\n", g_failures != 0 ? "not ok" : "ok", g_failures);
+	return g_failures != 0 ? 1 : 0;
 }

@@ -53,8 +53,8 @@ RawNl::~RawNl() = default;
 
 static void parse_addr(nlattr *nest, RawEntry &e)
 {
-	nlattr *a;
-	int rem;
+	nlattr *a = nullptr;
+	int rem = 0;
 	std::uint16_t port = 0;
 	std::uint32_t in4 = 0;
 	nla_for_each_nested(a, nest, rem) {
@@ -75,8 +75,8 @@ static void parse_addr(nlattr *nest, RawEntry &e)
 
 static void parse_assoc(nlattr *nest, bool full, RawEntry &e)
 {
-	nlattr *a;
-	int rem;
+	nlattr *a = nullptr;
+	int rem = 0;
 	nla_for_each_nested(a, nest, rem) {
 		switch (nla_type(a)) {
 		case SCTPX_ASSOC_A_ID:
@@ -133,7 +133,7 @@ int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, std::uint32_
 			return -EMSGSIZE;
 		auto *nlh = reinterpret_cast<nlmsghdr *>(buf_.data());
 		int len = static_cast<int>(n);
-		for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+		for (; nlmsg_ok(nlh, len) != 0; nlh = nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -141,8 +141,8 @@ int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, std::uint32_
 				return e->error;
 			}
 			auto *g = static_cast<genlmsghdr *>(nlmsg_data(nlh));
-			nlattr *a;
-			int rem;
+			nlattr *a = nullptr;
+			int rem = 0;
 			nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
 				switch (nla_type(a)) {
 				case SCTPX_A_ASSOC:
@@ -157,8 +157,8 @@ int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, std::uint32_
 					break;
 				case SCTPX_A_STATS:
 					if (stats) {
-						nlattr *s;
-						int r2;
+						nlattr *s = nullptr;
+						int r2 = 0;
 						nla_for_each_nested(s, a, r2)
 							if (nla_type(s) <= SCTPX_STATS_A_MAX && nla_len(s) == 8)
 								stats[nla_type(s)] = nla_get_u64(s);
@@ -192,6 +192,8 @@ int RawNl::peeloff(int sock, std::span<const std::uint32_t> ids, std::uint32_t s
 	if (!msg)
 		return -ENOMEM;
 	int bad = nla_put_s32(msg, SCTPX_A_SOCK_FD, sock) | nla_put_u32(msg, SCTPX_A_FLAGS, flags);
+	if (!full)
+		bad |= nla_put_flag(msg, SCTPX_A_BRIEF);
 	if (sel_in4 != 0) {
 		nlattr *sel = nla_nest_start(msg, SCTPX_A_SELECT | NLA_F_NESTED);
 		nlattr *addr = nla_nest_start(msg, SCTPX_SELECT_A_PEER_ADDR | NLA_F_NESTED);
@@ -202,7 +204,7 @@ int RawNl::peeloff(int sock, std::span<const std::uint32_t> ids, std::uint32_t s
 		for (const std::uint32_t id : ids)
 			bad |= nla_put_u32(msg, SCTPX_A_ASSOC_ID, id);
 	}
-	if (bad) {
+	if (bad != 0) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -229,7 +231,7 @@ int RawNl::connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_
 	}
 	if (wait_ms != 0)
 		bad |= nla_put_u32(msg, SCTPX_A_WAIT_MS, wait_ms);
-	if (bad) {
+	if (bad != 0) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -238,7 +240,7 @@ int RawNl::connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_
 	return transact(msg, false, &out, &wait_end, nullptr);
 }
 
-int RawNl::floor(std::uint64_t &ns, std::uint64_t &count)
+int RawNl::floor(std::uint64_t &ns, std::uint64_t &count, std::uint64_t &req_ns)
 {
 	nl_msg *msg = new_msg(family_, seq_++, SCTPX_CMD_INFO_GET, 256);
 	if (!msg)
@@ -247,6 +249,7 @@ int RawNl::floor(std::uint64_t &ns, std::uint64_t &count)
 	const int r = transact(msg, false, nullptr, nullptr, stats);
 	ns = stats[SCTPX_STATS_A_FLOOR_NS];
 	count = stats[SCTPX_STATS_A_FLOOR_COUNT];
+	req_ns = stats[SCTPX_STATS_A_PEELOFF_NS];
 	return r;
 }
 

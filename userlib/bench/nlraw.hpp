@@ -38,8 +38,9 @@ public:
 
 	/*
 	 * PEELOFF by ids (sel_in4 == 0) or by a selection on the peer's IPv4
-	 * address (sel_in4, network order). full: decode every attribute
-	 * (state, streams, addresses), else only id, fd and error.
+	 * address (sel_in4, network order). full: ask for and decode every
+	 * attribute (state, streams, addresses), else ask for a brief reply
+	 * (SCTPX_A_BRIEF: id, fd and error only).
 	 * Returns 0 or a negative errno.
 	 */
 	int peeloff(int sock, std::span<const std::uint32_t> ids, std::uint32_t sel_in4,
@@ -47,8 +48,8 @@ public:
 	/* CONNECTX to 127.0.0.1 on each port, waiting up to wait_ms. */
 	int connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_t wait_ms,
 		     std::vector<RawEntry> &out, std::uint32_t &wait_end);
-	/* FLOOR_NS and FLOOR_COUNT from INFO_GET. */
-	int floor(std::uint64_t &ns, std::uint64_t &count);
+	/* FLOOR_NS, FLOOR_COUNT and PEELOFF_NS from INFO_GET. */
+	int floor(std::uint64_t &ns, std::uint64_t &count, std::uint64_t &req_ns);
 
 private:
 	int transact(void *msg, bool full, std::vector<RawEntry> *out, std::uint32_t *wait_end,

@@ -27,7 +27,7 @@ long count_syscalls(const std::function<void()> &fn)
 	long count = 0;
 
 	std::thread super([&] {
-		int fd;
+		int fd = -1;
 		while ((fd = listener.load()) == -2)
 			sched_yield();
 		if (fd < 0)

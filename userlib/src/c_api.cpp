@@ -146,7 +146,8 @@ Result<PeelOptions> peel_options(unsigned int flags)
 	PeelOptions o;
 	if ((flags & SCTPX_PEEL_ATOMIC) != 0)
 		o.mode = Mode::AllOrNothing;
-	auto f = PeelFlags::from_sock_flags(flags & ~SCTPX_PEEL_ATOMIC);
+	o.brief = (flags & SCTPX_PEEL_BRIEF) != 0;
+	auto f = PeelFlags::from_sock_flags(flags & ~(SCTPX_PEEL_ATOMIC | SCTPX_PEEL_BRIEF));
 	if (!f)
 		return std::move(f).error();
 	o.flags = *f;
@@ -222,7 +223,7 @@ int sctpx_get_counters(sctpx_client *c, struct sctpx_counters *out)
 			return fail(r.error());
 		*out = {r->peeloff_requests, r->peeled, r->peel_errors, r->connectx_requests,
 			r->connectx_started, r->connectx_errors, r->reply_errors, r->floor_ns,
-			r->floor_count};
+			r->floor_count, r->peeloff_ns};
 		return succeed();
 	} catch (const std::bad_alloc &) {
 		return fail(ENOMEM, "out of memory");

@@ -76,13 +76,16 @@ bool put_select(nl_msg *msg, const Selection &sel, bool for_peeloff)
 	return true;
 }
 
-bool put_peeloff_common(nl_msg *msg, int sock, unsigned int sock_flags, bool atomic)
+bool put_peeloff_common(nl_msg *msg, int sock, unsigned int sock_flags, bool atomic,
+			bool brief)
 {
 	if (nla_put_s32(msg, SCTPX_A_SOCK_FD, sock) != 0)
 		return false;
 	if (sock_flags != 0 && nla_put_u32(msg, SCTPX_A_FLAGS, sock_flags) != 0)
 		return false;
-	return !atomic || nla_put_flag(msg, SCTPX_A_ATOMIC) == 0;
+	if (atomic && nla_put_flag(msg, SCTPX_A_ATOMIC) != 0)
+		return false;
+	return !brief || nla_put_flag(msg, SCTPX_A_BRIEF) == 0;
 }
 
 /* nla_get_*() only after checking the length: a short attribute is ignored. */
@@ -212,6 +215,7 @@ void decode_stats(const nlattr *nest, ModuleCounters &c)
 		case SCTPX_STATS_A_REPLY_ERRORS: c.reply_errors = v; break;
 		case SCTPX_STATS_A_FLOOR_NS: c.floor_ns = v; break;
 		case SCTPX_STATS_A_FLOOR_COUNT: c.floor_count = v; break;
+		case SCTPX_STATS_A_PEELOFF_NS: c.peeloff_ns = v; break;
 		default: break;
 		}
 	}
@@ -247,12 +251,12 @@ Result<NlMsg> encode_list(int family, int sock, const Selection &filter)
 }
 
 Result<NlMsg> encode_peeloff(int family, int sock, std::span<const AssocId> ids,
-			     unsigned int sock_flags, bool atomic)
+			     unsigned int sock_flags, bool atomic, bool brief)
 {
 	auto msg = new_request(family, SCTPX_CMD_PEELOFF, 0, ids.size() * 8);
 	if (!msg)
 		return msg;
-	if (!put_peeloff_common(msg->get(), sock, sock_flags, atomic))
+	if (!put_peeloff_common(msg->get(), sock, sock_flags, atomic, brief))
 		return no_space();
 	for (const AssocId id : ids)
 		if (nla_put_u32(msg->get(), SCTPX_A_ASSOC_ID, id) != 0)
@@ -260,13 +264,20 @@ Result<NlMsg> encode_peeloff(int family, int sock, std::span<const AssocId> ids,
 	return msg;
 }
 
+std::size_t brief_peeloff_reply_max(std::size_t n)
+{
+	/* SCTPX_A_ASSOC { ID u32, FD s32 | ERROR u32 } */
+	constexpr std::size_t entry = NLA_HDRLEN + 2 * NLA_ALIGN(NLA_HDRLEN + 4);
+	return NLMSG_HDRLEN + GENL_HDRLEN + n * entry;
+}
+
 Result<NlMsg> encode_peeloff(int family, int sock, const Selection &sel,
-			     unsigned int sock_flags, bool atomic)
+			     unsigned int sock_flags, bool atomic, bool brief)
 {
 	auto msg = new_request(family, SCTPX_CMD_PEELOFF, 0, addr_size);
 	if (!msg)
 		return msg;
-	if (!put_peeloff_common(msg->get(), sock, sock_flags, atomic) ||
+	if (!put_peeloff_common(msg->get(), sock, sock_flags, atomic, brief) ||
 	    !put_select(msg->get(), sel, true))
 		return no_space();
 	return msg;

@@ -21,9 +21,14 @@ namespace sctpx::detail {
 Result<NlMsg> encode_info(int family);
 Result<NlMsg> encode_list(int family, int sock, const Selection &filter);
 Result<NlMsg> encode_peeloff(int family, int sock, std::span<const AssocId> ids,
-			     unsigned int sock_flags, bool atomic);
+			     unsigned int sock_flags, bool atomic, bool brief);
 Result<NlMsg> encode_peeloff(int family, int sock, const Selection &sel,
-			     unsigned int sock_flags, bool atomic);
+			     unsigned int sock_flags, bool atomic, bool brief);
+/*
+ * The largest reply a brief PEELOFF of n ids can get: a header and one
+ * entry of id and fd (or id and error) each, 20 bytes.
+ */
+std::size_t brief_peeloff_reply_max(std::size_t n);
 Result<NlMsg> encode_connectx(int family, int sock, std::span<const Peer> peers,
 			      std::uint32_t wait_ms);
 

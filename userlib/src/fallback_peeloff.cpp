@@ -115,9 +115,11 @@ Result<PeelResult> peel(int sock, std::span<const AssocId> ids, PeelOptions o)
 			continue;
 		}
 		/* A one-to-one socket now: its association is id 0 to it. */
-		if (auto a = describe(fd.get(), 0)) {
-			p.info = std::move(*a);
-			p.info.id = ids[i];
+		if (!o.brief) {
+			if (auto a = describe(fd.get(), 0)) {
+				p.info = std::move(*a);
+				p.info.id = ids[i];
+			}
 		}
 		p.fd = std::move(fd);
 	}

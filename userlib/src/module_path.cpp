@@ -18,11 +18,11 @@ namespace sctpx::detail {
 
 namespace {
 
-Result<Reply> exchange(Session &s, Result<NlMsg> req, bool dump)
+Result<Reply> exchange(Session &s, Result<NlMsg> req, std::size_t reply_max = 0)
 {
 	if (!req)
 		return std::move(req).error();
-	auto msgs = s.transport.transact(std::move(*req), dump);
+	auto msgs = s.transport.transact(std::move(*req), reply_max);
 	if (!msgs)
 		return std::move(msgs).error();
 	Reply reply;
@@ -50,8 +50,8 @@ Peeled to_peeled(Entry &&e)
 Result<Reply> peel_ids(Session &s, int sock, std::span<const AssocId> ids, PeelOptions o)
 {
 	auto reply = exchange(s, encode_peeloff(s.family, sock, ids, o.flags.to_sock_flags(),
-						o.mode == Mode::AllOrNothing),
-			      false);
+						o.mode == Mode::AllOrNothing, o.brief),
+			      o.brief ? brief_peeloff_reply_max(ids.size()) : 0);
 	if (reply && reply->entries.size() != ids.size())
 		return Error{EPROTO, "peeloff reply does not match the request"};
 	return reply;
@@ -108,7 +108,7 @@ Result<InfoReply> module_info(Session &s)
 	auto req = encode_info(s.family);
 	if (!req)
 		return std::move(req).error();
-	auto msgs = s.transport.transact(std::move(*req), false);
+	auto msgs = s.transport.transact(std::move(*req), 0);
 	if (!msgs)
 		return std::move(msgs).error();
 	if (msgs->size() != 1)
@@ -118,7 +118,7 @@ Result<InfoReply> module_info(Session &s)
 
 Result<AssocList> module_list(Session &s, int sock, const Selection &filter)
 {
-	auto reply = exchange(s, encode_list(s.family, sock, filter), true);
+	auto reply = exchange(s, encode_list(s.family, sock, filter));
 	if (!reply)
 		return std::move(reply).error();
 	AssocList out;
@@ -209,8 +209,7 @@ Result<PeelResult> module_peeloff(Session &s, int sock, const Selection &sel, Pe
 		if (part.limit == UINT32_MAX)
 			part.limit = 0;
 		auto reply = exchange(s, encode_peeloff(s.family, sock, part, o.flags.to_sock_flags(),
-							o.mode == Mode::AllOrNothing),
-				      false);
+							o.mode == Mode::AllOrNothing, o.brief));
 		if (!reply) {
 			if (first)
 				return std::move(reply).error();
@@ -261,8 +260,7 @@ Result<ConnectResult> module_connectx(Session &s, int sock, std::span<const Peer
 			wait_ms = static_cast<std::uint32_t>(std::clamp<std::int64_t>(
 				left.count(), 1, UINT32_MAX));
 		}
-		auto reply = exchange(s, encode_connectx(s.family, sock, peers.subspan(off, n), wait_ms),
-				      false);
+		auto reply = exchange(s, encode_connectx(s.family, sock, peers.subspan(off, n), wait_ms));
 		if (!reply) {
 			if (off == 0)
 				return std::move(reply).error();

@@ -5,8 +5,11 @@
  * The socket is set up as Documentation/sctpx.rst asks: extended acks on
  * and capped, no automatic NLM_F_ACK (a PEELOFF reply of thousands of
  * entries may leave no room for an ack in the receive buffer), and
- * MSG_PEEK so libnl sizes its buffer to the largest reply.
+ * MSG_PEEK so libnl sizes its buffer to the largest reply; except when the
+ * caller knows a bound for the reply, which then is read in one recvmsg()
+ * into a buffer of that size.
  */
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -115,8 +118,21 @@ public:
 		return id;
 	}
 
-	Result<std::vector<Message>> transact(NlMsg req, bool /*dump*/) override
+	Result<std::vector<Message>> transact(NlMsg req, std::size_t reply_max) override
 	{
+		/*
+		 * Never below a page: an error with its extended ack must
+		 * fit too, and libnl's own default is a page.
+		 */
+		const auto page = static_cast<std::size_t>(getpagesize());
+		if (reply_max != 0) {
+			nl_socket_disable_msg_peek(sk_.get());
+			nl_socket_set_msg_buf_size(sk_.get(), std::max(reply_max, page));
+		} else {
+			nl_socket_enable_msg_peek(sk_.get());
+			nl_socket_set_msg_buf_size(sk_.get(), 0);
+		}
+
 		std::unique_ptr<nl_cb, NlCbPut> cb(nl_cb_alloc(NL_CB_DEFAULT));
 		if (!cb)
 			return Error{ENOMEM};

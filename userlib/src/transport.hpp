@@ -56,9 +56,13 @@ public:
 	/*
 	 * Send req and return its replies: the one message of a do, every
 	 * part of a dump. A kernel error comes back as the Error, with the
-	 * extended ack's message.
+	 * extended ack's message. reply_max: 0, or a bound the caller knows
+	 * for the size of every reply message (a brief PEELOFF by ids); with
+	 * it the transport can read each message in one system call instead
+	 * of peeking at its size first. It must hold: a reply that does not
+	 * fit is an error, and for a PEELOFF its descriptors would be lost.
 	 */
-	virtual Result<std::vector<Message>> transact(NlMsg req, bool dump) = 0;
+	virtual Result<std::vector<Message>> transact(NlMsg req, std::size_t reply_max) = 0;
 };
 
 using TransportFactory = std::function<Result<std::unique_ptr<Transport>>()>;

@@ -58,6 +58,7 @@ void print_json(const Info &i, const std::string &kernel)
 		.field("reply_errors", c.reply_errors)
 		.field("floor_ns", c.floor_ns)
 		.field("floor_count", c.floor_count)
+		.field("peeloff_ns", c.peeloff_ns)
 		.close();
 	j.open("paths")
 		.field("list", path_name(i.list_path))
@@ -90,7 +91,9 @@ void print_text(const Info &i, const std::string &kernel)
 			  << c.connectx_started << " started, " << c.connectx_errors << " errors\n";
 		std::cout << "reply errors:    " << c.reply_errors << '\n';
 		if (c.floor_count != 0)
-			std::cout << "peel floor:      " << c.floor_ns / c.floor_count << " ns/assoc\n";
+			std::cout << "peel floor:      " << c.floor_ns / c.floor_count
+				  << " ns/assoc, whole request " << c.peeloff_ns / c.floor_count
+				  << " ns/assoc\n";
 	}
 	std::cout << "paths:           list " << path_name(i.list_path) << ", peeloff "
 		  << path_name(i.peeloff_path) << ", connectx " << path_name(i.connectx_path)

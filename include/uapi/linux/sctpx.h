@@ -85,6 +85,10 @@ enum sctpx_cmd {
  * @SCTPX_A_WAIT_END: u32, &enum sctpx_wait_end, reply of CONNECTX when a
  *	wait was asked for: why the wait ended
  * @SCTPX_A_PAD: padding for 64-bit attributes
+ * @SCTPX_A_BRIEF: flag, PEELOFF: every entry of the reply carries only
+ *	%SCTPX_ASSOC_A_ID and %SCTPX_ASSOC_A_FD (or %SCTPX_ASSOC_A_ERROR), no
+ *	metadata: for callers that know what they asked for and want the
+ *	cheapest reply
  */
 enum sctpx_attr {
 	SCTPX_A_UNSPEC,
@@ -106,6 +110,7 @@ enum sctpx_attr {
 	SCTPX_A_WAIT_MS,
 	SCTPX_A_WAIT_END,
 	SCTPX_A_PAD,
+	SCTPX_A_BRIEF,
 
 	__SCTPX_A_MAX,
 };
@@ -266,6 +271,11 @@ enum sctpx_wait_end {
  *	counted only while the module parameter measure_floor is set
  * @SCTPX_STATS_A_FLOOR_COUNT: peels counted in %SCTPX_STATS_A_FLOOR_NS
  * @SCTPX_STATS_A_PAD: padding
+ * @SCTPX_STATS_A_PEELOFF_NS: time spent inside PEELOFF requests that
+ *	peeled something, from the handler's start to the last fd installed
+ *	(reply sent), in ns; counted only while measure_floor is set. With
+ *	%SCTPX_STATS_A_FLOOR_NS it splits a request's cost into the
+ *	unavoidable work, sctpx's own, and the netlink transport around it
  */
 enum sctpx_stats_attr {
 	SCTPX_STATS_A_UNSPEC,
@@ -279,6 +289,7 @@ enum sctpx_stats_attr {
 	SCTPX_STATS_A_FLOOR_NS,
 	SCTPX_STATS_A_FLOOR_COUNT,
 	SCTPX_STATS_A_PAD,
+	SCTPX_STATS_A_PEELOFF_NS,
 
 	__SCTPX_STATS_A_MAX,
 };

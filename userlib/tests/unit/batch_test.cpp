@@ -10,6 +10,7 @@
 #include <netinet/sctp.h>
 #include <set>
 
+#include "codec.hpp"
 #include "fake_transport.hpp"
 
 namespace sctpx::test {
@@ -71,9 +72,14 @@ struct FakeModule {
 		if (ids.size() > max_batch)
 			return Error{E2BIG, "more association ids than max_batch"};
 		batch_sizes.push_back(ids.size());
+		const bool brief = r.one(SCTPX_A_BRIEF) != nullptr;
 		for (const std::uint32_t id : ids) {
-			if (assocs.erase(id) != 0)
-				b.entry(id, SCTP_ESTABLISHED, open("/dev/null", O_RDONLY | O_CLOEXEC));
+			const bool ok = assocs.erase(id) != 0;
+			const int fd = ok ? open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
+			if (brief)
+				b.brief_entry(id, fd, ok ? 0 : EINVAL);
+			else if (ok)
+				b.entry(id, SCTP_ESTABLISHED, fd);
 			else
 				b.entry(id, 0, -1, EINVAL);
 		}
@@ -143,6 +149,51 @@ TEST_F(BatchTest, OneRequestWhenItFits)
 	EXPECT_EQ(r->entries[1].fd.error().errnum(), EINVAL);
 	EXPECT_EQ(r->entries[1].info.id, 99U);
 	EXPECT_TRUE(r->entries[2].fd.ok());
+}
+
+TEST_F(BatchTest, BriefAsksForIdAndFdOnlyAndBoundsEveryReply)
+{
+	for (std::uint32_t id = 3; id < 14; id++)
+		m->assocs.insert(id);
+	Client c = client();
+	const std::vector<AssocId> ids{13, 3, 99, 4, 12, 5};
+	PeelOptions o;
+	o.brief = true;
+	auto r = c.peeloff(7, ids, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	EXPECT_EQ(m->batch_sizes, (std::vector<std::size_t>{4, 2}));
+	ASSERT_EQ(r->entries.size(), ids.size());
+	for (std::size_t i = 0; i < ids.size(); i++) {
+		EXPECT_EQ(r->entries[i].info.id, ids[i]);
+		EXPECT_EQ(r->entries[i].fd.ok(), ids[i] != 99);
+		EXPECT_TRUE(r->entries[i].info.peer_addrs.empty());
+		EXPECT_EQ(r->entries[i].info.state, 0);
+	}
+	const std::lock_guard lock(k->mu);
+	std::vector<std::size_t> bounds;
+	for (const Request &q : k->requests) {
+		if (q.cmd() != SCTPX_CMD_PEELOFF)
+			continue;
+		EXPECT_NE(q.one(SCTPX_A_BRIEF), nullptr);
+		bounds.push_back(q.reply_max);
+	}
+	EXPECT_EQ(bounds, (std::vector<std::size_t>{detail::brief_peeloff_reply_max(4),
+						    detail::brief_peeloff_reply_max(2)}));
+}
+
+TEST_F(BatchTest, FullRepliesHaveNoBound)
+{
+	m->assocs = {3};
+	Client c = client();
+	const std::vector<AssocId> ids{3};
+	auto r = c.peeloff(7, ids);
+	ASSERT_TRUE(r.ok());
+	EXPECT_EQ(r->entries.at(0).info.state, SCTP_ESTABLISHED);
+	const std::lock_guard lock(k->mu);
+	for (const Request &q : k->requests) {
+		EXPECT_EQ(q.one(SCTPX_A_BRIEF), nullptr);
+		EXPECT_EQ(q.reply_max, 0U);
+	}
 }
 
 TEST_F(BatchTest, RepeatAcrossChunksIsReportedAsARepeat)

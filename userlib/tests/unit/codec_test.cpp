@@ -41,7 +41,7 @@ TEST(Codec, InfoRequestHasNoAttributesAndNoAck)
 TEST(Codec, PeeloffIdsInOrderWithFlagsAndAtomic)
 {
 	const std::vector<AssocId> ids{9, 3, 7};
-	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, SOCK_NONBLOCK | SOCK_CLOEXEC, true));
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, SOCK_NONBLOCK | SOCK_CLOEXEC, true, false));
 	EXPECT_EQ(r.cmd(), SCTPX_CMD_PEELOFF);
 	EXPECT_EQ(r.flags() & (NLM_F_ACK | NLM_F_DUMP), 0) << "no ack: big replies leave no room";
 	EXPECT_EQ(nla_get_s32(r.one(SCTPX_A_SOCK_FD)), 5);
@@ -49,12 +49,29 @@ TEST(Codec, PeeloffIdsInOrderWithFlagsAndAtomic)
 	EXPECT_NE(r.one(SCTPX_A_ATOMIC), nullptr);
 	EXPECT_EQ(request_ids(r), (std::vector<std::uint32_t>{9, 3, 7}));
 	EXPECT_EQ(r.one(SCTPX_A_SELECT), nullptr);
+	EXPECT_EQ(r.one(SCTPX_A_BRIEF), nullptr);
+}
+
+TEST(Codec, BriefPeeloffAndItsReplyBound)
+{
+	const std::vector<AssocId> ids{9, 3};
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, 0, false, true));
+	EXPECT_NE(r.one(SCTPX_A_BRIEF), nullptr);
+	EXPECT_EQ(request_ids(r), (std::vector<std::uint32_t>{9, 3}));
+
+	/* The bound is exact for the module's layout, success or error. */
+	ReplyBuilder b(SCTPX_CMD_PEELOFF);
+	b.brief_entry(9, 100);
+	b.brief_entry(3, 0, EINVAL);
+	b.brief_entry(4, 2147483647);
+	EXPECT_EQ(b.done().hdr()->nlmsg_len, detail::brief_peeloff_reply_max(3));
+	EXPECT_EQ(detail::brief_peeloff_reply_max(0), std::size_t{NLMSG_HDRLEN + GENL_HDRLEN});
 }
 
 TEST(Codec, PeeloffWithoutFlagsOmitsThem)
 {
 	const std::vector<AssocId> ids{4};
-	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, 0, false));
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, 0, false, false));
 	EXPECT_EQ(r.one(SCTPX_A_FLAGS), nullptr);
 	EXPECT_EQ(r.one(SCTPX_A_ATOMIC), nullptr);
 }
@@ -64,13 +81,13 @@ TEST(Codec, LargeIdListFits)
 	std::vector<AssocId> ids(20000);
 	for (std::size_t i = 0; i < ids.size(); i++)
 		ids[i] = static_cast<AssocId>(i + 3);
-	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, 0, false));
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, ids, 0, false, false));
 	EXPECT_EQ(request_ids(r).size(), ids.size());
 }
 
 TEST(Codec, SelectAllIsAZeroLengthNestedAttribute)
 {
-	auto r = req_of(detail::encode_peeloff(fake_family, 5, Selection::all(), 0, false));
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, Selection::all(), 0, false, false));
 	const nlattr *s = r.one(SCTPX_A_SELECT);
 	ASSERT_NE(s, nullptr) << "libnl's nla_nest_end() drops empty nests";
 	EXPECT_TRUE(nested(s));
@@ -84,7 +101,7 @@ TEST(Codec, SelectionCriteria)
 	sel.states = state_bit(SCTP_ESTABLISHED);
 	sel.peer_port = 4000;
 	sel.peer_addr = *Address::parse("192.0.2.1", 80);
-	auto r = req_of(detail::encode_peeloff(fake_family, 5, sel, 0, false));
+	auto r = req_of(detail::encode_peeloff(fake_family, 5, sel, 0, false, false));
 	const nlattr *s = r.one(SCTPX_A_SELECT);
 	ASSERT_NE(s, nullptr);
 	EXPECT_TRUE(nested(s));

@@ -46,10 +46,10 @@ public:
 		return fake_family;
 	}
 
-	Result<std::vector<detail::Message>> transact(detail::NlMsg req, bool /*dump*/) override
+	Result<std::vector<detail::Message>> transact(detail::NlMsg req, std::size_t reply_max) override
 	{
 		/* As nl_send_auto() would: the length is final once sent. */
-		Request r{detail::Message(nlmsg_hdr(req.get()))};
+		Request r{detail::Message(nlmsg_hdr(req.get())), reply_max};
 		Handler h;
 		{
 			const std::lock_guard lock(k_->mu);
@@ -62,7 +62,16 @@ public:
 			return std::vector<detail::Message>{info_reply(all_ops(), 4096, 1024)};
 		if (!h)
 			return Error{EOPNOTSUPP};
-		return h(r);
+		auto msgs = h(r);
+		/*
+		 * A bound the reply breaks would make the real transport lose
+		 * it, descriptors and all: fail loudly instead.
+		 */
+		if (msgs && reply_max != 0)
+			for (const detail::Message &m : *msgs)
+				if (m.hdr()->nlmsg_len > reply_max)
+					return Error{EMSGSIZE, "reply larger than the transport's bound"};
+		return msgs;
 	}
 
 private:
@@ -112,6 +121,17 @@ void ReplyBuilder::entry(std::uint32_t id, int state, int fd, int error, long pe
 		nla_put_u16(msg_.get(), SCTPX_ASSOC_A_OUTSTREAMS, 10);
 		nla_put_u64(msg_.get(), SCTPX_ASSOC_A_DATA_IN, id * 2ULL);
 	}
+	end(n);
+}
+
+void ReplyBuilder::brief_entry(std::uint32_t id, int fd, int error)
+{
+	nlattr *n = nest(SCTPX_A_ASSOC);
+	nla_put_u32(msg_.get(), SCTPX_ASSOC_A_ID, id);
+	if (error != 0)
+		nla_put_u32(msg_.get(), SCTPX_ASSOC_A_ERROR, static_cast<std::uint32_t>(error));
+	else
+		nla_put_s32(msg_.get(), SCTPX_ASSOC_A_FD, fd);
 	end(n);
 }
 

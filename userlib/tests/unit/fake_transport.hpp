@@ -25,6 +25,7 @@ constexpr int fake_family = 0x42;
 /* A copy of a request, with its attributes at hand. */
 struct Request {
 	detail::Message msg;
+	std::size_t reply_max = 0; /* the bound the caller gave the transport */
 	[[nodiscard]] std::uint8_t cmd() const;
 	[[nodiscard]] std::uint16_t flags() const { return msg.hdr()->nlmsg_flags; }
 	/* Every top-level attribute of type t, in order. */
@@ -58,6 +59,8 @@ public:
 	void end(nlattr *nest);
 	/* An entry: id, state, fd (>= 0), error (> 0), peer index (>= 0). */
 	void entry(std::uint32_t id, int state, int fd = -1, int error = 0, long peer_index = -1);
+	/* A brief PEELOFF entry: id and fd (>= 0) or error. */
+	void brief_entry(std::uint32_t id, int fd, int error = 0);
 	detail::Message done();
 
 private:

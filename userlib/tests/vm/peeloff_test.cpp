@@ -140,6 +140,51 @@ TEST_P(PeeloffTest, DescriptorTableFullLosesNothing)
 }
 
 /* More ids than max_batch: split, in the caller's order. */
+TEST_P(PeeloffTest, BriefGivesIdsAndFdsOnly)
+{
+	/*
+	 * 250 entries: a brief reply of ~5 KB, more than the page the
+	 * transport reads into by default, read in one go on the module path.
+	 */
+	Assocs a = make_assocs(250);
+	for (std::size_t i = 0; i < 250; i += 10)
+		send_msg(a.clients[i].get(), "msg " + std::to_string(i));
+	std::vector<AssocId> ids(a.ids.begin(), a.ids.end());
+	ids.insert(ids.begin() + 100, 999999);
+	PeelOptions o;
+	o.flags = PeelFlag::NonBlock;
+	o.brief = true;
+	auto r = client().peeloff(a.server.get(), ids, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	EXPECT_EQ(r->path, expected_path(Op::Peeloff));
+	ASSERT_EQ(r->entries.size(), ids.size());
+	for (std::size_t k = 0; k < ids.size(); k++) {
+		const Peeled &p = r->entries[k];
+		EXPECT_EQ(p.info.id, ids[k]);
+		EXPECT_TRUE(p.info.peer_addrs.empty());
+		EXPECT_EQ(p.info.state, 0);
+		if (k == 100) {
+			ASSERT_FALSE(p.fd.ok());
+			EXPECT_EQ(p.fd.error().errnum(), EINVAL);
+			continue;
+		}
+		const std::size_t who = k < 100 ? k : k - 1;
+		ASSERT_TRUE(p.fd.ok()) << p.fd.error().message();
+		EXPECT_TRUE(nonblocking(p.fd->get()));
+		if (who % 10 == 0) {
+			EXPECT_EQ(recv_msg(p.fd->get()), "msg " + std::to_string(who));
+		}
+	}
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+
+	/* The next full call on the same netlink sockets is whole again. */
+	Assocs b = make_assocs(1);
+	auto full = client().peeloff(b.server.get(), b.ids);
+	ASSERT_TRUE(full.ok()) << full.error().message();
+	ASSERT_TRUE(full->entries.at(0).fd.ok());
+	EXPECT_EQ(full->entries[0].info.state, SCTP_ESTABLISHED);
+}
+
 TEST_P(PeeloffTest, BatchesAboveMaxBatch)
 {
 	if (GetParam() != Way::Absent)
