@@ -123,7 +123,16 @@ sctpx_dump_collect(struct sock *sk, const struct sctpx_dump_ctx *ctx,
 		    sctpx_select_match(ctx->sel, asoc))
 			v[i++] = asoc;
 
-	sort(v, i, sizeof(*v), sctpx_asoc_cmp, NULL);
+	/*
+	 * Every page collects what is left; the list is nearly always in id
+	 * order already (creation order, cyclic ids), so only sort when not.
+	 */
+	for (n = 1; n < i; n++) {
+		if ((u32)v[n - 1]->assoc_id > (u32)v[n]->assoc_id) {
+			sort(v, i, sizeof(*v), sctpx_asoc_cmp, NULL);
+			break;
+		}
+	}
 	*count = i;
 	return v;
 }
