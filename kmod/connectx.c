@@ -28,8 +28,17 @@
 
 #include "sctpx.h"
 
-/* How often a wait looks at states that raised no socket wakeup. */
-#define SCTPX_WAIT_TICK_US	500
+/*
+ * How often a wait looks at states that raised no socket wakeup (on a
+ * one-to-many socket an association reaching ESTABLISHED wakes nobody
+ * unless the caller subscribed to SCTP_ASSOC_CHANGE). Each look walks the
+ * socket's associations under its lock, so the period grows with the
+ * number still pending: 20 us each, from 100 us for one peer (a lone
+ * handshake on a LAN is done in well under a millisecond) to 500 us.
+ */
+#define SCTPX_WAIT_TICK_MIN_US		100
+#define SCTPX_WAIT_TICK_MAX_US		500
+#define SCTPX_WAIT_TICK_PER_PEER_US	20
 
 /**
  * struct sctpx_conn - one peer of a request
@@ -461,6 +470,7 @@ static u32 sctpx_conn_wait(struct sctpx_conn_req *r, ktime_t deadline)
 		DEFINE_WAIT(wait);
 		ktime_t tick;
 		size_t left;
+		s64 period;
 
 		lock_sock(sk);
 		left = sctpx_conn_refresh(r, pend, seen, npend);
@@ -476,11 +486,13 @@ static u32 sctpx_conn_wait(struct sctpx_conn_req *r, ktime_t deadline)
 			break;
 		}
 
+		period = clamp_t(s64, left * SCTPX_WAIT_TICK_PER_PEER_US,
+				 SCTPX_WAIT_TICK_MIN_US, SCTPX_WAIT_TICK_MAX_US);
 		tick = ktime_sub(deadline, ktime_get());
-		if (ktime_to_us(tick) > SCTPX_WAIT_TICK_US)
-			tick = ns_to_ktime(SCTPX_WAIT_TICK_US * NSEC_PER_USEC);
+		if (ktime_to_us(tick) > period)
+			tick = ns_to_ktime(period * NSEC_PER_USEC);
 		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
-		schedule_hrtimeout_range(&tick, 100 * NSEC_PER_USEC,
+		schedule_hrtimeout_range(&tick, period * NSEC_PER_USEC / 4,
 					 HRTIMER_MODE_REL);
 		finish_wait(sk_sleep(sk), &wait);
 	}

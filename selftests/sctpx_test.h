@@ -169,7 +169,7 @@ int sx_wait_acked(int fd);
 
 /* finit_module() of /lib/modules/<release>/extra/sctpx.ko; 0 or -errno. */
 int sx_module_load(void);
-/* SUnreclaim of /proc/meminfo in kB, or -1. */
+/* SUnreclaim of /proc/meminfo in kB (slab caches shrunk first), or -1. */
 long sx_slab_unreclaim_kb(void);
 
 /* Is the running kernel at least major.minor? */

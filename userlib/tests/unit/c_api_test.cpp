@@ -46,6 +46,8 @@ TEST_F(CApi, ErrnoStyleReturnAndExtack)
 	EXPECT_EQ(r, nullptr);
 	EXPECT_EQ(sctpx_peeloff(c, -1, ids, 1, 0x4U, &r), -EINVAL);
 	EXPECT_STREQ(sctpx_extack(), "unsupported flags: only SOCK_NONBLOCK and SOCK_CLOEXEC");
+	/* The library's own flags are not SOCK_* flags: accepted. */
+	EXPECT_EQ(sctpx_peeloff(c, -1, ids, 1, SCTPX_PEEL_ATOMIC | SCTPX_PEEL_BRIEF, &r), -EBADF);
 	EXPECT_EQ(sctpx_assoc_list(c, -1, nullptr, &r), -EBADF);
 	struct sctpx_info i {};
 	EXPECT_EQ(sctpx_get_info(c, &i), 0);
