@@ -139,8 +139,9 @@ bench: modules
 # Optional, not in make check (its kernel takes tens of minutes to build):
 # the selftests on a 6.1 kernel with KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
 # DEBUG_LIST and kmemleak (scripts/debug-kernel.sh). The same test sizes as
-# make check, with every test's time limit stretched: KASAN and lockdep
-# under TCG run the large cases ~10x slower.
+# make check, with every test's time limit (and the tests' own waits for
+# data) stretched 20x: KASAN and lockdep under TCG run the large cases ten
+# times slower or more. About 31 minutes.
 DEBUG_TIMEOUT_SCALE ?= 20
 check-debug: deps selftests
 	@set -e; rel=$$(sh scripts/debug-kernel.sh $(BUILD)); \

@@ -98,7 +98,8 @@ static int sctpx_asoc_cmp(const void *a, const void *b)
 
 /*
  * Collect the matching associations with an id of at least ctx->next_id,
- * in ascending id order. Called with the socket locked.
+ * in ascending id order. Called with the socket locked. Returns NULL with
+ * *count 0 when none matches, else an array for the caller to kvfree().
  */
 static struct sctp_association **
 sctpx_dump_collect(struct sock *sk, const struct sctpx_dump_ctx *ctx,
@@ -122,6 +123,12 @@ sctpx_dump_collect(struct sock *sk, const struct sctpx_dump_ctx *ctx,
 		if ((u32)asoc->assoc_id >= ctx->next_id &&
 		    sctpx_select_match(ctx->sel, asoc))
 			v[i++] = asoc;
+
+	if (!i) {
+		/* Nothing (left) matches: the caller gets no array to free. */
+		kvfree(v);
+		return NULL;
+	}
 
 	/*
 	 * Every page collects what is left; the list is nearly always in id

@@ -575,8 +575,10 @@ static void sctpx_peel_account(const struct sctpx_peel_req *r)
 	if (r->floor_ns) {
 		sctpx_stat_add(SCTPX_STATS_A_FLOOR_NS, r->floor_ns);
 		sctpx_stat_add(SCTPX_STATS_A_FLOOR_COUNT, ok);
-		sctpx_stat_add(SCTPX_STATS_A_PEELOFF_NS,
-			       ktime_get_ns() - r->start_ns);
+		/* Not if measure_floor was set while this request ran. */
+		if (r->start_ns)
+			sctpx_stat_add(SCTPX_STATS_A_PEELOFF_NS,
+				       ktime_get_ns() - r->start_ns);
 	}
 }
 
