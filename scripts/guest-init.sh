@@ -74,8 +74,11 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	sleep 6
 	echo scan >/sys/kernel/debug/kmemleak
 	leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
-	if grep -q 'sctpx' /sys/kernel/debug/kmemleak; then
-		echo "SCTPX-KMEMLEAK leaks from sctpx"
+	# Objects with sctpx in their allocation backtrace.
+	ours=$(awk '/^unreferenced object/ { n += mine; mine = 0 }
+		/sctpx/ { mine = 1 } END { print n + mine }' /sys/kernel/debug/kmemleak)
+	if [ "$ours" -gt 0 ]; then
+		echo "SCTPX-KMEMLEAK $leaks unreferenced objects, $ours from sctpx"
 		head -100 /sys/kernel/debug/kmemleak
 		status=1
 	else
