@@ -23,13 +23,6 @@
 
 #include "sctpx_test.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-
 int sx_nl_open(struct sx_nl *nl)
 {
 	int one = 1, fd;

@@ -13,15 +13,9 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
+#include <linux/netlink.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
-
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
 
 namespace sctpx::bench {
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+#include <linux/netlink.h>
 #include <linux/sctpx.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -26,13 +27,6 @@
 
 #include "nlerror.hpp"
 #include "transport.hpp"
-
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
 
 namespace sctpx::detail {
 
