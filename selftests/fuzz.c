@@ -1280,19 +1280,6 @@ FIXTURE_TEARDOWN(fuzz)
 {
 }
 
-static long slab_settle(long base)
-{
-	long kb = sx_slab_unreclaim_kb();
-	int t;
-
-	/* Association teardown and RCU callbacks finish asynchronously. */
-	for (t = 0; t < 100 && kb > base + SLAB_BOUND_KB; t++) {
-		usleep(100000);
-		kb = sx_slab_unreclaim_kb();
-	}
-	return kb;
-}
-
 TEST_F_TIMEOUT(fuzz, every_op, 7200)
 {
 	static struct answer ans;
@@ -1301,6 +1288,7 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	unsigned long seed = env_ul("sctpx_fuzz_seed", 1), i, failures = 0;
 	struct world w;
 	struct fdset start, end;
+	struct sx_slab_snap snap0;
 	long slab0, slab1;
 	struct timespec t0, t1;
 	double secs;
@@ -1315,6 +1303,7 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	world_close(&w);
 	sleep(1);
 	slab0 = sx_slab_unreclaim_kb();
+	ASSERT_EQ(0, sx_slab_snap(&snap0));
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(0, world_open(&w));
@@ -1341,12 +1330,8 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	fdset_read(&end);
 	EXPECT_EQ(start.n, end.n);
 	EXPECT_EQ(0, memcmp(start.v, end.v, start.n * sizeof(int)));
-	sleep(1);
-	slab1 = slab_settle(slab0);
-	if (getenv("sctpx_fuzz_slabdebug")) {
-		sleep(3);
-		TH_LOG("SUnreclaim 3 s later: %ld kB", sx_slab_unreclaim_kb());
-	}
+	slab1 = sx_slab_settle(slab0, SLAB_BOUND_KB, 10, &snap0);
+	sx_slab_snap_free(&snap0);
 	TH_LOG("SUnreclaim: %ld kB before, %ld kB after (bound +%d kB)", slab0,
 	       slab1, SLAB_BOUND_KB);
 	EXPECT_GE(slab0 + SLAB_BOUND_KB, slab1);

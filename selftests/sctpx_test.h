@@ -169,8 +169,34 @@ int sx_wait_acked(int fd);
 
 /* finit_module() of /lib/modules/<release>/extra/sctpx.ko; 0 or -errno. */
 int sx_module_load(void);
-/* SUnreclaim of /proc/meminfo in kB (slab caches shrunk first), or -1. */
+/*
+ * SUnreclaim of /proc/meminfo in kB, or -1, after giving back unused
+ * dentries and inodes and shrinking every slab cache.
+ */
 long sx_slab_unreclaim_kb(void);
+
+/* Associations in this network namespace (/proc/net/sctp/assocs), or -errno. */
+int sx_kernel_assoc_count(void);
+/* Every unreclaimable slab cache's memory (/proc/slabinfo), to name what grew. */
+struct sx_slab_snap {
+	size_t n;
+	struct sx_slab_cache {
+		char name[64];
+		long kb;	/* in its slabs */
+		long objs;	/* in use */
+	} *v;
+};
+int sx_slab_snap(struct sx_slab_snap *s);
+void sx_slab_snap_free(struct sx_slab_snap *s);
+/*
+ * Wait up to secs seconds (stretched by sx_timeout_scale()) for SUnreclaim
+ * to come back within bound_kb of base_kb, logging it every minute, and
+ * return the last reading. Association teardown and RCU callbacks finish
+ * after close() returns. When it does not come back, log the caches that
+ * grew most since before (if given).
+ */
+long sx_slab_settle(long base_kb, long bound_kb, int secs,
+		    const struct sx_slab_snap *before);
 
 /* Is the running kernel at least major.minor? */
 bool sx_kernel_at_least(int major, int minor);
