@@ -187,15 +187,15 @@ TEST(nothing_matching_leaks_nothing)
 	ASSERT_EQ(0, res.n);
 	sx_result_free(&res);
 
-	slab0 = sx_slab_unreclaim_kb();
 	ASSERT_EQ(0, sx_slab_snap(&snap0));
+	slab0 = snap0.unreclaim_kb;
 	for (i = 0; i < 20000; i++) {
 		ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, &f, &res));
 		ASSERT_EQ(0, res.n);
 		sx_result_free(&res);
 	}
 	/* A leak stays; anything else (RCU, per-CPU slabs) drains in 10 s. */
-	slab1 = sx_slab_settle(slab0, 2048, 10, &snap0);
+	slab1 = sx_slab_settle(&snap0, 2048, 10);
 	sx_slab_snap_free(&snap0);
 	TH_LOG("20000 empty listings: SUnreclaim %ld kB before, %ld kB after",
 	       slab0, slab1);

@@ -1302,8 +1302,8 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 		fuzz_one(_metadata, &w, &ans, &r, i);
 	world_close(&w);
 	sleep(1);
-	slab0 = sx_slab_unreclaim_kb();
 	ASSERT_EQ(0, sx_slab_snap(&snap0));
+	slab0 = snap0.unreclaim_kb;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(0, world_open(&w));
@@ -1330,7 +1330,7 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	fdset_read(&end);
 	EXPECT_EQ(start.n, end.n);
 	EXPECT_EQ(0, memcmp(start.v, end.v, start.n * sizeof(int)));
-	slab1 = sx_slab_settle(slab0, SLAB_BOUND_KB, 10, &snap0);
+	slab1 = sx_slab_settle(&snap0, SLAB_BOUND_KB, 10);
 	sx_slab_snap_free(&snap0);
 	TH_LOG("SUnreclaim: %ld kB before, %ld kB after (bound +%d kB)", slab0,
 	       slab1, SLAB_BOUND_KB);

@@ -911,8 +911,11 @@ static void sx_slab_shrink(void)
 	char path[512];
 	DIR *d;
 
+	static bool quiet;
+
 	/* 4 (alone: 1-4 is the range) stops the log line each drop prints. */
-	sx_sysfs_write("/proc/sys/vm/drop_caches", "4");
+	if (!quiet)
+		quiet = !sx_sysfs_write("/proc/sys/vm/drop_caches", "4");
 	sx_sysfs_write("/proc/sys/vm/drop_caches", "2");	/* dentries, inodes */
 	/* A grace period: the inodes' blobs are freed by RCU callbacks. */
 	syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
@@ -963,17 +966,10 @@ int sx_kernel_assoc_count(void)
 /* Does the cache count as SReclaimable rather than SUnreclaim? */
 static bool sx_slab_reclaimable(const char *name)
 {
-	char path[512], v = '0';
-	int fd;
+	char path[512], v[8];
 
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/reclaim_account", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &v, 1) != 1)
-		v = '0';
-	close(fd);
-	return v == '1';
+	return !sx_sysfs_read(path, v, sizeof(v)) && !strcmp(v, "1");
 }
 
 int sx_slab_snap(struct sx_slab_snap *s)
@@ -985,6 +981,7 @@ int sx_slab_snap(struct sx_slab_snap *s)
 
 	s->n = 0;
 	s->v = NULL;
+	s->unreclaim_kb = sx_slab_unreclaim_kb();
 	f = fopen("/proc/slabinfo", "r");
 	if (!f)
 		return -errno;
@@ -1063,9 +1060,9 @@ static void sx_slab_log_growth(const struct sx_slab_snap *a,
 	free(g);
 }
 
-long sx_slab_settle(long base_kb, long bound_kb, int secs,
-		    const struct sx_slab_snap *before)
+long sx_slab_settle(const struct sx_slab_snap *before, long bound_kb, int secs)
 {
+	const long base_kb = before->unreclaim_kb;
 	struct timespec t0, t;
 	long kb, ms = 0, logged = 0;
 	struct sx_slab_snap now;
@@ -1089,7 +1086,7 @@ long sx_slab_settle(long base_kb, long bound_kb, int secs,
 	}
 	fprintf(stderr, "# SUnreclaim %ld kB after %ld s, %ld kB over a baseline of %ld kB\n",
 		kb, ms / 1000, kb - base_kb, base_kb);
-	if (before && !sx_slab_snap(&now)) {
+	if (!sx_slab_snap(&now)) {
 		sx_slab_log_growth(before, &now);
 		sx_slab_snap_free(&now);
 	}

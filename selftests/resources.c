@@ -499,8 +499,8 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 
 	ASSERT_EQ(0, sx_raise_nofile(4 * N + 1024));
 	sleep(1);
-	slab0 = sx_slab_unreclaim_kb();
 	ASSERT_EQ(0, sx_slab_snap(&snap0));
+	slab0 = snap0.unreclaim_kb;
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, sx_pool_make(&p, N)) TH_LOG("cannot build %d associations", N);
 	fd_of = calloc(N, sizeof(int));
@@ -563,7 +563,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	free(seen);
 
 	/* Association teardown is asynchronous: give it 100 s (stretched). */
-	slab1 = sx_slab_settle(slab0, 4096, 100, &snap0);
+	slab1 = sx_slab_settle(&snap0, 4096, 100);
 	sx_slab_snap_free(&snap0);
 	TH_LOG("%d associations, %d peel requests; SUnreclaim %ld kB before, %ld kB after; %d associations left in the kernel",
 	       N, requests, slab0, slab1, sx_kernel_assoc_count());

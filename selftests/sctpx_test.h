@@ -177,8 +177,12 @@ long sx_slab_unreclaim_kb(void);
 
 /* Associations in this network namespace (/proc/net/sctp/assocs), or -errno. */
 int sx_kernel_assoc_count(void);
-/* Every unreclaimable slab cache's memory (/proc/slabinfo), to name what grew. */
+/*
+ * A baseline: SUnreclaim (sx_slab_unreclaim_kb()) and every unreclaimable
+ * slab cache's memory (/proc/slabinfo), to name what grew.
+ */
 struct sx_slab_snap {
+	long unreclaim_kb;
 	size_t n;
 	struct sx_slab_cache {
 		char name[64];
@@ -190,13 +194,12 @@ int sx_slab_snap(struct sx_slab_snap *s);
 void sx_slab_snap_free(struct sx_slab_snap *s);
 /*
  * Wait up to secs seconds (stretched by sx_timeout_scale()) for SUnreclaim
- * to come back within bound_kb of base_kb, logging it every minute, and
+ * to come back within bound_kb of before's, logging it every minute, and
  * return the last reading. Association teardown and RCU callbacks finish
  * after close() returns. When it does not come back, log the caches that
- * grew most since before (if given).
+ * grew most since before.
  */
-long sx_slab_settle(long base_kb, long bound_kb, int secs,
-		    const struct sx_slab_snap *before);
+long sx_slab_settle(const struct sx_slab_snap *before, long bound_kb, int secs);
 
 /* Is the running kernel at least major.minor? */
 bool sx_kernel_at_least(int major, int minor);
