@@ -89,15 +89,19 @@ if [ -n "$shell" ]; then
 	exec "$@" -serial mon:stdio -serial "file:$out/dmesg.log"
 fi
 
+# One guest at a time on this machine: TCG guests on a 2-core host slow each
+# other down until time-bounded tests fail. A second run waits here.
+lock=${SCTPX_QEMU_LOCK:-/tmp/sctpx-qemu.lock}
+
 run_guest() { # run_guest: boot once, set rc
 	rm -f "$out/serial.log" "$out/dmesg.log"
 	rc=0
 	if [ -n "$quiet" ]; then
-		timeout -k 10 "$timeout_s" "$@" -serial stdio \
+		flock "$lock" timeout -k 10 "$timeout_s" "$@" -serial stdio \
 			-serial "file:$out/dmesg.log" </dev/null >"$out/serial.log" 2>&1 || rc=$?
 	else
 		# Stream the console and keep it; the pipeline's status is QEMU's.
-		{ timeout -k 10 "$timeout_s" "$@" -serial stdio \
+		{ flock "$lock" timeout -k 10 "$timeout_s" "$@" -serial stdio \
 			-serial "file:$out/dmesg.log" </dev/null 2>&1 ||
 			echo "SCTPX-QEMU-EXIT $?"; } | tee "$out/serial.log"
 		rc=$(sed -n 's/^SCTPX-QEMU-EXIT \([0-9]*\).*/\1/p' "$out/serial.log" | tail -1)
