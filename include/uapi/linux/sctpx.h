@@ -15,13 +15,41 @@
  *   <linux/sctp.h> (SCTP_ESTABLISHED, SCTP_COOKIE_WAIT, ...);
  * - peeloff flags are the sctp_peeloff_flags(3) ones, SOCK_NONBLOCK and
  *   SOCK_CLOEXEC from <sys/socket.h>;
- * - new attributes and commands are only ever appended.
+ * - new attributes and commands are only ever appended; a removed
+ *   attribute keeps its number, reserved, and is refused;
+ * - a reader ignores attributes it does not know, and treats a counter
+ *   missing from %SCTPX_A_STATS as not offered.
+ *
+ * Family version 2 (this header) differs from version 1 in:
+ * - CONNECTX never waits: it starts the associations and returns; it
+ *   needs a non-blocking socket; %SCTPX_A_RESERVED_16 and
+ *   %SCTPX_A_RESERVED_17 (version 1's wait and its outcome) are refused;
+ * - an %SCTPX_A_ASSOC entry carries at most %SCTPX_ENTRY_PEER_ADDRS_MAX
+ *   peer addresses, with the association's total count and a flag when
+ *   the list was cut, and new fields (verification tags, queued and
+ *   outstanding data, the peer's window, INIT retransmissions, time since
+ *   the peer was last heard);
+ * - ASSOC_GET filters by association ids (%SCTPX_SELECT_A_ASSOC_ID);
+ * - a PEELOFF or CONNECTX reply the module could not deliver is kept for
+ *   %SCTPX_CMD_LOST_REPLY_GET; the request is never reported as failed
+ *   once its work is done;
+ * - counters are per network namespace; INFO_GET reports
+ *   %SCTPX_A_FEATURES.
  */
 #ifndef _UAPI_LINUX_SCTPX_H
 #define _UAPI_LINUX_SCTPX_H
 
 #define SCTPX_FAMILY_NAME	"sctpx"
-#define SCTPX_FAMILY_VERSION	1
+#define SCTPX_FAMILY_VERSION	2
+
+/* Most peer addresses one %SCTPX_A_ASSOC entry carries (primary first). */
+#define SCTPX_ENTRY_PEER_ADDRS_MAX	8
+
+/*
+ * Bytes of undelivered replies one network namespace keeps for
+ * %SCTPX_CMD_LOST_REPLY_GET; one reply per netlink socket, the newest.
+ */
+#define SCTPX_LOST_REPLY_BYTES_MAX	(16U << 20)
 
 /**
  * enum sctpx_cmd - commands of the sctpx family
@@ -32,7 +60,13 @@
  * @SCTPX_CMD_PEELOFF: do; branch associations off a one-to-many socket
  *	into new one-to-one sockets, one %SCTPX_A_ASSOC result each
  * @SCTPX_CMD_CONNECTX: do; start associations to one or more peers, each
- *	given by several addresses, and optionally wait for them
+ *	given by several addresses, on a non-blocking socket; it returns as
+ *	soon as every peer is started (or failed to start), never waiting for
+ *	a handshake
+ * @SCTPX_CMD_LOST_REPLY_GET: do; the last PEELOFF or CONNECTX reply the
+ *	module could not deliver to the requesting netlink socket, sent again
+ *	as it was (its own command and the sequence number of the request it
+ *	answers) and then forgotten; ENOENT when there is none
  */
 enum sctpx_cmd {
 	SCTPX_CMD_UNSPEC,
@@ -40,6 +74,7 @@ enum sctpx_cmd {
 	SCTPX_CMD_ASSOC_GET,
 	SCTPX_CMD_PEELOFF,
 	SCTPX_CMD_CONNECTX,
+	SCTPX_CMD_LOST_REPLY_GET,
 
 	__SCTPX_CMD_MAX,
 };
@@ -80,15 +115,17 @@ enum sctpx_cmd {
  *	associations left on the socket because of %SCTPX_SELECT_A_LIMIT
  * @SCTPX_A_PEER: nest of &enum sctpx_peer_attr, may repeat, CONNECTX: one
  *	peer to associate with
- * @SCTPX_A_WAIT_MS: u32, CONNECTX: wait up to this long for all started
- *	associations to be established or to fail; 0 or absent: do not wait
- * @SCTPX_A_WAIT_END: u32, &enum sctpx_wait_end, reply of CONNECTX when a
- *	wait was asked for: why the wait ended
+ * @SCTPX_A_RESERVED_16: family version 1's CONNECTX wait (WAIT_MS);
+ *	refused: waiting is the caller's, in user space
+ * @SCTPX_A_RESERVED_17: family version 1's wait outcome (WAIT_END); never
+ *	sent
  * @SCTPX_A_PAD: padding for 64-bit attributes
  * @SCTPX_A_BRIEF: flag, PEELOFF: every entry of the reply carries only
  *	%SCTPX_ASSOC_A_ID and %SCTPX_ASSOC_A_FD (or %SCTPX_ASSOC_A_ERROR), no
  *	metadata: for callers that know what they asked for and want the
  *	cheapest reply
+ * @SCTPX_A_FEATURES: u64, reply of INFO_GET: %SCTPX_FEATURE_* bits of
+ *	what this build of the module does on this kernel
  */
 enum sctpx_attr {
 	SCTPX_A_UNSPEC,
@@ -107,14 +144,28 @@ enum sctpx_attr {
 	SCTPX_A_ASSOC,
 	SCTPX_A_REMAINING,
 	SCTPX_A_PEER,
-	SCTPX_A_WAIT_MS,
-	SCTPX_A_WAIT_END,
+	SCTPX_A_RESERVED_16,
+	SCTPX_A_RESERVED_17,
 	SCTPX_A_PAD,
 	SCTPX_A_BRIEF,
+	SCTPX_A_FEATURES,
 
 	__SCTPX_A_MAX,
 };
 #define SCTPX_A_MAX (__SCTPX_A_MAX - 1)
+
+/*
+ * Bits of %SCTPX_A_FEATURES.
+ * SCTPX_FEATURE_CONNECTX_HOOKS: CONNECTX goes through the kernel's
+ *	setsockopt entry (do_sock_setsockopt()), so the LSM and cgroup-BPF
+ *	setsockopt hooks see every peer as for sctp_connectx(3); without it
+ *	(kernels before 6.7) they do not run.
+ * SCTPX_FEATURE_PEELOFF_HOOKS: PEELOFF runs the LSM getsockopt hook that
+ *	SCTP_SOCKOPT_PEELOFF runs. No kernel exports a way to do so today, so
+ *	no build sets it; a reader must not assume it.
+ */
+#define SCTPX_FEATURE_CONNECTX_HOOKS	(1ULL << 0)
+#define SCTPX_FEATURE_PEELOFF_HOOKS	(1ULL << 1)
 
 /**
  * enum sctpx_select_attr - which associations a request is about
@@ -129,6 +180,8 @@ enum sctpx_attr {
  * @SCTPX_SELECT_A_ORDER: u32, &enum sctpx_select_order (PEELOFF only)
  * @SCTPX_SELECT_A_LIMIT: u32, take at most this many of the matching
  *	associations, in %SCTPX_SELECT_A_ORDER (PEELOFF only)
+ * @SCTPX_SELECT_A_ASSOC_ID: u32, may repeat, at most max_batch times
+ *	(ASSOC_GET only): the association's id is one of these
  */
 enum sctpx_select_attr {
 	SCTPX_SELECT_A_UNSPEC,
@@ -137,6 +190,7 @@ enum sctpx_select_attr {
 	SCTPX_SELECT_A_PEER_PORT,
 	SCTPX_SELECT_A_ORDER,
 	SCTPX_SELECT_A_LIMIT,
+	SCTPX_SELECT_A_ASSOC_ID,
 
 	__SCTPX_SELECT_A_MAX,
 };
@@ -183,7 +237,9 @@ enum sctpx_addr_attr {
  * @SCTPX_ASSOC_A_ID: u32, association id (sctp_assoc_t)
  * @SCTPX_ASSOC_A_STATE: u32, &enum sctp_sstat_state
  * @SCTPX_ASSOC_A_PEER_ADDR: nest of &enum sctpx_addr_attr, may repeat; the
- *	peer's addresses, primary first
+ *	peer's addresses, primary first, at most %SCTPX_ENTRY_PEER_ADDRS_MAX
+ *	(a peer chooses how many addresses it has; the rest are read with
+ *	sctp_getpaddrs(3))
  * @SCTPX_ASSOC_A_LOCAL_PORT: u16
  * @SCTPX_ASSOC_A_INSTREAMS: u16, inbound streams
  * @SCTPX_ASSOC_A_OUTSTREAMS: u16, outbound streams
@@ -200,6 +256,22 @@ enum sctpx_addr_attr {
  * @SCTPX_ASSOC_A_PEER_INDEX: u32, CONNECTX: position of the peer in the
  *	request, from 0
  * @SCTPX_ASSOC_A_PAD: padding for 64-bit attributes
+ * @SCTPX_ASSOC_A_PEER_ADDR_COUNT: u32, how many addresses the peer has
+ * @SCTPX_ASSOC_A_PEER_ADDRS_CUT: flag, the entry carries fewer
+ *	%SCTPX_ASSOC_A_PEER_ADDR than %SCTPX_ASSOC_A_PEER_ADDR_COUNT
+ * @SCTPX_ASSOC_A_LOCAL_VTAG: u32, our verification tag (the "tag" of
+ *	``ss -i --sctp``)
+ * @SCTPX_ASSOC_A_PEER_VTAG: u32, the peer's verification tag ("ptag")
+ * @SCTPX_ASSOC_A_OUTSTANDING: u32, bytes of DATA sent and not yet
+ *	acknowledged
+ * @SCTPX_ASSOC_A_QUEUED: u32, bytes of DATA queued and not yet sent
+ * @SCTPX_ASSOC_A_PEER_RWND: u32, the peer's receive window as last known
+ * @SCTPX_ASSOC_A_HEARD_MS: u32, milliseconds since a packet was last heard
+ *	from the peer on any of its addresses (saturates at U32_MAX)
+ * @SCTPX_ASSOC_A_INIT_RETRIES: u32, INIT (or COOKIE ECHO) retransmissions
+ *	so far, while the association is being set up
+ * @SCTPX_ASSOC_A_MAX_INIT_RETRIES: u32, how many it may make before it
+ *	fails with ETIMEDOUT
  */
 enum sctpx_assoc_attr {
 	SCTPX_ASSOC_A_UNSPEC,
@@ -218,6 +290,16 @@ enum sctpx_assoc_attr {
 	SCTPX_ASSOC_A_ERROR,
 	SCTPX_ASSOC_A_PEER_INDEX,
 	SCTPX_ASSOC_A_PAD,
+	SCTPX_ASSOC_A_PEER_ADDR_COUNT,
+	SCTPX_ASSOC_A_PEER_ADDRS_CUT,
+	SCTPX_ASSOC_A_LOCAL_VTAG,
+	SCTPX_ASSOC_A_PEER_VTAG,
+	SCTPX_ASSOC_A_OUTSTANDING,
+	SCTPX_ASSOC_A_QUEUED,
+	SCTPX_ASSOC_A_PEER_RWND,
+	SCTPX_ASSOC_A_HEARD_MS,
+	SCTPX_ASSOC_A_INIT_RETRIES,
+	SCTPX_ASSOC_A_MAX_INIT_RETRIES,
 
 	__SCTPX_ASSOC_A_MAX,
 };
@@ -226,7 +308,9 @@ enum sctpx_assoc_attr {
 /**
  * enum sctpx_peer_attr - one peer of a CONNECTX request
  * @SCTPX_PEER_A_ADDR: nest of &enum sctpx_addr_attr, repeated once per
- *	address, in the order the kernel should try them; all share one port
+ *	address; all share one port. As with sctp_connectx(3), the INIT goes
+ *	to the first and moves on to the next only while an address does not
+ *	answer; an ABORT from any of them fails the peer
  */
 enum sctpx_peer_attr {
 	SCTPX_PEER_A_UNSPEC,
@@ -237,24 +321,8 @@ enum sctpx_peer_attr {
 #define SCTPX_PEER_A_MAX (__SCTPX_PEER_A_MAX - 1)
 
 /**
- * enum sctpx_wait_end - why a CONNECTX wait ended
- * @SCTPX_WAIT_END_SETTLED: every association is established or failed
- * @SCTPX_WAIT_END_TIMEOUT: %SCTPX_A_WAIT_MS (or the socket's send
- *	timeout, if shorter) ran out
- * @SCTPX_WAIT_END_SIGNAL: a signal interrupted the wait
- */
-enum sctpx_wait_end {
-	SCTPX_WAIT_END_UNSPEC,
-	SCTPX_WAIT_END_SETTLED,
-	SCTPX_WAIT_END_TIMEOUT,
-	SCTPX_WAIT_END_SIGNAL,
-
-	__SCTPX_WAIT_END_MAX,
-};
-#define SCTPX_WAIT_END_MAX (__SCTPX_WAIT_END_MAX - 1)
-
-/**
- * enum sctpx_stats_attr - module-wide counters, all u64, since load
+ * enum sctpx_stats_attr - counters of the caller's network namespace, all
+ *	u64, since the module was loaded (or the namespace created)
  * @SCTPX_STATS_A_PEELOFF_REQUESTS: PEELOFF requests that reached the
  *	socket (the request parsed and named a one-to-many SCTP socket of the
  *	caller's network namespace)
@@ -265,7 +333,8 @@ enum sctpx_wait_end {
  * @SCTPX_STATS_A_CONNECTX_STARTED: associations CONNECTX started
  * @SCTPX_STATS_A_CONNECTX_ERRORS: CONNECTX peers that failed
  * @SCTPX_STATS_A_REPLY_ERRORS: replies that could not be delivered after
- *	the work was done (the new fds were installed all the same)
+ *	the work was done (the new fds were installed all the same, and the
+ *	reply kept for %SCTPX_CMD_LOST_REPLY_GET)
  * @SCTPX_STATS_A_FLOOR_NS: time spent in the kernel work a peeled fd cannot
  *	avoid (fd reservation, sctp_do_peeloff, sock_alloc_file), in ns;
  *	counted only while the module parameter measure_floor is set
@@ -276,6 +345,10 @@ enum sctpx_wait_end {
  *	(reply sent), in ns; counted only while measure_floor is set. With
  *	%SCTPX_STATS_A_FLOOR_NS it splits a request's cost into the
  *	unavoidable work, sctpx's own, and the netlink transport around it
+ * @SCTPX_STATS_A_LOST_REPLIES_DROPPED: undelivered replies that could not
+ *	be kept for %SCTPX_CMD_LOST_REPLY_GET (the namespace's room for them,
+ *	%SCTPX_LOST_REPLY_BYTES_MAX, was full): their fds stay installed,
+ *	unknown to the caller
  */
 enum sctpx_stats_attr {
 	SCTPX_STATS_A_UNSPEC,
@@ -290,6 +363,7 @@ enum sctpx_stats_attr {
 	SCTPX_STATS_A_FLOOR_COUNT,
 	SCTPX_STATS_A_PAD,
 	SCTPX_STATS_A_PEELOFF_NS,
+	SCTPX_STATS_A_LOST_REPLIES_DROPPED,
 
 	__SCTPX_STATS_A_MAX,
 };
