@@ -72,6 +72,7 @@ int sctpx_nl_assoc_get_start(struct netlink_callback *cb)
 	return 0;
 
 free:
+	sctpx_select_free(ctx->sel);
 	kfree(ctx->sel);
 	ctx->sel = NULL;
 	return err;
@@ -83,6 +84,8 @@ int sctpx_nl_assoc_get_done(struct netlink_callback *cb)
 
 	if (ctx->sock)
 		sockfd_put(ctx->sock);
+	if (ctx->sel)
+		sctpx_select_free(ctx->sel);
 	kfree(ctx->sel);
 	return 0;
 }
@@ -92,8 +95,7 @@ static int sctpx_asoc_cmp(const void *a, const void *b)
 	const struct sctp_association *x = *(struct sctp_association * const *)a;
 	const struct sctp_association *y = *(struct sctp_association * const *)b;
 
-	return (u32)x->assoc_id < (u32)y->assoc_id ? -1 :
-	       (u32)x->assoc_id > (u32)y->assoc_id;
+	return sctpx_id_cmp(&x->assoc_id, &y->assoc_id);
 }
 
 /*

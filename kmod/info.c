@@ -11,6 +11,18 @@
 
 #include "sctpx.h"
 
+/* What this build does on this kernel, for %SCTPX_A_FEATURES. */
+static u64 sctpx_features(void)
+{
+	u64 features = 0;
+
+#ifdef SCTPX_HAVE_DO_SOCK_SETSOCKOPT
+	/* CONNECTX goes through do_sock_setsockopt() (connectx.c). */
+	features |= SCTPX_FEATURE_CONNECTX_HOOKS;
+#endif
+	return features;
+}
+
 int sctpx_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -33,7 +45,9 @@ int sctpx_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, SCTPX_A_MAX_PEERS, sctpx_limit(&sctpx_max_peers)) ||
 	    nla_put_u32(msg, SCTPX_A_MAX_PEER_ADDRS,
 			sctpx_limit(&sctpx_max_peer_addrs)) ||
-	    sctpx_stats_put(msg))
+	    nla_put_u64_64bit(msg, SCTPX_A_FEATURES, sctpx_features(),
+			      SCTPX_A_PAD) ||
+	    sctpx_stats_put(msg, genl_info_net(info)))
 		goto nospc;
 
 	genlmsg_end(msg, hdr);

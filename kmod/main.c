@@ -10,15 +10,18 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
 
 #include "sctpx.h"
 
 /*
  * Limits are range-checked when set: a batch's reply is one contiguous
- * allocation (about 100 bytes per association), and the kernel silently
- * truncates a connectx address list past about 68 KiB (2048 IPv6
- * addresses take 56 KiB).
+ * allocation (at most sctpx_assoc_size_max() per association, checked at
+ * load time against the largest allocation the kernel makes), and the
+ * kernel silently truncates a connectx address list past about 68 KiB
+ * (2048 IPv6 addresses take 56 KiB).
  */
 static int sctpx_limit_set(const char *val, const struct kernel_param *kp)
 {
@@ -47,10 +50,12 @@ static const struct kernel_param_ops sctpx_limit_ops = {
 	.get = sctpx_limit_show,
 };
 
-struct sctpx_limit sctpx_max_batch = { .value = 4096, .min = 1, .max = 65536 };
+struct sctpx_limit sctpx_max_batch = {
+	.value = SCTPX_MAX_BATCH_LIMIT, .min = 1, .max = SCTPX_MAX_BATCH_LIMIT,
+};
 module_param_cb(max_batch, &sctpx_limit_ops, &sctpx_max_batch, 0644);
 MODULE_PARM_DESC(max_batch,
-		 "Most associations one PEELOFF request may take, 1-65536 (default 4096)");
+		 "Most associations one PEELOFF request (or ASSOC_GET id filter) may take, 1-4096 (default 4096)");
 
 struct sctpx_limit sctpx_max_peers = { .value = 1024, .min = 1, .max = 65536 };
 module_param_cb(max_peers, &sctpx_limit_ops, &sctpx_max_peers, 0644);
@@ -67,9 +72,41 @@ module_param_named(measure_floor, sctpx_measure_floor, bool, 0644);
 MODULE_PARM_DESC(measure_floor,
 		 "Time the unavoidable kernel work of each peel (default off)");
 
+/* The reply of a full PEELOFF of max_batch entries fits one allocation. */
+static bool sctpx_batch_fits(void)
+{
+	size_t need = NLMSG_HDRLEN + GENL_HDRLEN +
+		      nla_total_size(sizeof(u32)) +	/* REMAINING */
+		      SCTPX_MAX_BATCH_LIMIT * sctpx_assoc_size_max();
+
+	return SKB_DATA_ALIGN(need) <= SKB_WITH_OVERHEAD(KMALLOC_MAX_SIZE);
+}
+
 static int __init sctpx_init(void)
 {
-	return genl_register_family(&sctpx_genl_family);
+	int err;
+
+	if (!sctpx_batch_fits()) {
+		pr_err("sctpx: a reply of %u entries does not fit one message\n",
+		       SCTPX_MAX_BATCH_LIMIT);
+		return -EINVAL;
+	}
+	err = sctpx_net_register();
+	if (err)
+		return err;
+	err = sctpx_reply_init();
+	if (err)
+		goto net;
+	err = genl_register_family(&sctpx_genl_family);
+	if (err)
+		goto reply;
+	return 0;
+
+reply:
+	sctpx_reply_exit();
+net:
+	sctpx_net_unregister();
+	return err;
 }
 
 /*
@@ -81,6 +118,8 @@ static int __init sctpx_init(void)
 static void __exit sctpx_exit(void)
 {
 	genl_unregister_family(&sctpx_genl_family);
+	sctpx_reply_exit();
+	sctpx_net_unregister();
 }
 
 module_init(sctpx_init);

@@ -5,9 +5,17 @@
  * Every command has its own policy and the family validates strictly
  * (no resv_start_op, no GENL_DONT_VALIDATE_*): unknown attributes, wrong
  * types and nests without NLA_F_NESTED are refused by the core with an
- * extended ack before a handler runs. The layout follows
- * Documentation/netlink/specs/sctpx.yaml (kernel-policy: per-op).
+ * extended ack before a handler runs. Every value the caller sizes is
+ * bounded here or, where the bound is a module parameter, by the handler.
+ * The layout follows Documentation/netlink/specs/sctpx.yaml
+ * (kernel-policy: per-op).
  */
+
+/* Every &enum sctp_sstat_state, for SCTPX_SELECT_A_STATES. */
+#define SCTPX_STATES_MASK	GENMASK(SCTP_SHUTDOWN_ACK_SENT, SCTP_EMPTY)
+#include <linux/bits.h>
+#include <linux/net.h>
+#include <linux/sctp.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -20,13 +28,18 @@ static const struct nla_policy sctpx_addr_policy[SCTPX_ADDR_A_MAX + 1] = {
 	[SCTPX_ADDR_A_SCOPE_ID]	= { .type = NLA_U32 },
 };
 
-/* A selection used as a filter (ASSOC_GET): no order, no limit. */
+/* A selection used as a filter (ASSOC_GET): no order, no limit; ids. */
 static const struct nla_policy
-sctpx_filter_policy[SCTPX_SELECT_A_PEER_PORT + 1] = {
-	[SCTPX_SELECT_A_STATES]		= { .type = NLA_U32 },
+sctpx_filter_policy[SCTPX_SELECT_A_ASSOC_ID + 1] = {
+	[SCTPX_SELECT_A_STATES]		= NLA_POLICY_MASK(NLA_U32,
+							  SCTPX_STATES_MASK),
 	[SCTPX_SELECT_A_PEER_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
 	[SCTPX_SELECT_A_PEER_PORT]	= { .type = NLA_U16 },
+	[SCTPX_SELECT_A_ASSOC_ID]	= { .type = NLA_U32 },
 };
+
+/* Ops that take no attribute (INFO_GET, LOST_REPLY_GET) refuse any. */
+static const struct nla_policy sctpx_none_policy[SCTPX_A_MAX + 1] = {};
 
 static const struct nla_policy sctpx_peer_policy[SCTPX_PEER_A_MAX + 1] = {
 	[SCTPX_PEER_A_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
@@ -34,14 +47,15 @@ static const struct nla_policy sctpx_peer_policy[SCTPX_PEER_A_MAX + 1] = {
 
 static const struct nla_policy
 sctpx_assoc_get_policy[SCTPX_A_SELECT + 1] = {
-	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
+	[SCTPX_A_SOCK_FD]	= NLA_POLICY_MIN(NLA_S32, 0),
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_filter_policy),
 };
 
 /* PEELOFF exists only where the kernel exports sctp_do_peeloff(). */
 #ifdef SCTPX_HAVE_SCTP_DO_PEELOFF
 static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
-	[SCTPX_SELECT_A_STATES]		= { .type = NLA_U32 },
+	[SCTPX_SELECT_A_STATES]		= NLA_POLICY_MASK(NLA_U32,
+							  SCTPX_STATES_MASK),
 	[SCTPX_SELECT_A_PEER_ADDR]	= NLA_POLICY_NESTED(sctpx_addr_policy),
 	[SCTPX_SELECT_A_PEER_PORT]	= { .type = NLA_U16 },
 	[SCTPX_SELECT_A_ORDER]		= NLA_POLICY_MAX(NLA_U32, SCTPX_ORDER_MAX),
@@ -49,8 +63,9 @@ static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
 };
 
 static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_BRIEF + 1] = {
-	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
-	[SCTPX_A_FLAGS]		= { .type = NLA_U32 },
+	[SCTPX_A_SOCK_FD]	= NLA_POLICY_MIN(NLA_S32, 0),
+	[SCTPX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32,
+						  SOCK_NONBLOCK | SOCK_CLOEXEC),
 	[SCTPX_A_ATOMIC]	= { .type = NLA_FLAG },
 	[SCTPX_A_ASSOC_ID]	= { .type = NLA_U32 },
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_select_policy),
@@ -58,17 +73,22 @@ static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_BRIEF + 1] = {
 };
 #endif
 
-static const struct nla_policy sctpx_connectx_policy[SCTPX_A_WAIT_MS + 1] = {
-	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
+static const struct nla_policy
+sctpx_connectx_policy[SCTPX_A_RESERVED_16 + 1] = {
+	[SCTPX_A_SOCK_FD]	= NLA_POLICY_MIN(NLA_S32, 0),
 	[SCTPX_A_PEER]		= NLA_POLICY_NESTED(sctpx_peer_policy),
-	[SCTPX_A_WAIT_MS]	= { .type = NLA_U32 },
+	[SCTPX_A_RESERVED_16]	= {
+		.type = NLA_REJECT,
+		.reject_message = "CONNECTX no longer waits (family version 2): wait in user space",
+	},
 };
 
 static const struct genl_ops sctpx_nl_ops[] = {
 	{
 		.cmd		= SCTPX_CMD_INFO_GET,
 		.doit		= sctpx_nl_info_get_doit,
-		/* No policy: the core refuses any attribute. */
+		.policy		= sctpx_none_policy,
+		.maxattr	= SCTPX_A_MAX,
 	},
 	{
 		.cmd		= SCTPX_CMD_ASSOC_GET,
@@ -90,7 +110,13 @@ static const struct genl_ops sctpx_nl_ops[] = {
 		.cmd		= SCTPX_CMD_CONNECTX,
 		.doit		= sctpx_nl_connectx_doit,
 		.policy		= sctpx_connectx_policy,
-		.maxattr	= SCTPX_A_WAIT_MS,
+		.maxattr	= SCTPX_A_RESERVED_16,
+	},
+	{
+		.cmd		= SCTPX_CMD_LOST_REPLY_GET,
+		.doit		= sctpx_nl_lost_reply_get_doit,
+		.policy		= sctpx_none_policy,
+		.maxattr	= SCTPX_A_MAX,
 	},
 };
 
@@ -133,7 +159,10 @@ u64 sctpx_nl_ops_available(void)
 /*
  * parallel_ops: no handler relies on genl_mutex. A peeloff batch of a few
  * thousand associations holds its socket's lock for tens of milliseconds;
- * it must not hold every other generic netlink family up meanwhile.
+ * it must not hold every other generic netlink family up meanwhile. (Every
+ * handler still runs under genetlink's cb_lock, read side, which family
+ * registration takes for writing: so no handler ever sleeps for a time
+ * the caller or a peer controls.)
  */
 struct genl_family sctpx_genl_family __ro_after_init = {
 	.name		= SCTPX_FAMILY_NAME,

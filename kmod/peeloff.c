@@ -43,13 +43,21 @@
 
 #define SCTPX_PEELOFF_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
 
+/* Why an entry was refused before anything moved. */
+enum sctpx_peel_why {
+	SCTPX_PEEL_OK,
+	SCTPX_PEEL_REPEATED,
+	SCTPX_PEEL_RESERVED,
+	SCTPX_PEEL_NO_SUCH,
+};
+
 /**
  * struct sctpx_peel - one association of a request
  * @attr: the request's %SCTPX_A_ASSOC_ID, NULL for a selection
  * @id: the association id
  * @asoc: the association, valid only while the parent is locked
  * @err: 0, or why this entry fails (negative errno)
- * @msg: extended-ack text for @err
+ * @why: what was wrong with it, for the extended ack of an atomic request
  * @fd: the reserved descriptor, or -1
  * @file: the new socket's file, to be installed at @fd
  * @rxq: this association's messages, taken off the parent's receive
@@ -61,7 +69,7 @@ struct sctpx_peel {
 	sctp_assoc_t id;
 	struct sctp_association *asoc;
 	int err;
-	const char *msg;
+	enum sctpx_peel_why why;
 	int fd;
 	struct file *file;
 	struct sk_buff_head rxq;
@@ -112,10 +120,32 @@ struct sctpx_peel_req {
 	u32 rxn;
 };
 
-static void sctpx_peel_fail(struct sctpx_peel *e, int err, const char *msg)
+static void sctpx_peel_refuse(struct sctpx_peel *e, enum sctpx_peel_why why)
 {
-	e->err = err;
-	e->msg = msg;
+	e->err = -EINVAL;
+	e->why = why;
+}
+
+/* The extended ack of an all-or-nothing request refused for entry @e. */
+static void sctpx_peel_extack(struct netlink_ext_ack *extack,
+			      const struct sctpx_peel *e)
+{
+	switch (e->why) {
+	case SCTPX_PEEL_REPEATED:
+		NL_SET_ERR_MSG_ATTR(extack, e->attr,
+				    "association id repeated in the request");
+		break;
+	case SCTPX_PEEL_RESERVED:
+		NL_SET_ERR_MSG_ATTR(extack, e->attr,
+				    "association id 0, 1 and 2 are reserved");
+		break;
+	case SCTPX_PEEL_NO_SUCH:
+		NL_SET_ERR_MSG_ATTR(extack, e->attr,
+				    "no such association on this socket");
+		break;
+	case SCTPX_PEEL_OK:
+		break;
+	}
 }
 
 /*
@@ -158,8 +188,7 @@ static int sctpx_peel_resolve_ids(struct sctpx_peel_req *r)
 
 		slot = sctpx_id_slot(tab, bits, r->v, (u32)e->id);
 		if (*slot)
-			sctpx_peel_fail(e, -EINVAL,
-					"association id repeated in the request");
+			sctpx_peel_refuse(e, SCTPX_PEEL_REPEATED);
 		else
 			*slot = i + 1;
 	}
@@ -176,11 +205,9 @@ static int sctpx_peel_resolve_ids(struct sctpx_peel_req *r)
 		if (e->err)
 			continue;
 		if ((u32)e->id <= SCTP_ALL_ASSOC)
-			sctpx_peel_fail(e, -EINVAL,
-					"association id 0, 1 and 2 are reserved");
+			sctpx_peel_refuse(e, SCTPX_PEEL_RESERVED);
 		else if (!e->asoc || e->asoc->base.dead)
-			sctpx_peel_fail(e, -EINVAL,
-					"no such association on this socket");
+			sctpx_peel_refuse(e, SCTPX_PEEL_NO_SUCH);
 	}
 	kvfree(tab);
 	return 0;
@@ -193,14 +220,14 @@ static int sctpx_asoc_traffic_cmp(const void *a, const void *b)
 
 	if (tx != ty)
 		return tx > ty ? -1 : 1;
-	return (u32)x->id < (u32)y->id ? -1 : (u32)x->id > (u32)y->id;
+	return sctpx_id_cmp(&x->id, &y->id);
 }
 
 static int sctpx_asoc_id_cmp(const void *a, const void *b)
 {
 	const struct sctpx_peel *x = a, *y = b;
 
-	return (u32)x->id < (u32)y->id ? -1 : (u32)x->id > (u32)y->id;
+	return sctpx_id_cmp(&x->id, &y->id);
 }
 
 /*
@@ -477,7 +504,8 @@ fail:
 	put_unused_fd(e->fd);
 	e->fd = -1;
 	e->err = err;
-	sctpx_assoc_put_error(msg, e->id, err);
+	/* Smaller than the entry it replaces: cannot fail. */
+	WARN_ON_ONCE(sctpx_assoc_put_error(msg, e->id, err));
 }
 
 static int sctpx_peel_parse(struct sctpx_peel_req *r, u32 max)
@@ -488,14 +516,9 @@ static int sctpx_peel_parse(struct sctpx_peel_req *r, u32 max)
 	size_t count = 0, i = 0;
 	int rem, err;
 
-	if (info->attrs[SCTPX_A_FLAGS]) {
+	/* The policy refuses any other bit. */
+	if (info->attrs[SCTPX_A_FLAGS])
 		r->flags = nla_get_u32(info->attrs[SCTPX_A_FLAGS]);
-		if (r->flags & ~SCTPX_PEELOFF_FLAGS) {
-			NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_FLAGS],
-					    "unsupported flags: only SOCK_NONBLOCK and SOCK_CLOEXEC");
-			return -EINVAL;
-		}
-	}
 	r->atomic = nla_get_flag(info->attrs[SCTPX_A_ATOMIC]);
 	r->brief = nla_get_flag(info->attrs[SCTPX_A_BRIEF]);
 
@@ -559,7 +582,8 @@ static struct sctpx_peel *sctpx_peel_first_error(struct sctpx_peel_req *r)
 	return NULL;
 }
 
-static void sctpx_peel_account(const struct sctpx_peel_req *r)
+static void sctpx_peel_account(struct net *net,
+			       const struct sctpx_peel_req *r)
 {
 	u64 ok = 0, bad = 0;
 	size_t i;
@@ -570,14 +594,14 @@ static void sctpx_peel_account(const struct sctpx_peel_req *r)
 		else
 			bad++;
 	}
-	sctpx_stat_add(SCTPX_STATS_A_PEELED, ok);
-	sctpx_stat_add(SCTPX_STATS_A_PEEL_ERRORS, bad);
+	sctpx_stat_add(net, SCTPX_STATS_A_PEELED, ok);
+	sctpx_stat_add(net, SCTPX_STATS_A_PEEL_ERRORS, bad);
 	if (r->floor_ns) {
-		sctpx_stat_add(SCTPX_STATS_A_FLOOR_NS, r->floor_ns);
-		sctpx_stat_add(SCTPX_STATS_A_FLOOR_COUNT, ok);
+		sctpx_stat_add(net, SCTPX_STATS_A_FLOOR_NS, r->floor_ns);
+		sctpx_stat_add(net, SCTPX_STATS_A_FLOOR_COUNT, ok);
 		/* Not if measure_floor was set while this request ran. */
 		if (r->start_ns)
-			sctpx_stat_add(SCTPX_STATS_A_PEELOFF_NS,
+			sctpx_stat_add(net, SCTPX_STATS_A_PEELOFF_NS,
 				       ktime_get_ns() - r->start_ns);
 	}
 }
@@ -587,6 +611,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct sctpx_peel_req r = { .info = info };
 	u32 max = sctpx_limit(&sctpx_max_batch);
+	struct net *net = genl_info_net(info);
 	struct sk_buff *msg = NULL;
 	struct sctpx_peel *bad;
 	struct socket *sock;
@@ -611,7 +636,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 		goto put;
 	}
-	sctpx_stat_add(SCTPX_STATS_A_PEELOFF_REQUESTS, 1);
+	sctpx_stat_add(net, SCTPX_STATS_A_PEELOFF_REQUESTS, 1);
 
 	lock_sock(r.sk);
 	err = r.by_select ? sctpx_peel_select(&r, max) :
@@ -621,7 +646,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 
 	bad = r.atomic ? sctpx_peel_first_error(&r) : NULL;
 	if (bad) {
-		sctpx_extack_set(extack, bad->attr, bad->msg);
+		sctpx_peel_extack(extack, bad);
 		err = bad->err;
 		goto unlock;
 	}
@@ -639,7 +664,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 		struct sctpx_peel *e = &r.v[i];
 
 		if (e->err)
-			sctpx_assoc_put_error(msg, e->id, e->err);
+			WARN_ON_ONCE(sctpx_assoc_put_error(msg, e->id, e->err));
 		else
 			sctpx_peel_one(&r, e, msg);
 		if ((i & 63) == 63)
@@ -648,22 +673,24 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	sctpx_rx_restore(&r);
 	release_sock(r.sk);
 
+	/* Cannot fail: the reply was sized for it. */
 	if (r.by_select)
-		nla_put_u32(msg, SCTPX_A_REMAINING, r.remaining);
+		WARN_ON_ONCE(nla_put_u32(msg, SCTPX_A_REMAINING, r.remaining));
 	genlmsg_end(msg, hdr);
 
-	err = genlmsg_reply(msg, info);
-	msg = NULL;
 	/*
-	 * Install even if the reply was lost: the associations now live on
-	 * these sockets, and releasing them would end the associations.
+	 * Install even if the reply is lost: the associations now live on
+	 * these sockets, and releasing them would end the associations. A
+	 * lost reply is kept for SCTPX_CMD_LOST_REPLY_GET, and the request
+	 * is not reported as failed.
 	 */
+	sctpx_reply_send(skb, msg, info);
+	msg = NULL;
 	for (i = 0; i < r.n; i++)
 		if (r.v[i].file)
 			fd_install(r.v[i].fd, r.v[i].file);
-	if (err)
-		sctpx_stat_add(SCTPX_STATS_A_REPLY_ERRORS, 1);
-	sctpx_peel_account(&r);
+	sctpx_peel_account(net, &r);
+	err = 0;
 	goto put;
 
 unreserve:

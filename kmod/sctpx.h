@@ -27,6 +27,13 @@ extern struct sctpx_limit sctpx_max_peers;
 extern struct sctpx_limit sctpx_max_peer_addrs;
 extern bool sctpx_measure_floor;
 
+/*
+ * Most associations one PEELOFF may take (and max_batch's upper bound):
+ * a reply of this many full entries, each at most sctpx_assoc_size(),
+ * still fits one netlink message (main.c checks it at build time).
+ */
+#define SCTPX_MAX_BATCH_LIMIT	4096
+
 static inline u32 sctpx_limit(const struct sctpx_limit *l)
 {
 	return READ_ONCE(l->value);
@@ -34,18 +41,40 @@ static inline u32 sctpx_limit(const struct sctpx_limit *l)
 
 extern struct genl_family sctpx_genl_family;
 
-/* stats.c */
-void sctpx_stat_add(unsigned int attr, u64 val);
-int sctpx_stats_put(struct sk_buff *skb);
+/**
+ * struct sctpx_net - the module's state in one network namespace (net.c)
+ * @stats: the counters, indexed by &enum sctpx_stats_attr
+ * @lost_lock: protects @lost and @lost_bytes
+ * @lost: replies kept for SCTPX_CMD_LOST_REPLY_GET (reply.c)
+ * @lost_bytes: their truesize, at most %SCTPX_LOST_REPLY_BYTES_MAX
+ */
+struct sctpx_net {
+	atomic64_t stats[SCTPX_STATS_A_MAX + 1];
+	spinlock_t lost_lock;	/* protects lost, lost_bytes */
+	struct list_head lost;
+	size_t lost_bytes;
+};
+
+/* net.c */
+struct sctpx_net *sctpx_net(const struct net *net);
+void sctpx_stat_add(const struct net *net, unsigned int attr, u64 val);
+int sctpx_stats_put(struct sk_buff *skb, const struct net *net);
+int sctpx_net_register(void);
+void sctpx_net_unregister(void);
+
+/* reply.c */
+struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
+				size_t size, void **hdr, int *err);
+void sctpx_reply_send(struct sk_buff *req, struct sk_buff *msg,
+		      struct genl_info *info);
+void sctpx_lost_flush(struct sctpx_net *sn);
+int sctpx_reply_init(void);
+void sctpx_reply_exit(void);
 
 /* sock.c */
 struct socket *sctpx_sock_get(struct genl_info *info, int *err);
 struct socket *sctpx_sock_lookup(int fd, const struct nlattr *attr,
 				 struct netlink_ext_ack *extack, int *err);
-void sctpx_extack_set(struct netlink_ext_ack *extack,
-		      const struct nlattr *attr, const char *msg);
-struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
-				size_t size, void **hdr, int *err);
 
 /* addr.c */
 int sctpx_addr_parse(const struct nlattr *nest, union sctp_addr *addr,
@@ -64,6 +93,9 @@ bool sctpx_addr_equal(const union sctp_addr *a, const union sctp_addr *b,
  * @port: the peer's port must equal it; 0: any
  * @order: &enum sctpx_select_order
  * @limit: take at most this many; 0: no limit
+ * @ids: sorted association ids, one of which the association's must be;
+ *	NULL: any
+ * @nids: number of @ids
  */
 struct sctpx_select {
 	u32 states;
@@ -72,15 +104,20 @@ struct sctpx_select {
 	u16 port;
 	u32 order;
 	u32 limit;
+	u32 *ids;
+	u32 nids;
 };
 
 /* assoc.c */
+int sctpx_id_cmp(const void *a, const void *b);
 int sctpx_select_parse(const struct nlattr *nest, struct sctpx_select *sel,
 		       struct netlink_ext_ack *extack);
+void sctpx_select_free(struct sctpx_select *sel);
 bool sctpx_select_match(const struct sctpx_select *sel,
 			const struct sctp_association *asoc);
 u64 sctpx_assoc_traffic(const struct sctp_association *asoc);
 size_t sctpx_assoc_size(const struct sctp_association *asoc);
+size_t sctpx_assoc_size_max(void);
 size_t sctpx_assoc_error_size(void);
 int sctpx_assoc_put_info(struct sk_buff *skb,
 			 const struct sctp_association *asoc);
@@ -94,6 +131,7 @@ int sctpx_nl_assoc_get_dumpit(struct sk_buff *skb,
 int sctpx_nl_assoc_get_done(struct netlink_callback *cb);
 int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info);
 int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info);
+int sctpx_nl_lost_reply_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* netlink.c: the commands this build offers, as SCTPX_OP_BIT()s. */
 u64 sctpx_nl_ops_available(void);
