@@ -63,7 +63,8 @@ int sctpx_nl_assoc_get_start(struct netlink_callback *cb)
 		goto free;
 
 	/* .start runs in the requester's task, so this is its fd table. */
-	ctx->sock = sctpx_sock_lookup(nla_get_s32(fd_attr), fd_attr,
+	ctx->sock = sctpx_sock_lookup(sock_net(cb->skb->sk),
+				      nla_get_s32(fd_attr), fd_attr,
 				      cb->extack, &err);
 	if (!ctx->sock)
 		goto free;

@@ -11,6 +11,12 @@
  * (kernel-policy: per-op).
  */
 
+/*
+ * SCTPX_A_SOCK_FD has no range here on purpose: a negative descriptor is
+ * EBADF from sockfd_lookup(), as sctp_peeloff(3) and every system call
+ * report it, where a policy minimum would answer ERANGE.
+ */
+
 /* Every &enum sctp_sstat_state, for SCTPX_SELECT_A_STATES. */
 #define SCTPX_STATES_MASK	GENMASK(SCTP_SHUTDOWN_ACK_SENT, SCTP_EMPTY)
 #include <linux/bits.h>
@@ -47,7 +53,7 @@ static const struct nla_policy sctpx_peer_policy[SCTPX_PEER_A_MAX + 1] = {
 
 static const struct nla_policy
 sctpx_assoc_get_policy[SCTPX_A_SELECT + 1] = {
-	[SCTPX_A_SOCK_FD]	= NLA_POLICY_MIN(NLA_S32, 0),
+	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_filter_policy),
 };
 
@@ -63,7 +69,7 @@ static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
 };
 
 static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_BRIEF + 1] = {
-	[SCTPX_A_SOCK_FD]	= NLA_POLICY_MIN(NLA_S32, 0),
+	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
 	[SCTPX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32,
 						  SOCK_NONBLOCK | SOCK_CLOEXEC),
 	[SCTPX_A_ATOMIC]	= { .type = NLA_FLAG },
@@ -75,7 +81,7 @@ static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_BRIEF + 1] = {
 
 static const struct nla_policy
 sctpx_connectx_policy[SCTPX_A_RESERVED_16 + 1] = {
-	[SCTPX_A_SOCK_FD]	= NLA_POLICY_MIN(NLA_S32, 0),
+	[SCTPX_A_SOCK_FD]	= { .type = NLA_S32 },
 	[SCTPX_A_PEER]		= NLA_POLICY_NESTED(sctpx_peer_policy),
 	[SCTPX_A_RESERVED_16]	= {
 		.type = NLA_REJECT,

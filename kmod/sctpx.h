@@ -73,7 +73,8 @@ void sctpx_reply_exit(void);
 
 /* sock.c */
 struct socket *sctpx_sock_get(struct genl_info *info, int *err);
-struct socket *sctpx_sock_lookup(int fd, const struct nlattr *attr,
+struct socket *sctpx_sock_lookup(const struct net *net, int fd,
+				 const struct nlattr *attr,
 				 struct netlink_ext_ack *extack, int *err);
 
 /* addr.c */

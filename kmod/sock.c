@@ -11,6 +11,7 @@
 
 /**
  * sctpx_sock_lookup() - the caller's SCTP socket behind a descriptor
+ * @net: the network namespace of the request's netlink socket
  * @fd: a descriptor of the calling process
  * @attr: the attribute that named @fd, for the extended ack
  * @extack: extended ack
@@ -18,13 +19,16 @@
  *
  * The errors are those of sctp_peeloff(3): EBADF for a descriptor that is
  * not open, ENOTSOCK for one that is not a socket, EOPNOTSUPP for a socket
- * that is not SCTP. A socket of another network namespace is EINVAL, the
- * kernel's own rule for peeloff since CVE-2017-15115, applied to every op.
+ * that is not SCTP. A socket of another network namespace than the
+ * caller's, or than the netlink socket's the request came on, is EINVAL:
+ * the kernel's own rule for peeloff since CVE-2017-15115, applied to every
+ * op, so that a request acts on, and counts in, one namespace only.
  *
  * Return: the socket with a reference on its file (drop it with
  * sockfd_put()), or NULL.
  */
-struct socket *sctpx_sock_lookup(int fd, const struct nlattr *attr,
+struct socket *sctpx_sock_lookup(const struct net *net, int fd,
+				 const struct nlattr *attr,
 				 struct netlink_ext_ack *extack, int *err)
 {
 	struct socket *sock;
@@ -50,7 +54,8 @@ struct socket *sctpx_sock_lookup(int fd, const struct nlattr *attr,
 		goto put;
 	}
 
-	if (!net_eq(current->nsproxy->net_ns, sock_net(sk))) {
+	if (!net_eq(current->nsproxy->net_ns, sock_net(sk)) ||
+	    !net_eq(net, sock_net(sk))) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "socket belongs to another network namespace");
 		*err = -EINVAL;
@@ -80,5 +85,6 @@ struct socket *sctpx_sock_get(struct genl_info *info, int *err)
 		*err = -EINVAL;
 		return NULL;
 	}
-	return sctpx_sock_lookup(nla_get_s32(attr), attr, info->extack, err);
+	return sctpx_sock_lookup(genl_info_net(info), nla_get_s32(attr), attr,
+				 info->extack, err);
 }

@@ -592,14 +592,14 @@ static void gen_peeloff(struct world *w, struct req *r, int *fd,
 
 static void gen_connectx(struct world *w, struct req *r, int fd)
 {
-	static const uint32_t waits[] = { 0, 1, 5, 20, 100, 0xffffffff };
 	size_t npeers, naddrs, i, j;
 	uint32_t x = rnd(100);
 
 	if (chance(95))
 		put_u32(r, SCTPX_A_SOCK_FD, fd);
-	if (chance(60))
-		put_u32(r, SCTPX_A_WAIT_MS, waits[rnd(6)]);
+	/* Version 1's wait: refused by the policy since version 2. */
+	if (chance(5))
+		put_u32(r, SCTPX_A_RESERVED_16, rnd(1000));
 	if (chance(40)) {
 		/* Well formed: loopback peers that answer or refuse. */
 		npeers = 1 + rnd(4);
@@ -840,14 +840,9 @@ static void check_reply(struct world *w, struct answer *ans, uint8_t cmd,
 		case SCTPX_A_FAMILY_VERSION:
 			version = true;
 			break;
-		case SCTPX_A_WAIT_END: {
-			uint32_t v;
-
-			memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
-			if (cmd != SCTPX_CMD_CONNECTX || !v || v > SCTPX_WAIT_END_MAX)
-				bad(ans, "bad WAIT_END", v);
+		case SCTPX_A_RESERVED_17:
+			bad(ans, "version 1's WAIT_END in a reply", cmd);
 			break;
-		}
 		default:
 			break;
 		}

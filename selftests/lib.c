@@ -285,6 +285,38 @@ int sx_parse_assoc(struct nlattr *nest, struct sx_assoc *a)
 		case SCTPX_ASSOC_A_RTX_CHUNKS:
 			a->rtx_chunks = nla_get_u64(pos);
 			break;
+		case SCTPX_ASSOC_A_PEER_ADDR_COUNT:
+			a->has_addr_count = true;
+			a->addr_count = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_PEER_ADDRS_CUT:
+			a->addrs_cut = true;
+			break;
+		case SCTPX_ASSOC_A_LOCAL_VTAG:
+			a->has_live = true;
+			a->local_vtag = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_PEER_VTAG:
+			a->peer_vtag = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_OUTSTANDING:
+			a->outstanding = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_QUEUED:
+			a->queued = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_PEER_RWND:
+			a->peer_rwnd = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_HEARD_MS:
+			a->heard_ms = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_INIT_RETRIES:
+			a->init_retries = nla_get_u32(pos);
+			break;
+		case SCTPX_ASSOC_A_MAX_INIT_RETRIES:
+			a->max_init_retries = nla_get_u32(pos);
+			break;
 		case SCTPX_ASSOC_A_FD:
 			a->fd = (int)nla_get_u32(pos);
 			break;
@@ -327,9 +359,6 @@ int sx_collect_cb(struct nlmsghdr *nlh, void *arg)
 		case SCTPX_A_REMAINING:
 			res->has_remaining = true;
 			res->remaining = nla_get_u32(pos);
-			break;
-		case SCTPX_A_WAIT_END:
-			res->wait_end = nla_get_u32(pos);
 			break;
 		default:
 			break;
@@ -383,7 +412,7 @@ int sx_put_select(struct nl_msg *msg, const struct sx_select *sel)
 	 * empty nests: put it as a zero-length attribute instead.
 	 */
 	if (!sel->states && !sel->has_addr && !sel->port && !sel->has_order &&
-	    !sel->limit)
+	    !sel->limit && !sel->nids)
 		return nla_put(msg, SCTPX_A_SELECT | NLA_F_NESTED, 0, NULL) ?
 		       -EMSGSIZE : 0;
 
@@ -401,6 +430,9 @@ int sx_put_select(struct nl_msg *msg, const struct sx_select *sel)
 		return -EMSGSIZE;
 	if (sel->limit && nla_put_u32(msg, SCTPX_SELECT_A_LIMIT, sel->limit))
 		return -EMSGSIZE;
+	for (size_t i = 0; i < sel->nids; i++)
+		if (nla_put_u32(msg, SCTPX_SELECT_A_ASSOC_ID, sel->ids[i]))
+			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -451,6 +483,18 @@ int sx_assoc_dump(struct sx_nl *nl, int fd, const struct sx_select *filter,
 
 	memset(res, 0, sizeof(*res));
 	msg = sx_msg(nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	if (msg && filter && filter->nids > 256) {
+		/* sx_msg()'s default size holds a few hundred ids. */
+		nlmsg_free(msg);
+		msg = nlmsg_alloc_size(filter->nids * 8 + 4096);
+		if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
+					nl->family, 0, NLM_F_DUMP,
+					SCTPX_CMD_ASSOC_GET,
+					SCTPX_FAMILY_VERSION)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		}
+	}
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_s32(msg, SCTPX_A_SOCK_FD, fd) ||

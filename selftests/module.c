@@ -162,7 +162,8 @@ TEST(info_answers)
 	 */
 	want = SCTPX_OP_BIT(SCTPX_CMD_INFO_GET) |
 	       SCTPX_OP_BIT(SCTPX_CMD_ASSOC_GET) |
-	       SCTPX_OP_BIT(SCTPX_CMD_CONNECTX);
+	       SCTPX_OP_BIT(SCTPX_CMD_CONNECTX) |
+	       SCTPX_OP_BIT(SCTPX_CMD_LOST_REPLY_GET);
 	if (!variant_no_peeloff())
 		want |= SCTPX_OP_BIT(SCTPX_CMD_PEELOFF);
 	EXPECT_EQ(want, info.ops);
@@ -188,7 +189,7 @@ TEST(params_are_range_checked)
 	static const struct {
 		const char *name, *bad[3], *good;
 	} p[] = {
-		{ "max_batch", { "0", "65537", "x" }, "65536" },
+		{ "max_batch", { "0", "4097", "x" }, "4096" },
 		{ "max_peers", { "0", "65537", "-1" }, "1" },
 		{ "max_peer_addrs", { "0", "2049", "4k" }, "2048" },
 	};
@@ -245,7 +246,7 @@ TEST(unknown_attribute)
 	/* An attribute known to the family but not to this op. */
 	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
-	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_WAIT_MS, 1));
+	ASSERT_EQ(0, nla_put_flag(msg, SCTPX_A_BRIEF));
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
 	EXPECT_NE(0, strlen(nl.extack));
 	sx_nl_close(&nl);
@@ -300,8 +301,11 @@ TEST(missing_required)
 
 	/* Something the op takes, but not the socket. */
 	msg = sx_msg(&nl, validation_cmd(), 0);
-	ASSERT_EQ(0, nla_put_u32(msg, variant_no_peeloff() ? SCTPX_A_WAIT_MS :
-				 SCTPX_A_ASSOC_ID, 5));
+	if (variant_no_peeloff()) {
+		ASSERT_EQ(0, nla_put(msg, SCTPX_A_PEER | NLA_F_NESTED, 0, NULL));
+	} else {
+		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, 5));
+	}
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
 	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
 	EXPECT_EQ(SCTPX_A_SOCK_FD, nl.miss_type);

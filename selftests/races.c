@@ -472,7 +472,6 @@ static void *cx_run(void *arg)
 		int k;
 
 		nla_put_s32(msg, SCTPX_A_SOCK_FD, x->sock);
-		nla_put_u32(msg, SCTPX_A_WAIT_MS, 3000);
 		for (k = b; k < b + batch; k++) {
 			struct nlattr *peer = sx_nest_start(msg, SCTPX_A_PEER);
 			struct sx_addr a = sx_addr4("127.0.0.1", x->lport[k]);

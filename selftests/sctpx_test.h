@@ -71,6 +71,12 @@ struct sx_assoc {
 	uint16_t outstreams;
 	bool has_counters;
 	uint64_t data_in, data_out, packets_in, packets_out, rtx_chunks;
+	bool has_addr_count;
+	uint32_t addr_count;	/* the peer's addresses, all of them */
+	bool addrs_cut;		/* naddrs < addr_count */
+	bool has_live;		/* the fields below came with the entry */
+	uint32_t local_vtag, peer_vtag, outstanding, queued, peer_rwnd;
+	uint32_t heard_ms, init_retries, max_init_retries;
 };
 
 struct sx_result {
@@ -80,7 +86,6 @@ struct sx_result {
 	int nmsgs;		/* reply messages received */
 	bool has_remaining;
 	uint32_t remaining;
-	uint32_t wait_end;	/* 0: absent */
 };
 
 void sx_result_free(struct sx_result *res);
@@ -98,6 +103,8 @@ struct sx_select {
 	bool has_order;
 	uint32_t order;
 	uint32_t limit;
+	const uint32_t *ids;	/* SCTPX_SELECT_A_ASSOC_ID, ASSOC_GET only */
+	size_t nids;
 };
 
 int sx_put_select(struct nl_msg *msg, const struct sx_select *sel);

@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sctpx selftests: what sctpx does to the rest of the node, and what a
+ * remote peer or a lost reply can do to sctpx.
+ *
+ * - Generic netlink stays responsive: requests of every kind at their
+ *   largest settings, the module unloaded and loaded again meanwhile (a
+ *   family (un)registration takes genetlink's cb_lock for writing and
+ *   queues every later request behind the handlers in flight), and an
+ *   unrelated nlctrl request must still be answered promptly.
+ * - A peer bound to thousands of addresses is listed and peeled like any
+ *   other association: entries carry a bounded address list.
+ * - A reply lost after the work was done is recovered with every fd.
+ * - Counters of one network namespace are not seen from another.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <netinet/sctp.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/msg.h>
+
+#include "kselftest_harness.h"
+#include "sctpx_test.h"
+
+#define FAIL_REPLIES	"/sys/kernel/debug/sctpx/fail_replies"
+
+static double nd_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A network namespace of our own, its loopback up (127.0.0.0/8, ::1). */
+static int nd_netns(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	return system("ip link set lo up") ? -EIO : 0;
+}
+
+/* The association of peeled socket @fd: its id, or -errno. */
+static long nd_peeled_id(int fd)
+{
+	struct sctp_status st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len))
+		return -errno;
+	return (uint32_t)st.sstat_assoc_id;
+}
+
+/*
+ * A one-to-one client bound to @n addresses 127.1.0.1, 127.1.0.2, ...
+ * (all local on loopback), connected to 127.0.0.1:@port: the server's
+ * association has @n peer addresses.
+ */
+static int nd_multihomed_client(uint16_t port, int n)
+{
+	struct sockaddr_in *v = calloc(n, sizeof(*v));
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(port) };
+	int fd, i, err = 0;
+
+	if (!v)
+		return -ENOMEM;
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	if (fd < 0) {
+		free(v);
+		return -errno;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].sin_family = AF_INET;
+		v[i].sin_port = htons(40000);
+		v[i].sin_addr.s_addr = htonl(0x7f010001 + i);
+	}
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	if (sctp_bindx(fd, (struct sockaddr *)v, n, SCTP_BINDX_ADD_ADDR) ||
+	    connect(fd, (struct sockaddr *)&to, sizeof(to)))
+		err = -errno;
+	free(v);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int nd_wait_assocs(int srv, int want, int timeout_s)
+{
+	double end = nd_now() + timeout_s * sx_timeout_scale();
+	int n;
+
+	while ((n = sx_assoc_count(srv)) < want && nd_now() < end)
+		usleep(20000);
+	return n;
+}
+
+FIXTURE(node) {
+};
+
+FIXTURE_SETUP(node)
+{
+	ASSERT_EQ(0, sx_module_ensure());
+}
+
+FIXTURE_TEARDOWN(node)
+{
+}
+
+/* The peer addresses the SCTP stack holds for peeled socket @fd. */
+static int nd_peer_addr_count(int fd)
+{
+	socklen_t len = sizeof(struct sctp_getaddrs) + 8192 * 28;
+	struct sctp_getaddrs *ga = calloc(1, len);
+	int n;
+
+	if (!ga)
+		return -ENOMEM;
+	n = getsockopt(fd, SOL_SCTP, SCTP_GET_PEER_ADDRS, ga, &len) ?
+	    -errno : (int)ga->addr_num;
+	free(ga);
+	return n;
+}
+
+/* Check peeled entries: fd open, holding the id the entry names. */
+static void nd_check_peeled(struct __test_metadata *_metadata,
+			    const struct sx_result *r, uint32_t big_id,
+			    int naddrs)
+{
+	size_t k;
+
+	for (k = 0; k < r->n; k++) {
+		const struct sx_assoc *a = &r->v[k];
+
+		EXPECT_EQ(0, a->error) TH_LOG("entry %zu: error %d", k, a->error);
+		ASSERT_LE(0, a->fd);
+		EXPECT_EQ((long)a->id, nd_peeled_id(a->fd));
+		if (a->id == big_id)
+			EXPECT_EQ(naddrs, nd_peer_addr_count(a->fd));
+	}
+}
+
+/*
+ * Ten ordinary associations and one whose peer has @naddrs addresses:
+ * every one listed (the big one with a cut list and its true count),
+ * every one peeled, with full and with brief replies, each fd delivered.
+ */
+static void nd_many_addrs(struct __test_metadata *_metadata, int naddrs)
+{
+	enum { ORDINARY = 10, FIRST = 6 };
+	struct sx_select sel = { .limit = FIRST };
+	struct sx_result list, full, brief;
+	int cli[ORDINARY], big, srv, i;
+	uint32_t big_id = 0;
+	struct sx_nl nl;
+	uint16_t port;
+	size_t k;
+
+	ASSERT_EQ(0, nd_netns());
+	ASSERT_EQ(0, sx_raise_nofile(4096));
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, sx_clients(AF_INET, port, ORDINARY, cli));
+	big = nd_multihomed_client(port, naddrs);
+	ASSERT_LE(0, big) TH_LOG("%d addresses: %s", naddrs, strerror(-big));
+	ASSERT_EQ(ORDINARY + 1, nd_wait_assocs(srv, ORDINARY + 1, 60));
+
+	ASSERT_EQ(0, sx_assoc_dump(&nl, srv, NULL, &list)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(ORDINARY + 1, list.n);
+	for (k = 0; k < list.n; k++) {
+		const struct sx_assoc *a = &list.v[k];
+
+		EXPECT_TRUE(a->has_addr_count);
+		if (a->addr_count > 1) {
+			big_id = a->id;
+			EXPECT_EQ(naddrs, a->addr_count);
+			EXPECT_TRUE(a->addrs_cut);
+			EXPECT_EQ(SCTPX_ENTRY_PEER_ADDRS_MAX, a->naddrs);
+		} else {
+			EXPECT_EQ(1, a->addr_count);
+			EXPECT_FALSE(a->addrs_cut);
+			EXPECT_EQ(1, a->naddrs);
+		}
+	}
+	ASSERT_NE(0, big_id);
+	sx_result_free(&list);
+
+	/* Full entries for the first six (in id order, the big one last). */
+	ASSERT_EQ(0, sx_peeloff(&nl, srv, SOCK_CLOEXEC, 0, NULL, 0, &sel,
+				&full)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(FIRST, full.n);
+	EXPECT_EQ(ORDINARY + 1 - FIRST, full.remaining);
+	nd_check_peeled(_metadata, &full, big_id, naddrs);
+	for (k = 0; k < full.n; k++)
+		if (full.v[k].id == big_id)
+			EXPECT_TRUE(full.v[k].addrs_cut);
+
+	/* Brief entries for the rest. */
+	sel.limit = 0;
+	ASSERT_EQ(0, sx_peeloff(&nl, srv, SOCK_CLOEXEC, SX_PEEL_BRIEF, NULL, 0,
+				&sel, &brief)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(ORDINARY + 1 - FIRST, brief.n);
+	nd_check_peeled(_metadata, &brief, big_id, naddrs);
+	EXPECT_EQ(0, sx_assoc_count(srv));
+
+	for (k = 0; k < full.n; k++)
+		close(full.v[k].fd);
+	for (k = 0; k < brief.n; k++)
+		close(brief.v[k].fd);
+	sx_result_free(&full);
+	sx_result_free(&brief);
+	for (i = 0; i < ORDINARY; i++)
+		close(cli[i]);
+	close(big);
+	close(srv);
+	sx_nl_close(&nl);
+}
+
+TEST_F_TIMEOUT(node, peer_with_2000_addresses, 300)
+{
+	nd_many_addrs(_metadata, 2000);
+}
+
+TEST_F_TIMEOUT(node, peer_with_5000_addresses, 600)
+{
+	nd_many_addrs(_metadata, 5000);
+}
+
+/* Send @msg (freed) on @nl without reading the answer; its sequence. */
+static uint32_t nd_send(struct __test_metadata *_metadata, struct sx_nl *nl,
+			struct nl_msg *msg)
+{
+	uint32_t seq;
+
+	EXPECT_LT(0, nl_send_auto(nl->sk, msg));
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	nlmsg_free(msg);
+	return seq;
+}
+
+/*
+ * The reply of a request whose work is done is lost (forced through the
+ * module's debugfs knob, as netlink loses one it cannot queue): the
+ * requester reads ENOBUFS, not an error of the request; LOST_REPLY_GET
+ * on the same socket gives the reply as it was, with every fd, once.
+ */
+TEST_F(node, lost_reply_recovered)
+{
+	static char buf[1 << 16];
+	struct sx_info i0, i1;
+	struct sx_result res;
+	struct sx_nl nl, other;
+	struct nlmsghdr *nlh;
+	struct sx_pool p;
+	struct nl_msg *msg;
+	uint32_t seq;
+	ssize_t n;
+	size_t k;
+	int nlfd, i;
+
+	ASSERT_EQ(0, access(FAIL_REPLIES, W_OK)) TH_LOG("debugfs: %s", strerror(errno));
+	ASSERT_EQ(0, nd_netns());
+	ASSERT_EQ(0, sx_pool_make(&p, 5));
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_nl_open(&other));
+	nlfd = nl_socket_get_fd(nl.sk);
+	ASSERT_EQ(0, sx_info(&other, &i0));
+
+	ASSERT_EQ(0, sx_sysfs_write(FAIL_REPLIES, "1"));
+	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
+	for (i = 0; i < p.n; i++)
+		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, p.ids[i]));
+	seq = nd_send(_metadata, &nl, msg);
+	n = recv(nlfd, buf, sizeof(buf), 0);
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(ENOBUFS, errno);
+	/* Nothing else came: no error message for the request. */
+	EXPECT_EQ(-1, recv(nlfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	/* The work was done and counted. */
+	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	ASSERT_EQ(0, sx_info(&other, &i1));
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_REPLY_ERRORS] + 1,
+		  i1.stats[SCTPX_STATS_A_REPLY_ERRORS]);
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_PEELED] + p.n,
+		  i1.stats[SCTPX_STATS_A_PEELED]);
+
+	/* Asked for, it comes back as it was: command and sequence. */
+	nd_send(_metadata, &nl, sx_msg(&nl, SCTPX_CMD_LOST_REPLY_GET, 0));
+	n = recv(nlfd, buf, sizeof(buf), 0);
+	ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
+	nlh = (struct nlmsghdr *)buf;
+	ASSERT_TRUE(NLMSG_OK(nlh, n));
+	EXPECT_EQ(nl.family, nlh->nlmsg_type);
+	EXPECT_EQ(seq, nlh->nlmsg_seq);
+	EXPECT_EQ(SCTPX_CMD_PEELOFF, ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd);
+	memset(&res, 0, sizeof(res));
+	ASSERT_EQ(0, sx_collect_cb(nlh, &res));
+	ASSERT_EQ(p.n, res.n);
+	for (k = 0; k < res.n; k++) {
+		EXPECT_EQ(p.ids[k], res.v[k].id);
+		ASSERT_LE(0, res.v[k].fd);
+		EXPECT_EQ((long)p.ids[k], nd_peeled_id(res.v[k].fd));
+		close(res.v[k].fd);
+	}
+	sx_result_free(&res);
+
+	/* Once only. */
+	EXPECT_EQ(-ENOENT, sx_request(&nl, sx_msg(&nl, SCTPX_CMD_LOST_REPLY_GET, 0),
+				      NULL, NULL));
+	EXPECT_STREQ("no undelivered reply for this netlink socket", nl.extack);
+	/* Another socket never had one. */
+	EXPECT_EQ(-ENOENT, sx_request(&other,
+				      sx_msg(&other, SCTPX_CMD_LOST_REPLY_GET, 0),
+				      NULL, NULL));
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
+	sx_nl_close(&other);
+}
+
+/* The same for CONNECTX: the started association's id is not lost. */
+TEST_F(node, lost_connectx_reply_recovered)
+{
+	static char buf[1 << 16];
+	struct sx_result res;
+	struct nlmsghdr *nlh;
+	struct nl_msg *msg;
+	struct nlattr *peer;
+	struct sx_addr a;
+	struct sx_nl nl;
+	uint16_t port;
+	int srv, fd, nlfd;
+	uint32_t seq, *ids;
+	size_t nids;
+	ssize_t n;
+
+	ASSERT_EQ(0, nd_netns());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	nlfd = nl_socket_get_fd(nl.sk);
+	srv = sx_server(AF_INET, &port);
+	ASSERT_LE(0, srv);
+	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+	ASSERT_LE(0, fd);
+
+	ASSERT_EQ(0, sx_sysfs_write(FAIL_REPLIES, "1"));
+	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, fd));
+	peer = sx_nest_start(msg, SCTPX_A_PEER);
+	a = sx_addr4("127.0.0.1", port);
+	ASSERT_EQ(0, sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a));
+	nla_nest_end(msg, peer);
+	seq = nd_send(_metadata, &nl, msg);
+	EXPECT_EQ(-1, recv(nlfd, buf, sizeof(buf), 0));
+	EXPECT_EQ(ENOBUFS, errno);
+
+	nd_send(_metadata, &nl, sx_msg(&nl, SCTPX_CMD_LOST_REPLY_GET, 0));
+	n = recv(nlfd, buf, sizeof(buf), 0);
+	ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
+	nlh = (struct nlmsghdr *)buf;
+	EXPECT_EQ(seq, nlh->nlmsg_seq);
+	EXPECT_EQ(SCTPX_CMD_CONNECTX, ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd);
+	memset(&res, 0, sizeof(res));
+	ASSERT_EQ(0, sx_collect_cb(nlh, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(0, res.v[0].error);
+	ASSERT_TRUE(res.v[0].has_id);
+	ASSERT_EQ(0, sx_assoc_ids(fd, &ids, &nids));
+	ASSERT_EQ(1, nids);
+	EXPECT_EQ(res.v[0].id, ids[0]);
+	free(ids);
+	sx_result_free(&res);
+	close(fd);
+	close(srv);
+	sx_nl_close(&nl);
+}
+
+/*
+ * Counters belong to a network namespace: a new one starts at zero, its
+ * requests do not show in another, and a netlink socket of one namespace
+ * cannot act on (or count for) an SCTP socket of another.
+ */
+TEST_F(node, counters_per_netns)
+{
+	struct sx_info a0, a1, b0, b1;
+	struct sx_result res;
+	struct sx_nl nl0, nl1;
+	struct sx_pool p;
+	int i;
+
+	ASSERT_EQ(0, sx_nl_open(&nl0));
+	ASSERT_EQ(0, sx_info(&nl0, &a0));
+	ASSERT_EQ(0, nd_netns());
+	ASSERT_EQ(0, sx_nl_open(&nl1));
+	ASSERT_EQ(0, sx_info(&nl1, &b0));
+	ASSERT_TRUE(b0.has_stats);
+	for (i = 1; i <= SCTPX_STATS_A_MAX; i++)
+		EXPECT_EQ(0, b0.stats[i]) TH_LOG("counter %d", i);
+
+	ASSERT_EQ(0, sx_pool_make(&p, 3));
+	ASSERT_EQ(0, sx_peeloff(&nl1, p.srv, SOCK_CLOEXEC, 0, p.ids, p.n, NULL,
+				&res)) TH_LOG("%s", nl1.extack);
+	ASSERT_EQ(3, res.n);
+	for (i = 0; i < 3; i++)
+		close(res.v[i].fd);
+	sx_result_free(&res);
+
+	/* nl0 is a socket of the first namespace: refused, counts nothing. */
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl0, p.srv, 0, 0, p.ids, 1, NULL, &res));
+	EXPECT_STREQ("socket belongs to another network namespace", nl0.extack);
+	sx_result_free(&res);
+
+	ASSERT_EQ(0, sx_info(&nl1, &b1));
+	EXPECT_EQ(1, b1.stats[SCTPX_STATS_A_PEELOFF_REQUESTS]);
+	EXPECT_EQ(3, b1.stats[SCTPX_STATS_A_PEELED]);
+	ASSERT_EQ(0, sx_info(&nl0, &a1));
+	for (i = 1; i <= SCTPX_STATS_A_MAX; i++)
+		EXPECT_EQ(a0.stats[i], a1.stats[i]) TH_LOG("counter %d", i);
+
+	sx_pool_free(&p);
+	sx_nl_close(&nl0);
+	sx_nl_close(&nl1);
+}
+
+/*
+ * Load for the stall test. Every worker opens its netlink socket afresh
+ * when a request fails, since the module comes and goes meanwhile.
+ */
+struct nd_load {
+	atomic_int stop;
+	int cx_sock;		/* non-blocking, 20 s send timeout */
+	int dump_srv;		/* many associations, listed slowly */
+	atomic_ulong cx, peels, pages, unloads, flips;
+};
+
+static void nd_reopen(struct sx_nl *nl)
+{
+	sx_nl_close(nl);
+	while (sx_nl_open(nl))
+		usleep(10000);
+}
+
+/* CONNECTX to peers that never answer (no route in this namespace). */
+static void *nd_connectx(void *arg)
+{
+	struct nd_load *l = arg;
+	uint16_t port = 1000;
+	struct sx_nl nl = { 0 };
+
+	nd_reopen(&nl);
+	while (!atomic_load(&l->stop)) {
+		struct nl_msg *msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
+		struct sx_addr a = sx_addr4("127.0.0.2", port++);
+		struct nlattr *peer;
+
+		if (!msg)
+			continue;
+		nla_put_s32(msg, SCTPX_A_SOCK_FD, l->cx_sock);
+		peer = sx_nest_start(msg, SCTPX_A_PEER);
+		sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a);
+		nla_nest_end(msg, peer);
+		if (sx_request(&nl, msg, NULL, NULL) && nl.err != EINVAL)
+			nd_reopen(&nl);
+		atomic_fetch_add(&l->cx, 1);
+	}
+	sx_nl_close(&nl);
+	return NULL;
+}
+
+/* Another thread clears and sets O_NONBLOCK on the CONNECTX socket. */
+static void *nd_flip(void *arg)
+{
+	struct nd_load *l = arg;
+
+	while (!atomic_load(&l->stop)) {
+		fcntl(l->cx_sock, F_SETFL, 0);
+		fcntl(l->cx_sock, F_SETFL, O_NONBLOCK);
+		atomic_fetch_add(&l->flips, 1);
+	}
+	return NULL;
+}
+
+/* PEELOFF of max_batch associations, again and again. */
+static void *nd_peel(void *arg)
+{
+	struct nd_load *l = arg;
+	struct sx_nl nl = { 0 };
+	char val[16] = "";
+	int batch;
+
+	sx_sysfs_read("/sys/module/sctpx/parameters/max_batch", val, sizeof(val));
+	batch = atoi(val) > 0 ? atoi(val) : 1024;
+	nd_reopen(&nl);
+	while (!atomic_load(&l->stop)) {
+		struct sx_select all = { 0 };
+		struct sx_result res;
+		struct sx_pool p;
+		size_t k;
+
+		if (sx_pool_make(&p, batch)) {
+			sx_pool_free(&p);
+			continue;
+		}
+		if (sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0, NULL, 0, &all, &res)) {
+			nd_reopen(&nl);
+		} else {
+			for (k = 0; k < res.n; k++)
+				if (res.v[k].fd >= 0)
+					close(res.v[k].fd);
+			atomic_fetch_add(&l->peels, 1);
+		}
+		sx_result_free(&res);
+		sx_pool_free(&p);
+	}
+	sx_nl_close(&nl);
+	return NULL;
+}
+
+/* An ASSOC_GET dump read one message every 100 ms. */
+static void *nd_dump(void *arg)
+{
+	static char buf[1 << 17];
+	struct nd_load *l = arg;
+	struct sx_nl nl = { 0 };
+
+	nd_reopen(&nl);
+	while (!atomic_load(&l->stop)) {
+		struct nl_msg *msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+		int fd = nl_socket_get_fd(nl.sk);
+		bool done = false;
+
+		if (!msg)
+			continue;
+		nla_put_s32(msg, SCTPX_A_SOCK_FD, l->dump_srv);
+		if (nl_send_auto(nl.sk, msg) < 0) {
+			nlmsg_free(msg);
+			nd_reopen(&nl);
+			continue;
+		}
+		nlmsg_free(msg);
+		while (!done && !atomic_load(&l->stop)) {
+			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+			struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+			if (n <= 0 || !NLMSG_OK(h, n) || h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR)
+				done = true;
+			else
+				atomic_fetch_add(&l->pages, 1);
+			usleep(100000);
+		}
+		/* A dump holds the module: leave the unloader a window. */
+		sx_nl_close(&nl);
+		usleep(300000);
+		nd_reopen(&nl);
+	}
+	sx_nl_close(&nl);
+	return NULL;
+}
+
+/* Unload the module when it can be, and load it again: (un)registration. */
+static void *nd_reload(void *arg)
+{
+	struct nd_load *l = arg;
+
+	while (!atomic_load(&l->stop)) {
+		if (!syscall(SYS_delete_module, "sctpx", O_NONBLOCK)) {
+			atomic_fetch_add(&l->unloads, 1);
+			usleep(20000);
+			sx_module_load();
+		}
+		usleep(200000);
+	}
+	return NULL;
+}
+
+/* One nlctrl request on a fresh socket; how long it took, in seconds. */
+static double nd_nlctrl(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	double t0, dt = -1;
+
+	if (!sk)
+		return -1;
+	if (!genl_connect(sk)) {
+		t0 = nd_now();
+		if (genl_ctrl_resolve(sk, "nlctrl") == GENL_ID_CTRL)
+			dt = nd_now() - t0;
+	}
+	nl_socket_free(sk);
+	return dt;
+}
+
+/*
+ * Generic netlink stays responsive for everyone else while sctpx works at
+ * its limits and the family is unregistered and registered again under
+ * it: every nlctrl request of 10 s of sampling is answered within
+ * ND_STALL_MAX (the old in-kernel CONNECTX wait held them for its whole
+ * wait, 18 s and more). The bound allows for TCG's scheduling under load.
+ */
+#define ND_STALL_MAX	0.5
+
+TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
+{
+	struct timeval tv = { .tv_sec = 20 };
+	struct nd_load l = { 0 };
+	pthread_t th[5];
+	struct sx_pool dp;
+	double worst = 0, sum = 0, end;
+	int samples = 0, failed = 0, i;
+
+	ASSERT_EQ(0, nd_netns());
+	ASSERT_EQ(0, system("ip addr del 127.0.0.1/8 dev lo && "
+			    "ip addr add 127.0.0.1/32 dev lo"));
+	ASSERT_EQ(0, sx_raise_nofile(65536));
+	l.cx_sock = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+	ASSERT_LE(0, l.cx_sock);
+	ASSERT_EQ(0, setsockopt(l.cx_sock, SOL_SOCKET, SO_SNDTIMEO, &tv,
+				sizeof(tv)));
+	ASSERT_EQ(0, sx_pool_make(&dp, 1000));
+	l.dump_srv = dp.srv;
+
+	ASSERT_EQ(0, pthread_create(&th[0], NULL, nd_connectx, &l));
+	ASSERT_EQ(0, pthread_create(&th[1], NULL, nd_flip, &l));
+	ASSERT_EQ(0, pthread_create(&th[2], NULL, nd_peel, &l));
+	ASSERT_EQ(0, pthread_create(&th[3], NULL, nd_dump, &l));
+	ASSERT_EQ(0, pthread_create(&th[4], NULL, nd_reload, &l));
+
+	end = nd_now() + 10;
+	while (nd_now() < end) {
+		double dt = nd_nlctrl();
+
+		if (dt < 0) {
+			failed++;
+		} else {
+			samples++;
+			sum += dt;
+			if (dt > worst)
+				worst = dt;
+		}
+		usleep(20000);
+	}
+	atomic_store(&l.stop, 1);
+	for (i = 0; i < 5; i++)
+		pthread_join(th[i], NULL);
+	sx_module_ensure();
+
+	TH_LOG("nlctrl: %d answers, mean %.1f ms, worst %.1f ms; %lu CONNECTX, %lu flips, %lu PEELOFF, %lu dump pages, %lu unloads",
+	       samples, samples ? sum / samples * 1000 : 0, worst * 1000,
+	       atomic_load(&l.cx), atomic_load(&l.flips), atomic_load(&l.peels),
+	       atomic_load(&l.pages), atomic_load(&l.unloads));
+	EXPECT_EQ(0, failed);
+	EXPECT_LT(100, samples);
+	EXPECT_GT(ND_STALL_MAX, worst);
+	/* The load really ran, and the family really came and went. */
+	EXPECT_LT(0, atomic_load(&l.cx));
+	EXPECT_LT(0, atomic_load(&l.peels));
+	EXPECT_LT(0, atomic_load(&l.pages));
+	EXPECT_LT(0, atomic_load(&l.unloads));
+
+	sx_pool_free(&dp);
+	close(l.cx_sock);
+}
+
+SX_HARNESS_MAIN
