@@ -18,6 +18,8 @@
  * (EINVAL otherwise); waiting for the handshakes is the caller's, in user
  * space (libsctpx does it for all peers at once).
  */
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/net.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -44,12 +46,55 @@ struct sctpx_conn {
 	int err;
 };
 
+/**
+ * struct sctpx_conn_req - one CONNECTX request
+ * @info: the netlink request
+ * @sock: the caller's socket
+ * @v: the peers
+ * @n: number of peers
+ * @seen: ids of associations that existed before the request's latest
+ *	start: those on the socket when it began, and those found since
+ * @seen_bits: @seen has 2^@seen_bits slots (0 is an empty slot)
+ */
 struct sctpx_conn_req {
 	struct genl_info *info;
 	struct socket *sock;
 	struct sctpx_conn *v;
 	size_t n;
+	u32 *seen;
+	unsigned int seen_bits;
 };
+
+/* The slot of @id in the seen-id table: where it is, or where it goes. */
+static u32 *sctpx_conn_seen_slot(struct sctpx_conn_req *r, u32 id)
+{
+	u32 mask = (1U << r->seen_bits) - 1, i = hash_32(id, r->seen_bits);
+
+	while (r->seen[i] && r->seen[i] != id)
+		i = (i + 1) & mask;
+	return &r->seen[i];
+}
+
+/*
+ * Remember the ids of the socket's associations before anything starts,
+ * with room for one more per peer. Socket locked.
+ */
+static int sctpx_conn_seen_init(struct sctpx_conn_req *r)
+{
+	struct sctp_endpoint *ep = sctp_sk(r->sock->sk)->ep;
+	struct sctp_association *asoc;
+	size_t count = r->n;
+
+	list_for_each_entry(asoc, &ep->asocs, asocs)
+		count++;
+	r->seen_bits = order_base_2(max_t(size_t, count, 2)) + 1;
+	r->seen = kvcalloc(1U << r->seen_bits, sizeof(*r->seen), GFP_KERNEL);
+	if (!r->seen)
+		return -ENOMEM;
+	list_for_each_entry(asoc, &ep->asocs, asocs)
+		*sctpx_conn_seen_slot(r, asoc->assoc_id) = asoc->assoc_id;
+	return 0;
+}
 
 /* Check and pack one peer's addresses; nothing is started yet. */
 static int sctpx_conn_parse_peer(struct sctpx_conn_req *r,
@@ -177,6 +222,7 @@ static void sctpx_conn_free(struct sctpx_conn_req *r)
 	for (i = 0; r->v && i < r->n; i++)
 		kfree(r->v[i].addrs);
 	kvfree(r->v);
+	kvfree(r->seen);
 }
 
 /* Is @addr one of the addresses the caller gave for peer @c? */
@@ -198,19 +244,27 @@ static bool sctpx_conn_is_peer_addr(const struct sctpx_conn *c,
 
 /*
  * The id of the association just started to peer @c. Socket locked.
- * The SCTP stack appends a new association to its endpoint's list, so
- * look from the tail: only associations that arrived since (a one-to-many
- * server accepting) come after it. Any of the peer's given addresses will
- * do: once the INIT-ACK is in, the kernel drops the addresses the peer did
- * not confirm, which may include the first one.
+ * The SCTP stack appends a new association to its endpoint's list, so it
+ * comes after every association that existed before it: look from the
+ * tail, and stop at the first one seen before (on the socket when the
+ * request began, or found for an earlier peer). Only associations that
+ * arrived since (a one-to-many server accepting) are compared, so the
+ * work does not grow with the socket's associations or with the address
+ * lists their peers chose. Any of the peer's given addresses will do: once
+ * the INIT-ACK is in, the kernel drops the addresses the peer did not
+ * confirm, which may include the first one.
  */
-static void sctpx_conn_find(struct sock *sk, struct sctpx_conn *c)
+static void sctpx_conn_find(struct sctpx_conn_req *r, struct sctpx_conn *c)
 {
-	struct sctp_endpoint *ep = sctp_sk(sk)->ep;
+	struct sctp_endpoint *ep = sctp_sk(r->sock->sk)->ep;
 	struct sctp_association *asoc;
 	struct sctp_transport *t;
+	u32 *slot;
 
 	list_for_each_entry_reverse(asoc, &ep->asocs, asocs) {
+		slot = sctpx_conn_seen_slot(r, asoc->assoc_id);
+		if (*slot)
+			break;
 		if (asoc->base.dead)
 			continue;
 		list_for_each_entry(t, &asoc->peer.transport_addr_list,
@@ -218,6 +272,7 @@ static void sctpx_conn_find(struct sock *sk, struct sctpx_conn *c)
 			if (sctpx_conn_is_peer_addr(c, &t->ipaddr)) {
 				c->id = asoc->assoc_id;
 				c->state = sctp_assoc_to_state(asoc);
+				*slot = asoc->assoc_id;
 				return;
 			}
 		}
@@ -270,7 +325,7 @@ static void sctpx_conn_start(struct sctpx_conn_req *r, struct sctpx_conn *c)
 		c->id = ret;
 		c->state = SCTP_ESTABLISHED;
 	} else if (ret == -EINPROGRESS) {
-		sctpx_conn_find(sk, c);
+		sctpx_conn_find(r, c);
 	} else {
 		/* The kernel freed the association it may have created. */
 		c->err = ret ? ret : -EINVAL;
@@ -329,6 +384,11 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 
 	/* Everything that can fail for the request as a whole, first. */
+	lock_sock(r.sock->sk);
+	err = sctpx_conn_seen_init(&r);
+	release_sock(r.sock->sk);
+	if (err)
+		goto out;
 	msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&r), &hdr, &err);
 	if (!msg)
 		goto out;

@@ -520,19 +520,9 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	sx_result_free(&res);
 
 	before = sx_count_fds();
-	/*
-	 * One request at the default cap, then everything left in one
-	 * request with the cap raised to fit it.
-	 */
+	/* Requests of max_batch's upper bound, 4096, and the rest. */
 	for (i = 0; i < N; i += n) {
 		n = N - i < 4096 ? N - i : 4096;
-		if (i) {
-			char buf[16];
-
-			n = N - i;
-			snprintf(buf, sizeof(buf), "%d", n);
-			ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), buf));
-		}
 		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, p.ids + i, n,
 					NULL, &res)) TH_LOG("%s", nl.extack);
 		requests++;
