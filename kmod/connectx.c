@@ -91,8 +91,11 @@ static int sctpx_conn_seen_init(struct sctpx_conn_req *r)
 	r->seen = kvcalloc(1U << r->seen_bits, sizeof(*r->seen), GFP_KERNEL);
 	if (!r->seen)
 		return -ENOMEM;
-	list_for_each_entry(asoc, &ep->asocs, asocs)
-		*sctpx_conn_seen_slot(r, asoc->assoc_id) = asoc->assoc_id;
+	list_for_each_entry(asoc, &ep->asocs, asocs) {
+		u32 *slot = sctpx_conn_seen_slot(r, asoc->assoc_id);
+
+		*slot = asoc->assoc_id;
+	}
 	return 0;
 }
 
