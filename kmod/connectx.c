@@ -20,6 +20,7 @@
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/mutex.h>
 #include <linux/net.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -298,14 +299,42 @@ static int sctpx_conn_setsockopt(struct socket *sock, struct sctpx_conn *c)
 }
 
 /*
+ * CONNECTX requests on one socket run one after the other (see
+ * sctpx_conn_start()); requests on different sockets share a lock only
+ * when their sockets hash alike. Each request is bounded by max_peers
+ * starts, so a request waits here for a bounded time.
+ */
+#define SCTPX_CONN_LOCK_BITS	6
+static struct mutex sctpx_conn_locks[1 << SCTPX_CONN_LOCK_BITS];
+
+static struct mutex *sctpx_conn_lock(const struct sock *sk)
+{
+	return &sctpx_conn_locks[hash_ptr(sk, SCTPX_CONN_LOCK_BITS)];
+}
+
+/**
+ * sctpx_connectx_init() - set up the per-socket CONNECTX locks
+ */
+void sctpx_connectx_init(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sctpx_conn_locks); i++)
+		mutex_init(&sctpx_conn_locks[i]);
+}
+
+/*
  * Start one peer. The socket is non-blocking, which the kernel's connect
  * reads from the file's flags; another thread may clear O_NONBLOCK between
  * our check and that read, and the kernel would then wait for the
  * handshake up to the send timeout, with genetlink's cb_lock held. So the
  * start runs with a send timeout of zero, which makes that wait end at
  * once (-EINPROGRESS) whatever the flags say. On a non-blocking socket no
- * one else reads the timeout meanwhile but getsockopt(SO_SNDTIMEO); it is
- * put back unless someone set another value in between.
+ * one else reads the timeout meanwhile but getsockopt(SO_SNDTIMEO) (every
+ * send there is MSG_DONTWAIT); it is put back unless someone set another
+ * value in between. Two requests on one socket must not interleave here,
+ * or one would save the other's zero: the caller holds the socket's
+ * CONNECTX lock, sctpx_conn_lock().
  */
 static void sctpx_conn_start(struct sctpx_conn_req *r, struct sctpx_conn *c)
 {
@@ -396,6 +425,7 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		goto out;
 
+	mutex_lock(sctpx_conn_lock(r.sock->sk));
 	for (i = 0; i < r.n; i++) {
 		struct sctpx_conn *c = &r.v[i];
 
@@ -408,6 +438,7 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 			break;
 		cond_resched();
 	}
+	mutex_unlock(sctpx_conn_lock(r.sock->sk));
 	genlmsg_end(msg, hdr);
 
 	sctpx_stat_add(net, SCTPX_STATS_A_CONNECTX_REQUESTS, 1);

@@ -132,6 +132,7 @@ int sctpx_nl_assoc_get_dumpit(struct sk_buff *skb,
 int sctpx_nl_assoc_get_done(struct netlink_callback *cb);
 int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info);
 int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info);
+void sctpx_connectx_init(void);
 int sctpx_nl_lost_reply_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* netlink.c: the commands this build offers, as SCTPX_OP_BIT()s. */

@@ -721,4 +721,99 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 	close(l.cx_sock);
 }
 
+/*
+ * How long one request holds genetlink's cb_lock (all of a doit) and the
+ * parent socket's lock (nearly all of a PEELOFF, one pass of a dump page),
+ * at the largest settings: PEELOFF of max_batch full entries, CONNECTX of
+ * max_peers peers, an ASSOC_GET page of a socket with max_batch
+ * associations. Timed from user space, so each figure bounds the hold
+ * from above. The bound asserted is a sanity bound for TCG; the figures
+ * are logged for Documentation/hardening.rst.
+ */
+TEST_F_TIMEOUT(node, request_hold_times, 600)
+{
+	static char buf[1 << 17];
+	double t0, peel_s, cx_s, page_s = 0, limit = 2.0 * sx_timeout_scale();
+	struct sx_select all = { 0 };
+	struct sx_result res;
+	struct sx_info info;
+	struct nl_msg *msg;
+	struct sx_pool p;
+	struct sx_nl nl;
+	int fd, nlfd, i, pages = 0;
+	size_t k;
+
+	ASSERT_EQ(0, nd_netns());
+	ASSERT_EQ(0, system("ip addr del 127.0.0.1/8 dev lo && "
+			    "ip addr add 127.0.0.1/32 dev lo"));
+	ASSERT_EQ(0, sx_raise_nofile(65536));
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_info(&nl, &info));
+	ASSERT_EQ(0, sx_pool_make(&p, info.max_batch));
+
+	/* ASSOC_GET: the slowest page of a full listing. */
+	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
+	nd_send(_metadata, &nl, msg);
+	nlfd = nl_socket_get_fd(nl.sk);
+	for (;;) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		ssize_t n;
+		double dt;
+
+		t0 = nd_now();
+		n = recv(nlfd, buf, sizeof(buf), 0);
+		dt = nd_now() - t0;
+		ASSERT_LT(0, n);
+		if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+			break;
+		pages++;
+		if (dt > page_s)
+			page_s = dt;
+	}
+
+	/* PEELOFF of max_batch associations with full entries. */
+	t0 = nd_now();
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0, NULL, 0, &all,
+				&res)) TH_LOG("%s", nl.extack);
+	peel_s = nd_now() - t0;
+	ASSERT_EQ(info.max_batch, res.n);
+	for (k = 0; k < res.n; k++)
+		close(res.v[k].fd);
+	sx_result_free(&res);
+	sx_pool_free(&p);
+
+	/* CONNECTX of max_peers peers that never answer. */
+	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+	ASSERT_LE(0, fd);
+	msg = nlmsg_alloc_size(info.max_peers * 64 + 4096);
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family,
+				    0, 0, SCTPX_CMD_CONNECTX,
+				    SCTPX_FAMILY_VERSION));
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, fd));
+	for (i = 0; i < (int)info.max_peers; i++) {
+		struct nlattr *peer = sx_nest_start(msg, SCTPX_A_PEER);
+		struct sx_addr a = sx_addr4("127.0.0.2", 1000 + i);
+
+		ASSERT_EQ(0, sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a));
+		nla_nest_end(msg, peer);
+	}
+	memset(&res, 0, sizeof(res));
+	t0 = nd_now();
+	ASSERT_EQ(0, sx_request(&nl, msg, sx_collect_cb, &res)) TH_LOG("%s", nl.extack);
+	cx_s = nd_now() - t0;
+	EXPECT_EQ(info.max_peers, res.n);
+	sx_result_free(&res);
+	close(fd);
+
+	TH_LOG("held at most: PEELOFF of %u %.1f ms, CONNECTX of %u peers %.1f ms, ASSOC_GET page %.1f ms (%d pages)",
+	       info.max_batch, peel_s * 1000, info.max_peers, cx_s * 1000,
+	       page_s * 1000, pages);
+	EXPECT_GT(limit, peel_s);
+	EXPECT_GT(limit, cx_s);
+	EXPECT_GT(limit, page_s);
+	sx_nl_close(&nl);
+}
+
 SX_HARNESS_MAIN

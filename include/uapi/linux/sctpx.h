@@ -160,9 +160,11 @@ enum sctpx_attr {
  *	setsockopt entry (do_sock_setsockopt()), so the LSM and cgroup-BPF
  *	setsockopt hooks see every peer as for sctp_connectx(3); without it
  *	(kernels before 6.7) they do not run.
- * SCTPX_FEATURE_PEELOFF_HOOKS: PEELOFF runs the LSM getsockopt hook that
- *	SCTP_SOCKOPT_PEELOFF runs. No kernel exports a way to do so today, so
- *	no build sets it; a reader must not assume it.
+ * SCTPX_FEATURE_PEELOFF_HOOKS: PEELOFF runs the LSM and cgroup-BPF
+ *	getsockopt hooks that SCTP_SOCKOPT_PEELOFF runs. No kernel exports a
+ *	way to run them without the kernel's own peeloff (6.12's
+ *	do_sock_getsockopt() would do one association's peel itself), so no
+ *	build sets it; a reader must not assume it.
  */
 #define SCTPX_FEATURE_CONNECTX_HOOKS	(1ULL << 0)
 #define SCTPX_FEATURE_PEELOFF_HOOKS	(1ULL << 1)
@@ -251,8 +253,8 @@ enum sctpx_addr_attr {
  * @SCTPX_ASSOC_A_FD: s32, PEELOFF: the new one-to-one socket, installed in
  *	the caller's file table
  * @SCTPX_ASSOC_A_ERROR: u32, PEELOFF and CONNECTX: why this entry failed
- *	(positive errno); absent on success. A CONNECTX peer whose association
- *	failed after it was started keeps its ID and last STATE
+ *	(positive errno); absent on success. A CONNECTX peer with an ERROR
+ *	has no ID: nothing of it was left on the socket
  * @SCTPX_ASSOC_A_PEER_INDEX: u32, CONNECTX: position of the peer in the
  *	request, from 0
  * @SCTPX_ASSOC_A_PAD: padding for 64-bit attributes
@@ -345,10 +347,11 @@ enum sctpx_peer_attr {
  *	(reply sent), in ns; counted only while measure_floor is set. With
  *	%SCTPX_STATS_A_FLOOR_NS it splits a request's cost into the
  *	unavoidable work, sctpx's own, and the netlink transport around it
- * @SCTPX_STATS_A_LOST_REPLIES_DROPPED: undelivered replies that could not
- *	be kept for %SCTPX_CMD_LOST_REPLY_GET (the namespace's room for them,
- *	%SCTPX_LOST_REPLY_BYTES_MAX, was full): their fds stay installed,
- *	unknown to the caller
+ * @SCTPX_STATS_A_LOST_REPLIES_DROPPED: undelivered replies that were not,
+ *	or are no longer, kept for %SCTPX_CMD_LOST_REPLY_GET: the namespace's
+ *	room for them (%SCTPX_LOST_REPLY_BYTES_MAX) was full, memory ran out,
+ *	or a newer lost reply of the same netlink socket replaced it; their
+ *	fds stay installed, unknown to the caller
  */
 enum sctpx_stats_attr {
 	SCTPX_STATS_A_UNSPEC,
