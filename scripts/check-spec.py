@@ -16,7 +16,11 @@ Checks, one output line each ("spec: ok: ..." or "spec: FAIL: ..."):
   refs       attribute sets, nested sets, enums and op attribute lists
              named in the spec exist;
   generator  the kernel's ynl-gen-c.py renders the spec as a uAPI header
-             (in a temporary tree; nothing in the repo is written);
+             (in a temporary tree; nothing in the repo is written). 6.12's
+             generator cannot take an attribute whose enum is a flags set
+             with gaps (the peeloff flags, bits 11 and 19): its copy of the
+             spec drops that enum reference, which changes no constant,
+             and the ok line names each one dropped;
   header     every constant of that generated header (enum members and
              object-like #defines) has the same value in the ABI header
              (--header, default include/uapi/linux/sctpx.h) and vice versa,
@@ -27,8 +31,18 @@ Checks, one output line each ("spec: ok: ..." or "spec: FAIL: ..."):
   policies   the per-op policies of kmod/netlink.c (sctpx_*_policy[] and
              the .cmd/.policy/.maxattr of sctpx_nl_ops[]) accept exactly
              the spec's per-op request attributes, with matching types and
-             checks, and nested policies only attributes of the spec's
-             nested set (together: all of them).
+             checks (ranges, exact lengths, and the masks of flags and of
+             enum-as-flags attributes, evaluated by gcc), and nested
+             policies only attributes of the spec's nested set (together:
+             all of them). Every op has a policy of its own (an op without
+             request attributes: one that accepts nothing). An NLA_REJECT
+             entry must be a reserved ("unused") attribute of the spec that
+             no request lists, and the spec's doc of it must quote its
+             reject_message.
+
+Every check prints what it compared, with counts; a check that found
+nothing to compare fails. The last line, "spec: N checks, all passed",
+is printed only when every check ran and passed.
 
 Exit status: 0 when every check passed, 1 otherwise.
 Python 3.11 standard library, PyYAML and jsonschema only.
@@ -48,9 +62,12 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 failed = False
+passed = 0
 
 
 def ok(msg):
+    global passed
+    passed += 1
     print(f"spec: ok: {msg}")
 
 
@@ -181,7 +198,13 @@ def run_generator(spec_path, spec, build, schema_path, tmp):
     open(os.path.join(tree, 'MAINTAINERS'), 'w').close()
     shutil.copy(schema_path, os.path.dirname(specdir))
     tspec = os.path.join(specdir, os.path.basename(spec_path))
-    shutil.copy(spec_path, tspec)
+    gen_spec, dropped = generator_copy(spec)
+    with open(spec_path) as f:
+        # The generator wants the SPDX tag of the spec's first line.
+        lead = f.readline()
+    with open(tspec, 'w') as f:
+        f.write(lead if lead.startswith('#') else '')
+        yaml.safe_dump(gen_spec, f, sort_keys=False)
     out = os.path.join(tmp, 'generated.h')
     cmd = [sys.executable, gen, '--mode', 'uapi', '--header',
            '--spec', tspec, '-o', out]
@@ -198,8 +221,47 @@ def run_generator(spec_path, spec, build, schema_path, tmp):
         msg = (exc or lines or [f"exit {res.returncode}"])[-1].strip()
         fail("generator: ynl-gen-c.py --mode uapi failed: " + msg[:300])
         return None
-    ok("generator: ynl-gen-c.py --mode uapi --header rendered the spec")
+    note = (f" (enum reference dropped for the generator: "
+            f"{', '.join(dropped)})" if dropped else '')
+    ok("generator: ynl-gen-c.py --mode uapi --header rendered the spec"
+       + note)
     return out
+
+
+def gapped_flags(spec):
+    """Flags sets whose bit numbers are not contiguous."""
+    out = set()
+    for d in spec.get('definitions', []):
+        if d['type'] != 'flags':
+            continue
+        val, bits = d.get('value-start', 0), []
+        for e in d['entries']:
+            e = e if isinstance(e, dict) else {'name': e}
+            val = e.get('value', val)
+            bits.append(val)
+            val += 1
+        if bits and max(bits) - min(bits) + 1 != len(bits):
+            out.add(d['name'])
+    return out
+
+
+def generator_copy(spec):
+    """The spec as 6.12's ynl-gen-c.py can take it, and what was dropped.
+
+    Its TypeScalar asks every enum an attribute names for a contiguous
+    value range, which a flags set with gaps has not; the reference only
+    feeds policies and typed user code, never a uAPI constant."""
+    import copy
+    gen = copy.deepcopy(spec)
+    gapped = gapped_flags(spec)
+    dropped = []
+    for s in gen.get('attribute-sets', []):
+        for a in s.get('attributes', []):
+            if a.get('enum') in gapped:
+                dropped.append(f"{s['name']}.{a['name']}")
+                del a['enum']
+                a.pop('enum-as-flags', None)
+    return gen, dropped
 
 
 def strip_c_comments(text):
@@ -413,9 +475,20 @@ def check_ext_enums(spec, tmp):
 
 def split_top(body, sep=','):
     """Split at sep outside (), {} and []."""
-    parts, depth, cur = [], 0, ''
+    parts, depth, cur, quote, esc = [], 0, '', False, False
     for ch in body:
-        if ch in '([{':
+        if quote:
+            cur += ch
+            if esc:
+                esc = False
+            elif ch == '\\':
+                esc = True
+            elif ch == '"':
+                quote = False
+            continue
+        if ch == '"':
+            quote = True
+        elif ch in '([{':
             depth += 1
         elif ch in ')]}':
             depth -= 1
@@ -431,6 +504,11 @@ def split_top(body, sep=','):
 def parse_netlink_c(path):
     with open(path) as f:
         text = strip_c_comments(f.read())
+    defines = {}
+    for line in text.splitlines():
+        m = re.match(r'\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+)$', line)
+        if m:
+            defines[m.group(1)] = m.group(2).strip()
     # Preprocessor conditionals only gate ops; keep every op.
     text = '\n'.join(l for l in text.splitlines()
                      if not re.match(r'\s*#', l))
@@ -453,16 +531,54 @@ def parse_netlink_c(path):
             for fm in re.finditer(r'\.(\w+)\s*=\s*([^,]+)', block):
                 fields[fm.group(1)] = fm.group(2).strip()
             ops.append(fields)
-    return policies, ops
+    return policies, ops, defines
 
 
 def c_eval(expr, values):
-    """Evaluate a constant expression of names from the ABI header."""
+    """Evaluate a constant expression of names from the ABI header.
+
+    Expressions beyond + - * of header names (masks built from
+    <linux/sctp.h>, <sys/socket.h> or netlink.c's own macros) come from
+    gcc_values(), which stores them in values under the expression."""
+    if expr in values:
+        return values[expr]
     e = re.sub(r'[A-Za-z_]\w*',
                lambda m: str(values[m.group(0)]), expr)
     if not re.fullmatch(r'[\d\s()+\-*]+', e):
         raise ValueError(expr)
     return eval(e)  # digits and + - * ( ) only, checked above
+
+
+def gcc_values(exprs, defines, header, tmp):
+    """{expression: value} for policy expressions, compiled by gcc with
+    the ABI header, <linux/sctp.h>, <sys/socket.h> and netlink.c's
+    object-like #defines (GENMASK and BIT as the kernel defines them)."""
+    exprs = sorted(set(exprs))
+    if not exprs:
+        return {}
+    src = ['#include <stdio.h>', '#include <stdint.h>',
+           '#include <sys/socket.h>', '#include <netinet/in.h>',
+           '#include <linux/sctp.h>', f'#include "{os.path.abspath(header)}"',
+           '#define BIT(n) (1ULL << (n))',
+           '#define GENMASK(h, l) (((~0ULL) << (l)) & '
+           '(~0ULL >> (63 - (h))))']
+    src += [f'#define {n} {v}' for n, v in defines.items()
+            if not n.startswith('_')]
+    src += ['int main(void)', '{']
+    src += [f'\tprintf("%lld\\n", (long long)({e}));' for e in exprs]
+    src += ['\treturn 0;', '}']
+    cfile = os.path.join(tmp, 'policy_exprs.c')
+    exe = os.path.join(tmp, 'policy_exprs.bin')
+    with open(cfile, 'w') as f:
+        f.write('\n'.join(src) + '\n')
+    res = subprocess.run(['gcc', '-std=gnu11', '-w', '-o', exe, cfile],
+                         capture_output=True, text=True, timeout=120)
+    if res.returncode != 0:
+        err = [l for l in res.stderr.splitlines() if 'error' in l]
+        raise RuntimeError(err[0].strip() if err else 'gcc failed')
+    res = subprocess.run([exe], capture_output=True, text=True, timeout=30,
+                         check=True)
+    return dict(zip(exprs, (int(v) for v in res.stdout.split())))
 
 
 def policy_kind(value):
@@ -480,7 +596,39 @@ def policy_kind(value):
                      value)
     if m:
         return m.group(2).lower(), {m.group(1).lower(): m.group(3)}, None
+    m = re.fullmatch(r'NLA_POLICY_MASK\(\s*NLA_(\w+)\s*,\s*(.+)\)', value)
+    if m:
+        return m.group(1).lower(), {'mask': m.group(2)}, None
+    m = re.fullmatch(r'\{\s*\.type\s*=\s*NLA_REJECT\s*,\s*'
+                     r'\.reject_message\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?\s*\}',
+                     value)
+    if m:
+        return 'reject', {'message': m.group(1)}, None
     return None, {}, None
+
+
+def policy_exprs(policies, ops):
+    """Every constant expression the policies and the op table use."""
+    out = []
+    for pol in policies.values():
+        out.append(pol['bound'])
+        for value in pol['entries'].values():
+            kind, checks, _ = policy_kind(value)
+            if kind != 'reject':
+                out += list(checks.values())
+    out += [o['maxattr'] for o in ops if 'maxattr' in o]
+    return out
+
+
+def flags_mask(spec, dname):
+    d = next(d for d in spec['definitions'] if d['name'] == dname)
+    val, mask = d.get('value-start', 0), 0
+    for e in d['entries']:
+        e = e if isinstance(e, dict) else {'name': e}
+        val = e.get('value', val)
+        mask |= 1 << val
+        val += 1
+    return mask
 
 
 def spec_checks(spec, attr):
@@ -488,8 +636,12 @@ def spec_checks(spec, attr):
     checks = {k: v for k, v in attr.get('checks', {}).items()
               if k in ('min', 'max', 'exact-len')}
     e = attr.get('enum')
-    if e and 'max' not in checks and not attr.get('enum-as-flags'):
+    if e:
         d = next(d for d in spec['definitions'] if d['name'] == e)
+        if d['type'] == 'flags' or attr.get('enum-as-flags'):
+            # ynl renders NLA_POLICY_MASK over the set's bits, and no range
+            return {'mask': flags_mask(spec, e)}
+    if e and 'max' not in checks:
         if d['type'] == 'enum':
             val, top = d.get('value-start', 0), 0
             for ent in d['entries']:
@@ -508,6 +660,8 @@ class PolicyCheck:
         self.values = values
         self.bad = 0
         self.nested_use = {}    # spec set -> {policy name: accepted attrs}
+        self.rejected = []      # reserved attributes refused with a message
+        self.masks = 0          # mask checks compared
 
     def err(self, msg):
         fail(f"policies: {msg}")
@@ -533,6 +687,8 @@ class PolicyCheck:
         if got != want:
             self.err(f"{where}: [{cname}] checks {got or 'none'} in "
                      f"kmod/netlink.c but {want or 'none'} in the spec")
+        elif 'mask' in got:
+            self.masks += 1
         if nested:
             sub = sattr.get('nested-attributes')
             if not sub:
@@ -552,7 +708,27 @@ class PolicyCheck:
         sattrs = {pfx + c_upper(a['name']): a
                   for a in set_attrs(self.spec, sname)
                   if a.get('type') not in ('unused', 'pad')}
-        accepted = set(pol['entries'])
+        reserved = {pfx + c_upper(a['name']): a
+                    for a in set_attrs(self.spec, sname)
+                    if a.get('type') == 'unused' and a.get('value') != 0}
+        accepted = set()
+        for cname, value in pol['entries'].items():
+            kind, checks, _ = policy_kind(value)
+            if kind != 'reject':
+                accepted.add(cname)
+                continue
+            if cname not in reserved:
+                self.err(f"{where}: [{cname}] is NLA_REJECT but not a "
+                         f"reserved (type: unused) attribute of spec set "
+                         f"'{sname}'")
+                continue
+            doc = ' '.join(reserved[cname].get('doc', '').split())
+            if checks['message'] not in doc:
+                self.err(f"{where}: [{cname}] is refused with "
+                         f"\"{checks['message']}\", which the spec's doc "
+                         "of it does not quote")
+                continue
+            self.rejected.append(f"{cname} refused by {pname}")
         for cname in sorted(accepted - set(sattrs)):
             self.err(f"{where}: accepts {cname}, which is not an attribute "
                      f"of spec set '{sname}'")
@@ -598,6 +774,9 @@ class PolicyCheck:
                         sop.get(mode, {}).get('request', {})
                         .get('attributes', [])}
             pname = cop.get('policy')
+            if not pname:
+                self.err(f"{cmd}: no .policy: the generic netlink core's "
+                         "default would apply, not one of sctpx's")
             got = self.walk(pname, sset, exact=True, op=cmd) if pname \
                 else set()
             for n in sorted(req - got):
@@ -637,19 +816,29 @@ class PolicyCheck:
                 if acc != every:
                     narrowed.append(f"{pname} takes {len(acc)} of "
                                     f"{len(every)} '{sname}' attributes")
+        if not nops:
+            self.err("no op of the spec was found in sctpx_nl_ops[]")
         if not self.bad:
-            note = f" ({'; '.join(narrowed)})" if narrowed else ''
+            notes = narrowed + [f"{self.masks} masks equal"] + self.rejected
             ok(f"policies: {nops} ops of sctpx_nl_ops[] accept exactly the "
-               f"spec's request attributes, types and checks{note}")
+               f"spec's request attributes, types and checks "
+               f"({'; '.join(notes)})")
 
 
-def check_policies(spec, netlink_c, values):
+def check_policies(spec, netlink_c, values, header, tmp):
     if values is None:
         fail("policies: no constant values from the ABI header; skipped")
         return
-    policies, ops = parse_netlink_c(netlink_c)
+    policies, ops, defines = parse_netlink_c(netlink_c)
     if not ops:
         fail(f"policies: no sctpx_nl_ops[] found in {netlink_c}")
+        return
+    values = dict(values)
+    try:
+        values.update(gcc_values(policy_exprs(policies, ops), defines,
+                                 header, tmp))
+    except (RuntimeError, subprocess.SubprocessError) as e:
+        fail(f"policies: cannot evaluate the policies' constants: {e}")
         return
     PolicyCheck(spec, policies, values).run(ops)
 
@@ -699,11 +888,15 @@ def main():
         except (KeyError, TypeError) as e:
             fail(f"ext-enums: {e!r}")
         try:
-            check_policies(spec, args.netlink_c, values)
+            check_policies(spec, args.netlink_c, values, args.header,
+                           tmp)
         except (KeyError, TypeError, StopIteration, OSError) as e:
             fail(f"policies: {e!r}")
 
-    return 1 if failed else 0
+    if failed:
+        return 1
+    print(f"spec: {passed} checks, all passed")
+    return 0
 
 
 if __name__ == '__main__':
