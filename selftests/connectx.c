@@ -1233,6 +1233,8 @@ static void *cx_flip(void *arg)
 	return NULL;
 }
 
+#define CX_FLIP_PEERS	8
+
 struct cx_flip_worker {
 	int fd;
 	int requests;
@@ -1254,25 +1256,38 @@ static void *cx_flip_requests(void *arg)
 		return NULL;
 	}
 	for (i = 0; i < w->requests; i++) {
-		struct sx_addr a = sx_addr4(CX_DEAD, w->first_port + i);
+		struct nl_msg *msg = cx_begin(&nl, w->fd, 0, CX_FLIP_PEERS);
 		struct sx_result res;
-		double t0 = cx_now(), dt;
-		int err;
+		double t0, dt;
+		int err, k;
 
-		err = cx_one(&nl, w->fd, &a, 1, 0, &res);
+		for (k = 0; k < CX_FLIP_PEERS; k++) {
+			struct sx_addr a = sx_addr4(CX_DEAD, w->first_port +
+						    i * CX_FLIP_PEERS + k);
+
+			cx_peer(msg, &a, 1);
+		}
+		t0 = cx_now();
+		err = cx_run(&nl, msg, &res);
 		dt = cx_now() - t0;
 		if (dt > w->worst)
 			w->worst = dt;
 		if (err == -EINVAL) {
 			w->refused++;	/* saw the socket blocking: fine */
-		} else if (err || res.n != 1 || res.v[0].error ||
-			   !res.v[0].has_id ||
-			   res.v[0].state != SCTP_COOKIE_WAIT) {
+			sx_result_free(&res);
+			continue;
+		}
+		if (err || res.n != CX_FLIP_PEERS) {
 			w->failed++;
 			snprintf(w->extack, sizeof(w->extack), "%d %s", err,
 				 nl.extack);
-		} else {
-			w->started++;
+		}
+		for (k = 0; !err && k < (int)res.n; k++) {
+			if (res.v[k].error || !res.v[k].has_id ||
+			    res.v[k].state != SCTP_COOKIE_WAIT)
+				w->failed++;
+			else
+				w->started++;
 		}
 		sx_result_free(&res);
 	}
@@ -1305,8 +1320,8 @@ TEST(blocking_flip_never_waits)
 	ASSERT_EQ(0, pthread_create(&th, NULL, cx_flip, &f));
 	for (i = 0; i < 2; i++) {
 		w[i].fd = fd;
-		w[i].requests = 200;
-		w[i].first_port = 1000 + i * 1000;
+		w[i].requests = 100;
+		w[i].first_port = 1000 + i * 100 * CX_FLIP_PEERS;
 		ASSERT_EQ(0, pthread_create(&tw[i], NULL, cx_flip_requests, &w[i]));
 	}
 	for (i = 0; i < 2; i++)
