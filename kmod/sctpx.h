@@ -28,9 +28,11 @@ extern struct sctpx_limit sctpx_max_peer_addrs;
 extern bool sctpx_measure_floor;
 
 /*
- * Most associations one PEELOFF may take (and max_batch's upper bound):
- * a reply of this many full entries, each at most sctpx_assoc_size(),
- * still fits one netlink message (main.c checks it at build time).
+ * max_batch's upper bound: a reply of this many full entries, each at most
+ * sctpx_assoc_size_max(), still fits one allocation (main.c checks it at
+ * load time). The default is a quarter of it: a PEELOFF holds genetlink's
+ * cb_lock and the parent's socket lock for all of its entries
+ * (Documentation/hardening.rst has the figures).
  */
 #define SCTPX_MAX_BATCH_LIMIT	4096
 

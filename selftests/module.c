@@ -100,7 +100,7 @@ TEST(load_unload_cycles)
 	ASSERT_EQ(NULL, strchr(buf, 'P')) TH_LOG("taint %s: not GPL?", buf);
 	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/parameters/max_batch",
 				   buf, sizeof(buf)));
-	ASSERT_STREQ("4096", buf);
+	ASSERT_STREQ("1024", buf);
 }
 
 TEST(unload_refused_while_dump_open)
@@ -168,7 +168,7 @@ TEST(info_answers)
 		want |= SCTPX_OP_BIT(SCTPX_CMD_PEELOFF);
 	EXPECT_EQ(want, info.ops);
 
-	EXPECT_EQ(4096, info.max_batch);
+	EXPECT_EQ(1024, info.max_batch);
 	EXPECT_EQ(1024, info.max_peers);
 	EXPECT_EQ(64, info.max_peer_addrs);
 	ASSERT_TRUE(info.has_stats);
@@ -177,7 +177,7 @@ TEST(info_answers)
 	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "77"));
 	ASSERT_EQ(0, sx_info(&nl, &info));
 	EXPECT_EQ(77, info.max_batch);
-	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "4096"));
+	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "1024"));
 
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, sx_info(&nl, &info));

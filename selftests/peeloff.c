@@ -164,6 +164,7 @@ TEST(four_thousand_ninety_six)
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4096"));
 	peel_n(_metadata, 4096, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "1024"));
 }
 
 TEST(order_and_messages_within_a_stream)
@@ -710,7 +711,7 @@ TEST(bad_requests)
 	sel.limit = 5;
 	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_STREQ("selection limit above max_batch", nl.extack);
-	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4096"));
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "1024"));
 	EXPECT_EQ(5, sx_assoc_count(p.srv));
 
 	/* Order beyond the enum, limit 0: the policy refuses them. */

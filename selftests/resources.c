@@ -82,7 +82,7 @@ FIXTURE_SETUP(res)
 
 FIXTURE_TEARDOWN(res)
 {
-	sx_sysfs_write(PARAM("max_batch"), "4096");
+	sx_sysfs_write(PARAM("max_batch"), "1024");
 	sx_sysfs_write(PARAM("max_peers"), "1024");
 	sx_sysfs_write(PARAM("max_peer_addrs"), "64");
 }
