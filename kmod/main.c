@@ -91,7 +91,6 @@ static int __init sctpx_init(void)
 		       SCTPX_MAX_BATCH_LIMIT);
 		return -EINVAL;
 	}
-	sctpx_connectx_init();
 	err = sctpx_net_register();
 	if (err)
 		return err;
