@@ -49,6 +49,11 @@ public:
 	/*
 	 * Never fails because the module is missing: that selects the
 	 * fallback. Fails only when memory runs out.
+	 *
+	 * Every call on a moved-from Client fails with EINVAL; every call in
+	 * a child process (after fork()) fails with ECHILD: the client's
+	 * netlink sockets are its parent's, and replies on them could reach
+	 * either process. Open a new client in the child.
 	 */
 	static Result<Client> open(ClientOptions opts = {});
 
@@ -86,6 +91,8 @@ public:
 private:
 	struct Impl;
 	explicit Client(std::unique_ptr<Impl> impl) noexcept;
+	/* EINVAL when moved from, ECHILD in a forked child. */
+	[[nodiscard]] Result<void> usable() const;
 	std::unique_ptr<Impl> impl_;
 	friend struct ClientAccess;
 };

@@ -30,7 +30,8 @@ TEST_F(CApi, BadOpenFlags)
 
 TEST_F(CApi, InfoReportsPaths)
 {
-	struct sctpx_info i {};
+	struct sctpx_info i;
+	SCTPX_INIT(&i);
 	ASSERT_EQ(sctpx_get_info(c, &i), 0);
 	EXPECT_EQ(i.forced_fallback, 1);
 	EXPECT_EQ(i.peeloff_path, SCTPX_PATH_FALLBACK);
@@ -49,7 +50,8 @@ TEST_F(CApi, ErrnoStyleReturnAndExtack)
 	/* The library's own flags are not SOCK_* flags: accepted. */
 	EXPECT_EQ(sctpx_peeloff(c, -1, ids, 1, SCTPX_PEEL_ATOMIC | SCTPX_PEEL_BRIEF, &r), -EBADF);
 	EXPECT_EQ(sctpx_assoc_list(c, -1, nullptr, &r), -EBADF);
-	struct sctpx_info i {};
+	struct sctpx_info i;
+	SCTPX_INIT(&i);
 	EXPECT_EQ(sctpx_get_info(c, &i), 0);
 	EXPECT_STREQ(sctpx_extack(), "") << "a success clears it";
 }
@@ -66,7 +68,8 @@ TEST_F(CApi, NullArguments)
 
 TEST_F(CApi, BadSelectionOrder)
 {
-	struct sctpx_select s {};
+	struct sctpx_select s;
+	SCTPX_INIT(&s);
 	s.order = 7;
 	struct sctpx_assocs *r = nullptr;
 	EXPECT_EQ(sctpx_peeloff_select(c, 3, &s, 0, &r), -EINVAL);

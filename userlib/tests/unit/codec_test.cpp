@@ -132,17 +132,19 @@ TEST(Codec, ListFilterDropsOrderAndLimit)
 	EXPECT_EQ(nla_len(s), 0);
 }
 
-TEST(Codec, ConnectxPeersAndWait)
+TEST(Codec, ConnectxPeersNeverAWait)
 {
 	std::vector<Peer> peers(2);
 	peers[0].addrs = {*Address::parse("127.0.0.1", 9), *Address::parse("127.0.0.2", 9)};
 	peers[1].addrs = {*Address::parse("fe80::1", 9, 3)};
-	auto r = req_of(detail::encode_connectx(fake_family, 6, peers, 250));
+	auto r = req_of(detail::encode_connectx(fake_family, 6, peers));
 	EXPECT_EQ(r.cmd(), SCTPX_CMD_CONNECTX);
 	auto pv = r.all(SCTPX_A_PEER);
 	ASSERT_EQ(pv.size(), 2U);
 	EXPECT_TRUE(nested(pv[0]));
-	EXPECT_EQ(nla_get_u32(r.one(SCTPX_A_WAIT_MS)), 250U);
+	/* Version 1's wait attributes are refused by version 2's policy. */
+	EXPECT_EQ(r.one(SCTPX_A_RESERVED_16), nullptr);
+	EXPECT_EQ(r.one(SCTPX_A_RESERVED_17), nullptr);
 	int n = 0;
 	const nlattr *pos = nullptr;
 	int rem = 0;
@@ -157,14 +159,45 @@ TEST(Codec, ConnectxPeersAndWait)
 				   static_cast<nlattr *>(nla_data(pv[1])), nullptr), 0);
 	EXPECT_EQ(nla_len(ab[SCTPX_ADDR_A_IN6]), 16);
 	EXPECT_EQ(nla_get_u32(ab[SCTPX_ADDR_A_SCOPE_ID]), 3U);
+	/* peer_attr_size() is exact: the module path splits requests with it. */
+	EXPECT_EQ(static_cast<std::size_t>(nla_total_size(nla_len(pv[0]))), detail::peer_attr_size(peers[0]));
+	EXPECT_EQ(static_cast<std::size_t>(nla_total_size(nla_len(pv[1]))), detail::peer_attr_size(peers[1]));
 }
 
-TEST(Codec, ConnectxWithoutWaitOmitsIt)
+TEST(Codec, ConnectxPeerOverOneAttributeIsRefusedNotDropped)
 {
-	std::vector<Peer> peers(1);
-	peers[0].addrs = {*Address::parse("127.0.0.1", 9)};
-	auto r = req_of(detail::encode_connectx(fake_family, 6, peers, 0));
-	EXPECT_EQ(r.one(SCTPX_A_WAIT_MS), nullptr);
+	/* 2,048 IPv6 addresses with a port: 2,048 * 32 + 4 bytes > 65,535. */
+	Peer big;
+	for (int i = 0; i < 2048; i++)
+		big.addrs.push_back(*Address::parse("2001:db8::" + std::to_string(i + 1), 9));
+	EXPECT_GT(detail::peer_attr_size(big), detail::kMaxAttrSize);
+	const std::vector<Peer> peers{Peer{{*Address::parse("127.0.0.1", 9)}}, big};
+	auto r = detail::encode_connectx(fake_family, 6, peers);
+	ASSERT_FALSE(r.ok()) << "libnl cancels the nest: the peer would vanish from the request";
+	EXPECT_EQ(r.error().errnum(), EMSGSIZE);
+}
+
+TEST(Codec, ListByIdsAndLostReplyGet)
+{
+	const std::vector<AssocId> ids{7, 3, 9};
+	auto r = req_of(detail::encode_list_ids(fake_family, 5, ids));
+	EXPECT_EQ(r.cmd(), SCTPX_CMD_ASSOC_GET);
+	EXPECT_EQ(r.flags() & NLM_F_DUMP, NLM_F_DUMP);
+	const nlattr *s = r.one(SCTPX_A_SELECT);
+	ASSERT_NE(s, nullptr);
+	EXPECT_TRUE(nested(s));
+	std::vector<std::uint32_t> got;
+	const nlattr *pos = nullptr;
+	int rem = 0;
+	nla_for_each_nested(pos, s, rem) {
+		EXPECT_EQ(nla_type(pos), SCTPX_SELECT_A_ASSOC_ID);
+		got.push_back(nla_get_u32(pos));
+	}
+	EXPECT_EQ(got, (std::vector<std::uint32_t>{7, 3, 9}));
+
+	auto l = req_of(detail::encode_lost_reply_get(fake_family));
+	EXPECT_EQ(l.cmd(), SCTPX_CMD_LOST_REPLY_GET);
+	EXPECT_EQ(nlmsg_datalen(l.msg.hdr()), GENL_HDRLEN) << "no attributes";
 }
 
 TEST(Codec, DecodeInfo)
@@ -212,17 +245,90 @@ TEST(Codec, DecodeEntriesTakesEveryDescriptor)
 		ASSERT_EQ(r.entries.size(), 3U);
 		EXPECT_EQ(r.entries[0].info.id, 5U);
 		EXPECT_EQ(r.entries[0].info.state, SCTP_ESTABLISHED);
-		EXPECT_EQ(r.entries[0].fd.get(), fd);
+		EXPECT_EQ(r.entries[0].fd, fd);
 		EXPECT_EQ(r.entries[0].info.instreams, 10);
 		EXPECT_EQ(r.entries[0].info.counters.data_in, 10U);
 		EXPECT_EQ(r.entries[1].error, EINVAL);
-		EXPECT_FALSE(r.entries[1].fd.valid());
+		EXPECT_EQ(r.entries[1].fd, -1);
 		ASSERT_EQ(r.entries[2].info.peer_addrs.size(), 1U);
 		EXPECT_EQ(r.entries[2].info.peer_addrs[0].to_string(), "[::1]:77");
 		EXPECT_EQ(r.remaining, 3U);
 	}
-	/* The Reply owned the descriptor and closed it. */
-	EXPECT_EQ(fcntl(fd, F_GETFD), -1);
+	/* A decoded entry never closes its descriptor: only the caller's Fd does. */
+	EXPECT_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(fd);
+}
+
+TEST(Codec, DecodeVersion2Fields)
+{
+	ReplyBuilder b(SCTPX_CMD_ASSOC_GET, NLM_F_MULTI);
+	nlattr *n = b.nest(SCTPX_A_ASSOC);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_ID, 9);
+	for (int i = 0; i < SCTPX_ENTRY_PEER_ADDRS_MAX; i++) {
+		nlattr *a = b.nest(SCTPX_ASSOC_A_PEER_ADDR);
+		const std::uint32_t v4 = htonl(0x7f000001U + static_cast<std::uint32_t>(i));
+		nla_put(b.msg(), SCTPX_ADDR_A_IN4, 4, &v4);
+		b.end(a);
+	}
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_PEER_ADDR_COUNT, 5000);
+	nla_put_flag(b.msg(), SCTPX_ASSOC_A_PEER_ADDRS_CUT);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_LOCAL_VTAG, 11);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_PEER_VTAG, 12);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_OUTSTANDING, 13);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_QUEUED, 14);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_PEER_RWND, 15);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_HEARD_MS, 16);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_INIT_RETRIES, 17);
+	nla_put_u32(b.msg(), SCTPX_ASSOC_A_MAX_INIT_RETRIES, 18);
+	b.end(n);
+	detail::Reply r;
+	ASSERT_TRUE(detail::decode_entries(b.done().hdr(), r).ok());
+	ASSERT_EQ(r.entries.size(), 1U);
+	const AssocInfo &a = r.entries[0].info;
+	EXPECT_EQ(a.peer_addrs.size(), std::size_t{SCTPX_ENTRY_PEER_ADDRS_MAX});
+	EXPECT_EQ(a.peer_addr_count, 5000U);
+	EXPECT_TRUE(a.peer_addrs_cut);
+	EXPECT_EQ(a.local_vtag, 11U);
+	EXPECT_EQ(a.peer_vtag, 12U);
+	EXPECT_EQ(a.outstanding, 13U);
+	EXPECT_EQ(a.queued, 14U);
+	EXPECT_EQ(a.peer_rwnd, 15U);
+	EXPECT_EQ(a.heard_ms, 16U);
+	EXPECT_EQ(a.init_retries, 17U);
+	EXPECT_EQ(a.max_init_retries, 18U);
+}
+
+TEST(Codec, TrailingBytesAreReportedAndEveryDescriptorKept)
+{
+	const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ReplyBuilder b(SCTPX_CMD_PEELOFF);
+	b.brief_entry(5, fd);
+	detail::Message m = b.done();
+	/* Four bytes no attribute covers after the entry. */
+	std::vector<std::uint32_t> words((m.hdr()->nlmsg_len + 4) / 4);
+	std::memcpy(words.data(), m.hdr(), m.hdr()->nlmsg_len);
+	auto *h = reinterpret_cast<nlmsghdr *>(words.data());
+	words.back() = 0xdeadbeef;
+	h->nlmsg_len += 4;
+	detail::Reply r;
+	auto res = detail::decode_entries(h, r);
+	EXPECT_FALSE(res.ok());
+	EXPECT_EQ(res.error().errnum(), EPROTO);
+	EXPECT_TRUE(r.malformed);
+	ASSERT_EQ(r.entries.size(), 1U);
+	EXPECT_EQ(r.entries[0].fd, fd);
+	EXPECT_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(fd);
+}
+
+TEST(Codec, DecodeInfoVersion2)
+{
+	auto m = info_reply(all_ops(), 128, 16);
+	auto i = detail::decode_info(m.hdr());
+	ASSERT_TRUE(i.ok());
+	EXPECT_EQ(i->features, SCTPX_FEATURE_CONNECTX_HOOKS);
+	EXPECT_EQ(i->counters.lost_replies_dropped, 2U);
 }
 
 TEST(Codec, DecodeShortMessage)

@@ -12,6 +12,16 @@
 namespace sctpx::vm {
 namespace {
 
+const struct sctpx_assoc *at(const struct sctpx_assocs *r, std::size_t i)
+{
+	return sctpx_assocs_at(r, i);
+}
+
+const struct sctpx_peer_result *at(const struct sctpx_connect_result *r, std::size_t i)
+{
+	return sctpx_connect_result_at(r, i);
+}
+
 class CApiTest : public WayTest {
 protected:
 	void SetUp() override
@@ -30,11 +40,13 @@ protected:
 
 TEST_P(CApiTest, InfoAndCounters)
 {
-	struct sctpx_info i {};
+	struct sctpx_info i;
+	SCTPX_INIT(&i);
 	ASSERT_EQ(sctpx_get_info(c_, &i), 0);
 	EXPECT_EQ(i.module_loaded, GetParam() == Way::Absent ? 0 : 1);
 	EXPECT_EQ(i.peeloff_path, path(Op::Peeloff));
-	struct sctpx_counters k {};
+	struct sctpx_counters k;
+	SCTPX_INIT(&k);
 	EXPECT_EQ(sctpx_get_counters(c_, &k), GetParam() == Way::Absent ? -ENOENT : 0);
 }
 
@@ -45,8 +57,8 @@ TEST_P(CApiTest, ListAndPeeloff)
 	ASSERT_EQ(sctpx_assoc_list(c_, a.server.get(), nullptr, &l), 0) << sctpx_extack();
 	EXPECT_EQ(l->n, 4U);
 	EXPECT_EQ(l->path, path(Op::List));
-	ASSERT_GE(l->v[0].naddrs, 1U);
-	EXPECT_EQ(l->v[0].addrs[0].sa.sa_family, AF_INET);
+	ASSERT_GE(sctpx_assocs_at(l, 0)->naddrs, 1U);
+	EXPECT_EQ(sctpx_assocs_at(l, 0)->addrs[0].sa.sa_family, AF_INET);
 	sctpx_assocs_free(l);
 
 	const std::uint32_t ids[] = {a.ids[1], 999999};
@@ -54,25 +66,26 @@ TEST_P(CApiTest, ListAndPeeloff)
 	ASSERT_EQ(sctpx_peeloff(c_, a.server.get(), ids, 2, SOCK_NONBLOCK | SOCK_CLOEXEC, &r), 0);
 	ASSERT_EQ(r->n, 2U);
 	EXPECT_EQ(r->path, path(Op::Peeloff));
-	EXPECT_EQ(r->v[0].id, a.ids[1]);
-	ASSERT_GE(r->v[0].fd, 0);
-	EXPECT_TRUE(nonblocking(r->v[0].fd));
-	EXPECT_EQ(ntohs(r->v[0].addrs[0].v4.sin_port), a.client_ports[1]);
-	EXPECT_EQ(r->v[1].fd, -1);
-	EXPECT_EQ(r->v[1].error, EINVAL);
-	close(r->v[0].fd); /* the caller's */
+	EXPECT_EQ(at(r, 0)->id, a.ids[1]);
+	ASSERT_GE(at(r, 0)->fd, 0);
+	EXPECT_TRUE(nonblocking(at(r, 0)->fd));
+	EXPECT_EQ(ntohs(at(r, 0)->addrs[0].v4.sin_port), a.client_ports[1]);
+	EXPECT_EQ(at(r, 1)->fd, -1);
+	EXPECT_EQ(at(r, 1)->error, EINVAL);
+	close(at(r, 0)->fd); /* the caller's */
 	sctpx_assocs_free(r);
 
 	EXPECT_EQ(sctpx_peeloff(c_, a.server.get(), ids, 2, SCTPX_PEEL_ATOMIC, &r), -EINVAL);
 	EXPECT_STREQ(sctpx_extack(), "no such association on this socket");
 
-	struct sctpx_select sel {};
+	struct sctpx_select sel;
+	SCTPX_INIT(&sel);
 	sel.peer_port = a.client_ports[3];
 	ASSERT_EQ(sctpx_peeloff_select(c_, a.server.get(), &sel, SOCK_CLOEXEC, &r), 0);
 	ASSERT_EQ(r->n, 1U);
-	EXPECT_EQ(r->v[0].id, a.ids[3]);
-	EXPECT_TRUE(cloexec(r->v[0].fd));
-	close(r->v[0].fd);
+	EXPECT_EQ(at(r, 0)->id, a.ids[3]);
+	EXPECT_TRUE(cloexec(at(r, 0)->fd));
+	close(at(r, 0)->fd);
 	sctpx_assocs_free(r);
 }
 
@@ -91,14 +104,17 @@ TEST_P(CApiTest, Connectx)
 	a2.v4.sin_port = htons(p2);
 	const struct sctpx_peer peers[] = {{&a1, 1}, {&a2, 1}};
 	struct sctpx_connect_result *r = nullptr;
-	ASSERT_EQ(sctpx_connectx(c_, s.get(), peers, 2, 5000, &r), 0) << sctpx_extack();
+	struct sctpx_connect_opts o;
+	SCTPX_INIT(&o);
+	o.wait_ms = 5000;
+	ASSERT_EQ(sctpx_connectx(c_, s.get(), peers, 2, &o, &r), 0) << sctpx_extack();
 	ASSERT_EQ(r->n, 2U);
 	EXPECT_EQ(r->path, path(Op::Connectx));
 	EXPECT_EQ(r->wait_end, SCTPX_WAIT_SETTLED);
 	for (std::size_t i = 0; i < 2; i++) {
-		EXPECT_EQ(r->v[i].peer_index, i);
-		EXPECT_EQ(r->v[i].error, 0);
-		EXPECT_EQ(r->v[i].state, SCTP_ESTABLISHED);
+		EXPECT_EQ(at(r, i)->peer_index, i);
+		EXPECT_EQ(at(r, i)->error, 0);
+		EXPECT_EQ(at(r, i)->state, SCTP_ESTABLISHED);
 	}
 	sctpx_connect_result_free(r);
 }

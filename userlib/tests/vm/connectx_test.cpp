@@ -3,6 +3,11 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
+#include <sys/time.h>
+#include <linux/filter.h>
+#include <csignal>
+#include <pthread.h>
+#include <thread>
 
 #include "env.hpp"
 
@@ -22,6 +27,22 @@ Peer peer_at(std::uint16_t port)
 	return Peer{{*Address::parse("127.0.0.1", port)}};
 }
 
+/*
+ * A listening server that never answers: a socket filter dropping every
+ * packet (sctp_rcv() runs sk_filter() before any chunk is handled), so an
+ * INIT to it stays unanswered and the association waits in COOKIE_WAIT.
+ */
+Fd make_deaf_server(std::uint16_t &port)
+{
+	Fd srv = make_server(port);
+	sock_filter drop{BPF_RET | BPF_K, 0, 0, 0};
+	const sock_fprog prog{1, &drop};
+	EXPECT_EQ(setsockopt(srv.get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)), 0);
+	return srv;
+}
+
+void on_usr1(int /*sig*/) {}
+
 TEST_P(ConnectxTest, OnePeerBlocking)
 {
 	std::uint16_t port = 0;
@@ -29,12 +50,14 @@ TEST_P(ConnectxTest, OnePeerBlocking)
 	Fd s = sctp_socket(false);
 	auto r = client().connectx(s.get(), peer_at(port));
 	ASSERT_TRUE(r.ok()) << r.error().message();
-	EXPECT_EQ(r->path, expected_path(Op::Connectx));
+	/* A blocking socket is always sctp_connectx(3)'s own system call. */
+	EXPECT_EQ(r->path, Path::Fallback);
 	ASSERT_EQ(r->peers.size(), 1U);
 	ASSERT_TRUE(r->peers[0].result.ok()) << r->peers[0].result.error().message();
 	EXPECT_NE(r->peers[0].result->id, 0U);
 	EXPECT_EQ(r->peers[0].result->state, SCTP_ESTABLISHED);
-	EXPECT_FALSE(r->wait_end.has_value());
+	ASSERT_TRUE(r->wait_end.has_value());
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
 	EXPECT_EQ(assoc_count(srv.get()), 1U);
 }
 
@@ -114,7 +137,76 @@ TEST_P(ConnectxTest, PeerErrorsMatchTheModule)
 	const std::vector<Peer> two{peer_at(9), peer_at(10)};
 	auto batch = client().connectx(blocking.get(), two);
 	EXPECT_EQ(batch.error().extack,
-		  "a batch of peers needs a non-blocking socket (use SCTPX_A_WAIT_MS to wait)");
+		  "a batch of peers needs a non-blocking socket");
+}
+
+/* sctp_connectx(3) on a blocking socket whose SO_SNDTIMEO expires: EINPROGRESS with the id. */
+TEST_P(ConnectxTest, BlockingSendTimeoutIsEinprogressWithTheId)
+{
+	std::uint16_t port = 0;
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(false);
+	const timeval tv{0, 300000};
+	ASSERT_EQ(setsockopt(s.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+	auto r = client().connectx(s.get(), peer_at(port));
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->peers.size(), 1U);
+	ASSERT_FALSE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result.error().errnum(), EINPROGRESS);
+	EXPECT_NE(r->peers[0].id, 0U);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Timeout);
+}
+
+/* The wait on a non-blocking socket ends at the caller's timeout, with every state. */
+TEST_P(ConnectxTest, UnansweredPeersEndAtTheTimeoutInProgress)
+{
+	std::uint16_t live = 0;
+	std::uint16_t port = 0;
+	Fd srv = make_server(live);
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(true);
+	const std::vector<Peer> peers{peer_at(live), peer_at(port)};
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(400);
+	const auto t0 = std::chrono::steady_clock::now();
+	auto r = client().connectx(s.get(), peers, o);
+	const auto took = std::chrono::steady_clock::now() - t0;
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_TRUE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result->state, SCTP_ESTABLISHED);
+	ASSERT_FALSE(r->peers[1].result.ok());
+	EXPECT_EQ(r->peers[1].result.error().errnum(), EINPROGRESS);
+	EXPECT_NE(r->peers[1].id, 0U);
+	EXPECT_EQ(r->peers[1].state, SCTP_COOKIE_WAIT);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Timeout);
+	EXPECT_GE(took, std::chrono::milliseconds(400));
+	EXPECT_LT(took, std::chrono::milliseconds(2000));
+}
+
+/* A signal during sctp_connectx(3)'s blocking wait: EINTR, the association lives on. */
+TEST_P(ConnectxTest, BlockingConnectInterruptedBySignalIsEintr)
+{
+	std::uint16_t port = 0;
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(false);
+	struct sigaction sa {};
+	sa.sa_handler = on_usr1; /* no SA_RESTART */
+	struct sigaction old {};
+	ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+	const pthread_t self = pthread_self();
+	std::thread poke([self] {
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+		pthread_kill(self, SIGUSR1);
+	});
+	auto r = client().connectx(s.get(), peer_at(port));
+	poke.join();
+	sigaction(SIGUSR1, &old, nullptr);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_FALSE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result.error().errnum(), EINTR);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Signal);
+	EXPECT_NE(r->peers[0].id, 0U) << "found again by its address";
+	EXPECT_EQ(assoc_count(s.get()), 1U) << "the association lives on, as with lksctp";
 }
 
 INSTANTIATE_TEST_SUITE_P(, ConnectxTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
