@@ -75,16 +75,18 @@ TEST_F(CApi, BadSelectionOrder)
 	EXPECT_EQ(sctpx_peeloff_select(c, 3, &s, 0, &r), -EINVAL);
 }
 
-TEST_F(CApi, ConnectxChecksPeersBeforeTheSocket)
+TEST_F(CApi, ConnectxChecksTheSocketBeforeThePeers)
 {
-	/* A socket that is not SCTP: the socket check answers first. */
-	const int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	/* A socket that is not SCTP and a peer without a port: the socket check answers. */
+	const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_GE(fd, 0);
 	union sctpx_sockaddr a {};
 	a.v4.sin_family = AF_INET;
 	struct sctpx_peer p {&a, 1};
 	struct sctpx_connect_result *r = nullptr;
-	EXPECT_EQ(sctpx_connectx(c, fd, &p, 1, 0, &r), -EOPNOTSUPP);
+	EXPECT_EQ(sctpx_connectx(c, fd, &p, 1, nullptr, &r), -EOPNOTSUPP);
 	EXPECT_STREQ(sctpx_extack(), "socket is not an SCTP socket");
+	EXPECT_EQ(r, nullptr);
 	close(fd);
 }
 
