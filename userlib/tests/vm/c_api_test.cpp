@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The C API end to end, the three ways. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <fstream>
+#include <sys/mount.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <unistd.h>
@@ -11,6 +14,18 @@
 
 namespace sctpx::vm {
 namespace {
+
+int fd_count()
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (d == nullptr)
+		return -1;
+	while (const dirent *e = readdir(d))
+		n += e->d_name[0] != '.' ? 1 : 0;
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
 
 const struct sctpx_assoc *at(const struct sctpx_assocs *r, std::size_t i)
 {
@@ -117,6 +132,50 @@ TEST_P(CApiTest, Connectx)
 		EXPECT_EQ(at(r, i)->state, SCTP_ESTABLISHED);
 	}
 	sctpx_connect_result_free(r);
+}
+
+/*
+ * A PEELOFF reply the module could not deliver (forced through its debugfs
+ * knob): the library recovers it with LOST_REPLY_GET; every descriptor
+ * reaches the caller, none is left behind in the process.
+ */
+TEST_P(CApiTest, LostReplyIsRecoveredWithEveryDescriptor)
+{
+	if (GetParam() != Way::Module || expected_path(Op::Peeloff) != Path::Module)
+		return; /* the fallback has no reply to lose */
+	(void)mount("debugfs", "/sys/kernel/debug", "debugfs", 0, nullptr);
+	Assocs a = make_assocs(5);
+	const int before = fd_count();
+	{
+		std::ofstream knob("/sys/kernel/debug/sctpx/fail_replies");
+		ASSERT_TRUE(knob.good()) << "no fail_replies knob";
+		knob << "1\n";
+		knob.flush();
+		ASSERT_TRUE(knob.good()) << "fail_replies refused the write";
+	}
+	struct sctpx_counters k0;
+	SCTPX_INIT(&k0);
+	ASSERT_EQ(sctpx_get_counters(c_, &k0), 0);
+	struct sctpx_assocs *r = nullptr;
+	ASSERT_EQ(sctpx_peeloff(c_, a.server.get(), a.ids.data(), a.ids.size(), SOCK_CLOEXEC, &r), 0)
+		<< sctpx_extack();
+	ASSERT_EQ(r->n, a.ids.size());
+	for (std::size_t i = 0; i < r->n; i++) {
+		EXPECT_EQ(at(r, i)->id, a.ids[i]);
+		ASSERT_GE(at(r, i)->fd, 0) << at(r, i)->error_msg;
+		EXPECT_TRUE(cloexec(at(r, i)->fd));
+	}
+	EXPECT_EQ(fd_count(), before + static_cast<int>(r->n)) << "exactly the caller's new fds";
+	for (std::size_t i = 0; i < r->n; i++)
+		close(at(r, i)->fd);
+	sctpx_assocs_free(r);
+	EXPECT_EQ(fd_count(), before);
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+	struct sctpx_counters k1;
+	SCTPX_INIT(&k1);
+	ASSERT_EQ(sctpx_get_counters(c_, &k1), 0);
+	EXPECT_EQ(k1.reply_errors - k0.reply_errors, 1U) << "the loss really happened";
+	EXPECT_EQ(k1.lost_replies_dropped, k0.lost_replies_dropped);
 }
 
 INSTANTIATE_TEST_SUITE_P(, CApiTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
