@@ -334,6 +334,43 @@ TEST_F(FailureTest, MissingEntryKeepsEveryOtherDescriptor)
 	m->close_leftovers(mine); /* the omitted one's descriptor: the fake's leak */
 }
 
+TEST_F(FailureTest, TruncatedReplyKeepsTheDescriptorsItCarries)
+{
+	/* A reply cut in the middle of its last entry: what it carries is delivered. */
+	std::vector<int> fds;
+	k->handler = [&fds](const Request &r) -> Result<std::vector<detail::Message>> {
+		if (r.cmd() == SCTPX_CMD_INFO_GET)
+			return std::vector<detail::Message>{info_reply(all_ops(), 64, 64)};
+		ReplyBuilder b(SCTPX_CMD_PEELOFF);
+		for (const std::uint32_t id : request_ids(r)) {
+			fds.push_back(open("/dev/null", O_RDONLY | O_CLOEXEC));
+			b.brief_entry(id, fds.back());
+		}
+		detail::Message whole = b.done();
+		std::vector<std::uint32_t> words(whole.hdr()->nlmsg_len / 4);
+		std::memcpy(words.data(), whole.hdr(), whole.hdr()->nlmsg_len);
+		auto *h = reinterpret_cast<nlmsghdr *>(words.data());
+		h->nlmsg_len -= 8; /* the last entry's FD attribute is gone */
+		return std::vector<detail::Message>{detail::Message(h)};
+	};
+	auto c = ClientAccess::make(fake_factory(k), {});
+	ASSERT_TRUE(c.ok());
+	const std::vector<AssocId> ids{3, 4, 5};
+	auto p = c->peeloff(sock.get(), ids);
+	ASSERT_TRUE(p.ok()) << p.error().message();
+	ASSERT_EQ(p->entries.size(), 3U);
+	EXPECT_TRUE(p->entries[0].fd.ok());
+	EXPECT_TRUE(p->entries[1].fd.ok());
+	ASSERT_FALSE(p->entries[2].fd.ok()) << "the cut entry has no descriptor to give";
+	EXPECT_EQ(p->entries[2].fd.error().errnum(), EPROTO);
+	p = Error{};
+	ASSERT_EQ(fds.size(), 3U);
+	EXPECT_FALSE(is_open(fds[0]));
+	EXPECT_FALSE(is_open(fds[1]));
+	EXPECT_TRUE(is_open(fds[2])) << "left open: its number never reached the library";
+	close(fds[2]);
+}
+
 /* --- 8. errors not swallowed ---------------------------------------------- */
 
 TEST_F(FailureTest, SelectionLoopReportsALaterRequestsFailure)
