@@ -228,9 +228,14 @@ private:
 		nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
 		nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
 
+		errno = 0;
 		const int sent = nl_send_auto(sk_.get(), req.get());
-		if (sent < 0)
-			return Error{nle_to_errno(sent), "cannot send the netlink request"};
+		if (sent < 0) {
+			const int sys = errno;
+			/* libnl says NLE_NOMEM for ENOBUFS and ENOMEM alike. */
+			const int e = sent == -NLE_NOMEM ? (sys == ENOBUFS ? ENOBUFS : ENOMEM) : nle_to_errno(sent);
+			return Error{e, "cannot send the netlink request"};
+		}
 		const std::uint32_t seq = nlmsg_hdr(req.get())->nlmsg_seq;
 		if (lost) {
 			x.alt_seq = seq;
