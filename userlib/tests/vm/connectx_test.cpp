@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* connectx(): one peer or many, with and without a wait. */
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <sys/time.h>
@@ -181,6 +182,48 @@ TEST_P(ConnectxTest, UnansweredPeersEndAtTheTimeoutInProgress)
 	EXPECT_EQ(*r->wait_end, WaitEnd::Timeout);
 	EXPECT_GE(took, std::chrono::milliseconds(400));
 	EXPECT_LT(took, std::chrono::milliseconds(2000));
+}
+
+/*
+ * The library's wait for a big batch: 500 peers (distinct loopback
+ * addresses to one server bound to all of them), split at max_peers, all
+ * waited for in parallel, all established, and the wait settled early.
+ */
+TEST_P(ConnectxTest, FiveHundredPeersAllEstablished)
+{
+	Fd srv(socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC, IPPROTO_SCTP));
+	ASSERT_TRUE(srv.valid());
+	sockaddr_in sin{};
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	socklen_t len = sizeof(sin);
+	ASSERT_EQ(bind(srv.get(), reinterpret_cast<sockaddr *>(&sin), len), 0);
+	ASSERT_EQ(listen(srv.get(), 1024), 0);
+	ASSERT_EQ(getsockname(srv.get(), reinterpret_cast<sockaddr *>(&sin), &len), 0);
+	const std::uint16_t port = ntohs(sin.sin_port);
+	Fd s = sctp_socket(true);
+	std::vector<Peer> peers;
+	for (std::uint32_t i = 0; i < 500; i++) {
+		in_addr a{};
+		a.s_addr = htonl(0x7f000001U + i); /* 127.0.0.1 ... 127.0.1.244 */
+		peers.push_back(Peer{{Address::v4(a, port)}});
+	}
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(30000);
+	const auto t0 = std::chrono::steady_clock::now();
+	auto r = client().connectx(s.get(), peers, o);
+	const auto took = std::chrono::steady_clock::now() - t0;
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->peers.size(), 500U);
+	std::size_t up = 0;
+	for (std::uint32_t i = 0; i < 500; i++) {
+		EXPECT_EQ(r->peers[i].peer_index, i);
+		up += r->peers[i].result.ok() && r->peers[i].result->state == SCTP_ESTABLISHED ? 1 : 0;
+	}
+	EXPECT_EQ(up, 500U);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
+	EXPECT_LT(took, std::chrono::milliseconds(30000)) << "settled before the deadline";
+	EXPECT_EQ(assoc_count(s.get()), 500U);
 }
 
 /* A signal during sctp_connectx(3)'s blocking wait: EINTR, the association lives on. */
