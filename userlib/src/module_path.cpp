@@ -94,8 +94,18 @@ std::vector<Peeled> match_ids(std::span<const AssocId> ids, Reply &&reply)
 		by_id[reply.entries[k].info.id].push_back(k);
 	std::vector<std::size_t> take(ids.size(), SIZE_MAX);
 	std::vector<bool> used(reply.entries.size(), false);
+	/* The module's own order (an entry without its id is taken as in order). */
+	bool in_order = reply.entries.size() == ids.size();
+	for (std::size_t i = 0; in_order && i < ids.size(); i++)
+		in_order = reply.entries[i].info.id == ids[i] || reply.entries[i].info.id == 0;
 	for (std::size_t i = 0; i < ids.size(); i++) {
 		out[i].info.id = ids[i];
+		if (in_order) {
+			take[i] = i;
+			used[i] = true;
+			reply.entries[i].info.id = ids[i];
+			continue;
+		}
 		auto it = by_id.find(ids[i]);
 		if (it == by_id.end() || it->second.empty()) {
 			out[i].fd = Error{EPROTO, "no result for this association in the module's reply"};
