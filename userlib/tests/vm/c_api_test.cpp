@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The C API end to end, the three ways. */
 #include <arpa/inet.h>
+#include <atomic>
+#include <cstring>
 #include <dirent.h>
+#include <thread>
 #include <fcntl.h>
 #include <fstream>
 #include <sys/mount.h>
@@ -176,6 +179,42 @@ TEST_P(CApiTest, LostReplyIsRecoveredWithEveryDescriptor)
 	ASSERT_EQ(sctpx_get_counters(c_, &k1), 0);
 	EXPECT_EQ(k1.reply_errors - k0.reply_errors, 1U) << "the loss really happened";
 	EXPECT_EQ(k1.lost_replies_dropped, k0.lost_replies_dropped);
+}
+
+/*
+ * One handle, several threads at once: each peels its own associations,
+ * and one thread's error message never shows up in another thread.
+ */
+TEST_P(CApiTest, ThreadsShareOneHandle)
+{
+	constexpr std::size_t kThreads = 4;
+	constexpr std::size_t kEach = 8;
+	Assocs a = make_assocs(kThreads * kEach);
+	std::atomic<int> wrong{0};
+	std::vector<std::thread> ts;
+	for (std::size_t t = 0; t < kThreads; t++)
+		ts.emplace_back([&, t] {
+			for (std::size_t i = 0; i < kEach; i++) {
+				const std::uint32_t id = a.ids[t * kEach + i];
+				struct sctpx_assocs *r = nullptr;
+				if (sctpx_peeloff(c_, a.server.get(), &id, 1, 0, &r) != 0 || r->n != 1 ||
+				    at(r, 0)->id != id || at(r, 0)->fd < 0) {
+					wrong++;
+				} else {
+					close(at(r, 0)->fd);
+				}
+				sctpx_assocs_free(r);
+				/* This thread's own error, and its own message. */
+				const std::uint32_t bad = 0;
+				if (sctpx_peeloff(c_, a.server.get(), &bad, 1, SCTPX_PEEL_ATOMIC, &r) != -EINVAL ||
+				    std::strcmp(sctpx_extack(), "association id 0, 1 and 2 are reserved") != 0)
+					wrong++;
+			}
+		});
+	for (auto &t : ts)
+		t.join();
+	EXPECT_EQ(wrong, 0);
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
 }
 
 INSTANTIATE_TEST_SUITE_P(, CApiTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),

@@ -9,6 +9,8 @@
 #include <csignal>
 #include <pthread.h>
 #include <thread>
+#include <fstream>
+#include <sys/mount.h>
 
 #include "env.hpp"
 
@@ -250,6 +252,76 @@ TEST_P(ConnectxTest, BlockingConnectInterruptedBySignalIsEintr)
 	EXPECT_EQ(*r->wait_end, WaitEnd::Signal);
 	EXPECT_NE(r->peers[0].id, 0U) << "found again by its address";
 	EXPECT_EQ(assoc_count(s.get()), 1U) << "the association lives on, as with lksctp";
+}
+
+/* The library's own wait (non-blocking socket) ends at a signal with EINTR and the id. */
+TEST_P(ConnectxTest, SignalEndsTheLibrarysWait)
+{
+	std::uint16_t port = 0;
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(true);
+	struct sigaction sa {};
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART; /* the wait ends all the same */
+	struct sigaction old {};
+	ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+	const pthread_t self = pthread_self();
+	std::thread poke([self] {
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+		pthread_kill(self, SIGUSR1);
+	});
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(10000);
+	const auto t0 = std::chrono::steady_clock::now();
+	auto r = client().connectx(s.get(), peer_at(port), o);
+	const auto took = std::chrono::steady_clock::now() - t0;
+	poke.join();
+	sigaction(SIGUSR1, &old, nullptr);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	EXPECT_EQ(*r->wait_end, WaitEnd::Signal);
+	ASSERT_FALSE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result.error().errnum(), EINTR);
+	EXPECT_NE(r->peers[0].id, 0U);
+	EXPECT_LT(took, std::chrono::milliseconds(5000));
+	EXPECT_EQ(assoc_count(s.get()), 1U) << "the association is still being set up";
+}
+
+/* A CONNECTX reply the module could not deliver: recovered, every id told. */
+TEST_P(ConnectxTest, LostReplyIsRecovered)
+{
+	if (GetParam() != Way::Module)
+		return; /* the fallback has no reply to lose */
+	(void)mount("debugfs", "/sys/kernel/debug", "debugfs", 0, nullptr);
+	std::vector<std::uint16_t> ports(3);
+	std::vector<Fd> servers;
+	for (auto &p : ports)
+		servers.push_back(make_server(p));
+	Fd s = sctp_socket(true);
+	std::vector<Peer> peers;
+	for (const auto p : ports)
+		peers.push_back(peer_at(p));
+	auto before = client().counters();
+	ASSERT_TRUE(before.ok());
+	{
+		std::ofstream knob("/sys/kernel/debug/sctpx/fail_replies");
+		ASSERT_TRUE(knob.good()) << "no fail_replies knob";
+		knob << "1\n";
+		knob.flush();
+		ASSERT_TRUE(knob.good());
+	}
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(5000);
+	auto r = client().connectx(s.get(), peers, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->peers.size(), 3U);
+	for (const PeerOutcome &p : r->peers) {
+		ASSERT_TRUE(p.result.ok()) << p.result.error().message();
+		EXPECT_EQ(p.result->state, SCTP_ESTABLISHED);
+	}
+	auto after = client().counters();
+	ASSERT_TRUE(after.ok());
+	EXPECT_EQ(after->reply_errors - before->reply_errors, 1U) << "the loss really happened";
+	EXPECT_EQ(assoc_count(s.get()), 3U);
 }
 
 INSTANTIATE_TEST_SUITE_P(, ConnectxTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
