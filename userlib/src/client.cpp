@@ -40,6 +40,8 @@ struct Client::Impl {
 	Probe probe;                                   /* guarded by mu */
 	/* The module answered INFO_GET with this family version (0: none). */
 	std::uint32_t seen_version = 0; /* guarded by mu */
+	/* The probe is an answer (INFO_GET, or "not registered"), not a default. */
+	bool probe_known = false; /* guarded by mu */
 
 	/*
 	 * A transport for one call; back to the pool on destruction if its
@@ -83,6 +85,12 @@ struct Client::Impl {
 		return factory();
 	}
 
+	bool known() const
+	{
+		const std::lock_guard lock(mu);
+		return probe_known;
+	}
+
 	Probe snapshot() const
 	{
 		const std::lock_guard lock(mu);
@@ -99,8 +107,17 @@ struct Client::Impl {
 	Result<detail::InfoReply> reprobe()
 	{
 		auto t = borrow();
-		if (!t)
-			return std::move(t).error();
+		if (!t) {
+			const int e = t.error().errnum();
+			if (e != EAFNOSUPPORT && e != EPROTONOSUPPORT)
+				return std::move(t).error();
+			/* No generic netlink in this kernel: no module, surely. */
+			const std::lock_guard lock(mu);
+			probe = Probe{};
+			seen_version = 0;
+			probe_known = true;
+			return Error{ENOENT, "no generic netlink in this kernel"};
+		}
 		Lease lease(*this, std::move(*t));
 		/* Forcing the fallback never loads the module. */
 		auto family = (*lease).resolve(opts.autoload && !opts.force_fallback);
@@ -109,6 +126,7 @@ struct Client::Impl {
 				const std::lock_guard lock(mu);
 				probe = Probe{};
 				seen_version = 0;
+				probe_known = true;
 			}
 			return std::move(family).error();
 		}
@@ -125,6 +143,7 @@ struct Client::Impl {
 		const std::lock_guard lock(mu);
 		probe = p;
 		seen_version = info->family_version;
+		probe_known = true;
 		return info;
 	}
 
@@ -138,6 +157,15 @@ struct Client::Impl {
 	template <typename R, typename ModFn, typename FbFn>
 	Result<R> run(Op op, ModFn &&mod, FbFn &&fb)
 	{
+		/*
+		 * The kernel could not be asked when the client opened (no
+		 * descriptor, no memory): ask now. The fallback is chosen only
+		 * when the module is really absent, never for want of asking.
+		 */
+		if (!opts.force_fallback && !known()) {
+			if (auto r = reprobe(); !r && r.error().errnum() != ENOENT)
+				return std::move(r).error();
+		}
 		for (int attempt = 0;; attempt++) {
 			const Probe p = snapshot();
 			if (detail::choose_path(p, op, opts.force_fallback) == Path::Fallback)

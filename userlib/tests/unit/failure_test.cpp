@@ -404,6 +404,22 @@ TEST_F(FailureTest, OneFailedReprobeDoesNotMoveTheClientToTheFallback)
 	EXPECT_EQ(l->path, Path::Module);
 }
 
+TEST_F(FailureTest, AClientThatCouldNotAskAsksAgainInsteadOfFallingBack)
+{
+	m->assocs = {3};
+	{
+		const std::lock_guard lock(k->mu);
+		k->factory_failures = 2; /* no netlink socket at open, nor at the first call */
+	}
+	Client c = client();
+	auto first = c.list(sock.get());
+	ASSERT_FALSE(first.ok()) << "served by the fallback for want of asking";
+	EXPECT_EQ(first.error().errnum(), EMFILE);
+	auto second = c.list(sock.get());
+	ASSERT_TRUE(second.ok()) << second.error().message();
+	EXPECT_EQ(second->path, Path::Module);
+}
+
 TEST_F(FailureTest, ForcedFallbackNeverLoadsTheModule)
 {
 	ClientOptions o;
