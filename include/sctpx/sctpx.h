@@ -31,6 +31,9 @@
 extern "C" {
 #endif
 
+/* The library exports what this header declares, nothing else. */
+#pragma GCC visibility push(default)
+
 typedef struct sctpx_client sctpx_client;
 
 /* sctpx_open() flags */
@@ -217,6 +220,8 @@ int sctpx_connectx(sctpx_client *c, int sock, const struct sctpx_peer *peers,
 const struct sctpx_peer_result *sctpx_connect_result_at(const struct sctpx_connect_result *r,
 							 size_t i);
 void sctpx_connect_result_free(struct sctpx_connect_result *r);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,9 @@
 #include "sctpx/flags.hpp"
 #include "sctpx/result.hpp"
 
+/* The library exports what its public headers declare, nothing else. */
+#pragma GCC visibility push(default)
+
 namespace sctpx {
 
 /* SCTP association id, as sctp_assoc_t (the wire carries it as u32). */
@@ -275,5 +278,7 @@ struct Info {
 };
 
 } // namespace sctpx
+
+#pragma GCC visibility pop
 
 #endif
