@@ -305,6 +305,22 @@ TEST_F(WaitTest, PeeledMeanwhileByThisProcessIsAlive)
 	EXPECT_EQ(r->peers[0].result->id, id);
 }
 
+TEST_F(WaitTest, PeeledRecordIsPerParentSocketAndBounded)
+{
+	detail::note_peeled(sock.get(), std::vector<AssocId>{7});
+	EXPECT_TRUE(detail::was_peeled(sock.get(), 7));
+	EXPECT_FALSE(detail::was_peeled(other.get(), 7)) << "another parent socket";
+	EXPECT_FALSE(detail::was_peeled(sock.get(), 8));
+	std::vector<AssocId> many(detail::kPeeledRecordMax);
+	for (std::size_t i = 0; i < many.size(); i++)
+		many[i] = static_cast<AssocId>(100 + i);
+	detail::note_peeled(other.get(), many);
+	EXPECT_FALSE(detail::was_peeled(sock.get(), 7)) << "the oldest is forgotten past the bound";
+	EXPECT_TRUE(detail::was_peeled(other.get(), 100));
+	EXPECT_TRUE(detail::was_peeled(other.get(), static_cast<AssocId>(100 + many.size() - 1)));
+	detail::forget_peeled();
+}
+
 void on_usr1(int /*sig*/) {}
 
 TEST_F(WaitTest, SignalEndsTheWaitWithEintr)
