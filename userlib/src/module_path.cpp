@@ -214,6 +214,9 @@ Result<AssocList> module_list(Session &s, int sock, const Selection &filter)
 	auto reply = dump(s, [&] { return encode_list(s.family, sock, filter); });
 	if (!reply)
 		return std::move(reply).error();
+	/* A listing with a hole is no listing (it carries no descriptor to keep). */
+	if (reply->malformed)
+		return Error{EPROTO, "malformed association listing"};
 	AssocList out;
 	out.path = Path::Module;
 	out.assocs.reserve(reply->entries.size());
@@ -240,6 +243,8 @@ Result<std::vector<AssocInfo>> module_states(Session &s, int sock, std::span<con
 		auto reply = dump(s, [&] { return encode_list_ids(s.family, sock, part); });
 		if (!reply)
 			return std::move(reply).error();
+		if (reply->malformed)
+			return Error{EPROTO, "malformed association listing"};
 		for (Entry &e : reply->entries)
 			out.push_back(std::move(e.info));
 	}
