@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
@@ -730,6 +731,21 @@ int sx_module_ensure(void)
 	if (!stat("/sys/module/sctpx", &st))
 		return 0;
 	return system("modprobe sctpx") == 0 ? 0 : -ENOENT;
+}
+
+bool sx_child_ok(int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return true;
+	if (WIFEXITED(status))
+		fprintf(stderr, "# child exited with status %d\n", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "# child killed by signal %d (%s)%s\n", WTERMSIG(status),
+			strsignal(WTERMSIG(status)),
+			WCOREDUMP(status) ? ", core dumped" : "");
+	else
+		fprintf(stderr, "# child ended with wait status 0x%x\n", status);
+	return false;
 }
 
 int sx_timeout_scale(void)

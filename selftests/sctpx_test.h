@@ -207,6 +207,13 @@ bool sx_kernel_at_least(int major, int minor);
 int sx_module_ensure(void);
 
 /*
+ * Did a child (a waitpid() status) exit normally with status 0? A child
+ * killed by a signal (a segfault, the OOM killer) is not a pass, whatever
+ * WEXITSTATUS() reads. When it is not, say on stderr how it ended.
+ */
+bool sx_child_ok(int status);
+
+/*
  * The value of the guest's sctpx_timeout_scale (1 when unset): by how much
  * to stretch every test's timeout. make check-debug sets it, because KASAN
  * and lockdep under TCG make the large cases take many times longer than
