@@ -703,7 +703,11 @@ int sx_sysfs_write(const char *path, const char *val)
 	if (fd < 0)
 		return -errno;
 	r = write(fd, val, strlen(val));
+	if (r < 0)
+		r = -errno;
 	close(fd);
+	if (r < 0)
+		return (int)r;
 	return r == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
@@ -731,6 +735,24 @@ int sx_module_ensure(void)
 	if (!stat("/sys/module/sctpx", &st))
 		return 0;
 	return system("modprobe sctpx") == 0 ? 0 : -ENOENT;
+}
+
+bool sx_fd_holds(int fd, uint32_t id)
+{
+	struct sctp_status st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len)) {
+		fprintf(stderr, "# fd %d holds no association (SCTP_STATUS: %s), not %u\n",
+			fd, strerror(errno), id);
+		return false;
+	}
+	if ((uint32_t)st.sstat_assoc_id != id) {
+		fprintf(stderr, "# fd %d holds association %u, not %u\n", fd,
+			(uint32_t)st.sstat_assoc_id, id);
+		return false;
+	}
+	return true;
 }
 
 bool sx_child_ok(int status)

@@ -139,7 +139,6 @@ TEST_P(PeeloffTest, DescriptorTableFullLosesNothing)
 		EXPECT_TRUE(p.fd.ok());
 }
 
-/* More ids than max_batch: split, in the caller's order. */
 TEST_P(PeeloffTest, BriefGivesIdsAndFdsOnly)
 {
 	/*
@@ -185,17 +184,36 @@ TEST_P(PeeloffTest, BriefGivesIdsAndFdsOnly)
 	EXPECT_EQ(full->entries[0].info.state, SCTP_ESTABLISHED);
 }
 
+/*
+ * More ids than max_batch: split, in the caller's order. On the module
+ * path the module must have taken the new limit, and the call must have
+ * been at least ceil(11 / 4) = 3 PEELOFF requests.
+ */
 TEST_P(PeeloffTest, BatchesAboveMaxBatch)
 {
-	if (GetParam() != Way::Absent)
-		set_param("max_batch", "4");
+	std::optional<ParamScope> limit;
+	if (GetParam() != Way::Absent) {
+		ASSERT_NO_FATAL_FAILURE(limit.emplace("max_batch", "4"));
+	}
 	ASSERT_TRUE(client().refresh().ok());
+	const bool module_path = expected_path(Op::Peeloff) == Path::Module;
+	std::uint64_t requests = 0;
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		ASSERT_EQ(i->limits.max_batch, 4U);
+		requests = i->counters.peeloff_requests;
+	}
 	Assocs a = make_assocs(11);
 	std::vector<AssocId> ids(a.ids.rbegin(), a.ids.rend());
 	auto r = client().peeloff(a.server.get(), ids);
-	if (GetParam() != Way::Absent)
-		set_param("max_batch", "4096");
 	ASSERT_TRUE(r.ok()) << r.error().message();
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		EXPECT_GE(i->counters.peeloff_requests - requests, 3U)
+			<< "11 ids at max_batch 4 went in fewer than 3 requests";
+	}
 	ASSERT_EQ(r->entries.size(), 11U);
 	for (std::size_t k = 0; k < ids.size(); k++) {
 		EXPECT_EQ(r->entries[k].info.id, ids[k]);
