@@ -10,16 +10,30 @@
  * netlink, one-to-one SCTP, peeled SCTP, negative and closed numbers),
  * with association ids of the named socket, of other sockets and made up.
  *
- * After every request the fuzzer checks that
- *   - an answer came: an errno, or a well-formed reply (every attribute
- *     inside its message, every PEELOFF entry an id with exactly one of
- *     an fd and an errno, CONNECTX entries in peer order), and nothing
- *     more than that answer;
+ * After every request (the 300 warm-up requests included) the fuzzer
+ * checks that
+ *   - an answer came: an errno the op documents, or a well-formed reply
+ *     (every attribute inside its message, every PEELOFF entry an id with
+ *     exactly one of an fd and an errno the op documents, CONNECTX
+ *     entries in peer order), and nothing more than that answer; a
+ *     request the rules refuse as a whole is refused;
  *   - the fd table is the one before plus exactly the fds the reply
- *     handed over, each a one-to-one SCTP socket (closed at once);
- *   - no association left the two pool sockets except into such an fd.
+ *     handed over, each a new SCTP socket that holds, by SCTP_STATUS, the
+ *     association its entry names, with the peer that association had on
+ *     the socket it came from (the one the request named), and the
+ *     requested flags;
+ *   - every SCTP socket the fuzzer holds (pools, CONNECTX socket and
+ *     target, the one-to-one and peeled ones) lost only associations
+ *     handed over in exactly one fd (or ones a CONNECTX started, which
+ *     may fail on their own) and gained only associations a CONNECTX
+ *     reply names; CONNECTX ids are new and unique, and a failed peer
+ *     leaves none behind; PEELOFF of explicit ids peels exactly the ids
+ *     the rules allow, in request order; ASSOC_GET of a whole socket
+ *     lists every association that was there throughout, ascending.
  * At the end, with everything closed, unreclaimable slab must be back
- * within SLAB_BOUND_KB of what it was before the fuzzing.
+ * within SLAB_BOUND_KB of what it was before the fuzzing, and each op
+ * must have had requests, successes and something in them (unknown
+ * commands: no success).
  *
  * The request count comes from the environment: sctpx_fuzz_requests
  * (default FUZZ_DEFAULT), sctpx_fuzz_seed (default 1). Pass them on the

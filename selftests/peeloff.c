@@ -1175,6 +1175,60 @@ TEST(unprivileged_own_sockets)
 	EXPECT_TRUE(sx_child_ok(status));
 }
 
+/*
+ * SCTPX_STATS_A_PEELOFF_REQUESTS counts only requests that reached the
+ * socket (parsed, and naming a one-to-many SCTP socket of the caller's
+ * namespace): refusals before that move no counter; a request whose only
+ * entry fails counts once, with one PEEL_ERROR and nothing peeled.
+ */
+TEST(counters_skip_requests_refused_before_the_socket)
+{
+	static const int stats[] = { SCTPX_STATS_A_PEELOFF_REQUESTS,
+				     SCTPX_STATS_A_PEELED,
+				     SCTPX_STATS_A_PEEL_ERRORS };
+	struct sx_info a, b;
+	struct sx_result res;
+	struct sx_nl nl;
+	struct sx_pool p;
+	uint32_t *many, bogus = 0x7ffffff0;
+	int closed, k;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	many = calloc(5000, sizeof(*many));
+	ASSERT_NE(NULL, many);
+	for (k = 0; k < 5000; k++)
+		many[k] = p.ids[k % 2] + 1000000 + k;
+	closed = dup(0);
+	close(closed);
+	ASSERT_EQ(0, sx_info(&nl, &a));
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0x8000, false, p.ids, 1, NULL, &res));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, many, 5000, NULL, &res));
+	EXPECT_EQ(-EBADF, sx_peeloff(&nl, closed, 0, false, p.ids, 1, NULL, &res));
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.cli[0], 0, false, p.ids, 1, NULL, &res));
+	EXPECT_STREQ("socket is not a one-to-many SCTP socket", nl.extack);
+	ASSERT_EQ(0, sx_info(&nl, &b));
+	for (k = 0; k < 3; k++)
+		EXPECT_EQ(a.stats[stats[k]], b.stats[stats[k]]) TH_LOG("counter %d", stats[k]);
+	EXPECT_EQ(2, sx_assoc_count(p.srv));
+
+	/* Reached the socket: counted, though nothing was peeled. */
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &bogus, 1, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(EINVAL, res.v[0].error);
+	sx_result_free(&res);
+	ASSERT_EQ(0, sx_info(&nl, &a));
+	EXPECT_EQ(b.stats[SCTPX_STATS_A_PEELOFF_REQUESTS] + 1,
+		  a.stats[SCTPX_STATS_A_PEELOFF_REQUESTS]);
+	EXPECT_EQ(b.stats[SCTPX_STATS_A_PEELED], a.stats[SCTPX_STATS_A_PEELED]);
+	EXPECT_EQ(b.stats[SCTPX_STATS_A_PEEL_ERRORS] + 1,
+		  a.stats[SCTPX_STATS_A_PEEL_ERRORS]);
+	free(many);
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
+}
+
 TEST(counters_move)
 {
 	struct sx_info a, b;
