@@ -6,6 +6,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "env.hpp"
 
 namespace sctpx::vm {
@@ -220,6 +222,61 @@ TEST_P(PeeloffTest, BatchesAboveMaxBatch)
 		EXPECT_TRUE(r->entries[k].fd.ok());
 	}
 	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+}
+
+/*
+ * The library never puts more than 16,384 ids in one request, whatever
+ * max_batch says (Documentation/sctpx.rst, usage notes): 20,000 ids at
+ * max_batch 65536 are at least two PEELOFF requests on the module path.
+ * Every way answers every id, in order: the five real ones peeled, the
+ * made-up ones EINVAL.
+ */
+TEST_P(PeeloffTest, AtMost16384IdsPerRequest)
+{
+	std::optional<ParamScope> limit;
+	if (GetParam() != Way::Absent) {
+		ASSERT_NO_FATAL_FAILURE(limit.emplace("max_batch", "65536"));
+	}
+	ASSERT_TRUE(client().refresh().ok());
+	const bool module_path = expected_path(Op::Peeloff) == Path::Module;
+	std::uint64_t requests = 0;
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		ASSERT_EQ(i->limits.max_batch, 65536U);
+		requests = i->counters.peeloff_requests;
+	}
+	Assocs a = make_assocs(5);
+	std::vector<AssocId> ids;
+	for (std::uint32_t k = 0; k < 20000; k++)
+		ids.push_back(0x40000000U + k);
+	for (std::size_t k = 0; k < 5; k++)
+		ids[k * 4001] = a.ids[k];
+	PeelOptions o;
+	o.brief = true;
+	auto r = client().peeloff(a.server.get(), ids, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->entries.size(), ids.size());
+	std::size_t peeled = 0;
+	for (std::size_t k = 0; k < ids.size(); k++) {
+		const Peeled &p = r->entries[k];
+		ASSERT_EQ(p.info.id, ids[k]) << "entry " << k;
+		if (k % 4001 == 0 && k / 4001 < 5) {
+			ASSERT_TRUE(p.fd.ok()) << "entry " << k << ": " << p.fd.error().message();
+			peeled++;
+		} else {
+			ASSERT_FALSE(p.fd.ok()) << "entry " << k;
+			EXPECT_EQ(p.fd.error().errnum(), EINVAL);
+		}
+	}
+	EXPECT_EQ(peeled, 5U);
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		EXPECT_GE(i->counters.peeloff_requests - requests, 2U)
+			<< "20,000 ids went in one request";
+	}
 }
 
 INSTANTIATE_TEST_SUITE_P(, PeeloffTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
