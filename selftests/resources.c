@@ -334,7 +334,7 @@ TEST_F(res, enfile_after_peel_is_reported)
 	snprintf(buf, sizeof(buf), "%ld", fmax);
 	ASSERT_EQ(0, sx_sysfs_write("/proc/sys/fs/file-max", buf));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_TRUE(sx_child_ok(status));
 }
 
 /*
