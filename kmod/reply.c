@@ -258,7 +258,11 @@ static bool sctpx_reply_drop(const struct sctpx_reply_to *to,
 		return false;
 	nlmsg_free(msg);
 	WRITE_ONCE(to->nlsk->sk_err, ENOBUFS);
+#ifdef SCTPX_HAVE_SK_ERROR_REPORT
 	sk_error_report(to->nlsk);
+#else
+	to->nlsk->sk_error_report(to->nlsk);
+#endif
 	return true;
 }
 
