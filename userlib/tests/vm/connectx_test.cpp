@@ -196,18 +196,13 @@ TEST_P(ConnectxTest, FiveHundredPeersAllEstablished)
 {
 	std::vector<Fd> servers;
 	std::vector<Peer> peers;
+	in_addr lo{};
+	lo.s_addr = htonl(INADDR_LOOPBACK);
 	for (std::uint32_t i = 0; i < 500; i++) {
-		Fd srv(socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC, IPPROTO_SCTP));
-		ASSERT_TRUE(srv.valid());
-		sockaddr_in sin{};
-		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		socklen_t len = sizeof(sin);
-		ASSERT_EQ(bind(srv.get(), reinterpret_cast<sockaddr *>(&sin), len), 0);
-		ASSERT_EQ(listen(srv.get(), 16), 0);
-		ASSERT_EQ(getsockname(srv.get(), reinterpret_cast<sockaddr *>(&sin), &len), 0);
-		peers.push_back(Peer{{Address::v4(sin.sin_addr, ntohs(sin.sin_port))}});
-		servers.push_back(std::move(srv));
+		std::uint16_t port = 0;
+		servers.push_back(make_server(port));
+		ASSERT_TRUE(servers.back().valid());
+		peers.push_back(Peer{{Address::v4(lo, port)}});
 	}
 	Fd s = sctp_socket(true);
 	ConnectOptions o;
