@@ -23,11 +23,11 @@
  * handler holds and which stalls every family on the node while a
  * registration waits behind it.
  */
-#include <linux/hash.h>
-#include <linux/log2.h>
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/net.h>
@@ -308,7 +308,7 @@ static int sctpx_conn_setsockopt(struct socket *sock, struct sctpx_conn *c)
 }
 
 /*
- * Start one peer, in the caller's own task (sctpx_conn_work()). Any wait
+ * Start one peer, in the caller's own task (sctpx_conn_release()). Any wait
  * in the kernel's connect (another thread cleared O_NONBLOCK after our
  * check; a signal) is the caller's own time, as in sctp_connectx(3): no
  * lock of ours or of genetlink is held. Whatever the kernel answers once
