@@ -379,6 +379,8 @@ static int sctpx_conn_put(struct sk_buff *msg, const struct sctpx_conn *c,
  * @to: where the reply goes
  * @msg: the reply, allocated and checked for room by the handler
  * @hdr: its genl header
+ * @ack: the request asked for an ack (%NLM_F_ACK), which follows the reply
+ * @nlh: the request's netlink header, for that ack
  */
 struct sctpx_conn_work {
 	struct list_head list;
@@ -386,6 +388,8 @@ struct sctpx_conn_work {
 	struct sctpx_reply_to to;
 	struct sk_buff *msg;
 	void *hdr;
+	bool ack;
+	struct nlmsghdr nlh;
 };
 
 static void sctpx_conn_work_free(struct sctpx_conn_work *w)
@@ -451,6 +455,8 @@ static void sctpx_conn_run(struct sctpx_conn_work *w)
 
 	sctpx_reply_send(&w->to, w->msg);
 	w->msg = NULL;
+	if (w->ack)
+		sctpx_reply_ack(&w->to, &w->nlh);
 }
 
 /*
@@ -538,6 +544,7 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct sctpx_conn_work *w;
+	bool ack;
 	size_t i;
 	int err;
 
@@ -549,18 +556,6 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!w->r.sock) {
 		kfree(w);
 		return err;
-	}
-
-	/*
-	 * The reply is sent after the handler returns, so the core's ack
-	 * would come first: a client waiting for reply-then-ack would stop at
-	 * the ack. Refuse the combination rather than answer out of order.
-	 */
-	if (info->nlhdr->nlmsg_flags & NLM_F_ACK) {
-		NL_SET_ERR_MSG(extack,
-			       "CONNECTX replies after the request returns: send it without NLM_F_ACK");
-		err = -EINVAL;
-		goto free;
 	}
 
 	if (!(w->r.sock->file->f_flags & O_NONBLOCK)) {
@@ -595,10 +590,18 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	for (i = 0; i < w->r.n; i++)
 		w->r.v[i].attr = NULL;
 	sctpx_reply_to_get(&w->to, skb, info);
+	w->ack = info->nlhdr->nlmsg_flags & NLM_F_ACK;
+	w->nlh = *info->nlhdr;
+	ack = w->ack;
 	err = sctpx_conn_queue(w);
 	if (err)
 		goto free;
-	return 0;
+	/*
+	 * An ack must follow the reply, which is sent later: the release
+	 * sends it. -EINTR tells netlink_rcv_skb() that the answer comes
+	 * from elsewhere and it must send none, as when a dump starts.
+	 */
+	return ack ? -EINTR : 0;
 
 free:
 	sctpx_conn_work_free(w);

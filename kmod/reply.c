@@ -251,6 +251,17 @@ void sctpx_reply_to_put(struct sctpx_reply_to *to)
 	memset(to, 0, sizeof(*to));
 }
 
+/* Tell @nlsk a message for it was lost, as netlink does: ENOBUFS. */
+static void sctpx_reply_overrun(struct sock *nlsk)
+{
+	WRITE_ONCE(nlsk->sk_err, ENOBUFS);
+#ifdef SCTPX_HAVE_SK_ERROR_REPORT
+	sk_error_report(nlsk);
+#else
+	nlsk->sk_error_report(nlsk);
+#endif
+}
+
 /*
  * Fault injection: drop the reply as netlink drops one it cannot queue
  * (which also marks the socket congested and counts a drop, both private
@@ -263,12 +274,7 @@ static bool sctpx_reply_drop(const struct sctpx_reply_to *to,
 	if (atomic_dec_if_positive(&sctpx_fail_replies) < 0)
 		return false;
 	nlmsg_free(msg);
-	WRITE_ONCE(to->nlsk->sk_err, ENOBUFS);
-#ifdef SCTPX_HAVE_SK_ERROR_REPORT
-	sk_error_report(to->nlsk);
-#else
-	to->nlsk->sk_error_report(to->nlsk);
-#endif
+	sctpx_reply_overrun(to->nlsk);
 	return true;
 }
 
@@ -315,6 +321,44 @@ void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg)
 	}
 	sctpx_stat_add(to->net, SCTPX_STATS_A_REPLY_ERRORS, 1);
 	sctpx_lost_keep(to, msg);
+}
+
+/**
+ * sctpx_reply_ack() - acknowledge a request whose reply was sent later
+ * @to: where the reply went
+ * @req: the request's netlink header
+ *
+ * What netlink_rcv_skb() would have sent for it (netlink_ack() with no
+ * error: the header only, %NLM_F_CAPPED), after the reply instead of
+ * before. An ack that cannot be queued is an overrun like any other:
+ * netlink reports %ENOBUFS on the socket. Nothing is kept; the reply is
+ * what matters, and it was sent or kept first.
+ */
+void sctpx_reply_ack(const struct sctpx_reply_to *to,
+		     const struct nlmsghdr *req)
+{
+	struct nlmsgerr *e;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	if (sock_flag(to->nlsk, SOCK_DEAD))
+		return;
+	skb = nlmsg_new(sizeof(*e), GFP_KERNEL | __GFP_NOWARN);
+	if (!skb) {
+		sctpx_reply_overrun(to->nlsk);
+		return;
+	}
+	nlh = nlmsg_put(skb, to->portid, req->nlmsg_seq, NLMSG_ERROR,
+			sizeof(*e), NLM_F_CAPPED);
+	if (!nlh) {
+		nlmsg_free(skb);
+		return;
+	}
+	e = nlmsg_data(nlh);
+	e->error = 0;
+	e->msg = *req;
+	nlmsg_end(skb, nlh);
+	nlmsg_unicast(to->net->genl_sock, skb, to->portid);
 }
 
 /**

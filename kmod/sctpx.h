@@ -97,6 +97,8 @@ void sctpx_reply_to_get(struct sctpx_reply_to *to, struct sk_buff *req,
 			struct genl_info *info);
 void sctpx_reply_to_put(struct sctpx_reply_to *to);
 void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg);
+void sctpx_reply_ack(const struct sctpx_reply_to *to,
+		     const struct nlmsghdr *req);
 void sctpx_lost_flush(struct sctpx_net *sn);
 int sctpx_reply_init(void);
 void sctpx_reply_exit(void);

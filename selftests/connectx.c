@@ -1226,35 +1226,78 @@ TEST(batched_requests_answered_in_order)
 }
 
 /*
- * CONNECTX replies after its request returns, so an ack would come before
- * the reply: a request asking for one is refused, nothing started.
+ * CONNECTX replies after its request returns; an ack it asked for follows
+ * that reply, never precedes it. Three requests in one send, the first
+ * and last asking for an ack: reply 0, ack 0, reply 1, reply 2, ack 2,
+ * and nothing more.
  */
-TEST(ack_refused)
+TEST(ack_follows_reply)
 {
-	struct sx_addr a;
-	struct nl_msg *msg;
+	static const struct { int seq; bool ack; } want[] = {
+		{ 100, false }, { 100, true }, { 101, false }, { 102, false },
+		{ 102, true },
+	};
+	static char buf[1 << 16];
+	int srv[3], fd, nlfd, i, got = 0;
+	uint16_t port[3];
+	size_t len = 0;
 	struct sx_nl nl;
-	uint16_t port;
-	int srv, fd;
 
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, cx_netns());
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	srv = sx_server(AF_INET, &port);
-	ASSERT_LE(0, srv);
+	nlfd = nl_socket_get_fd(nl.sk);
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
-	a = sx_addr4("127.0.0.1", port);
-	msg = cx_begin(&nl, fd, 0, 1);
-	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, cx_peer(msg, &a, 1));
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
-			  "CONNECTX replies after the request returns: send it without NLM_F_ACK",
-			  false);
-	EXPECT_EQ(0, sx_assoc_count(srv));
+	for (i = 0; i < 3; i++) {
+		struct nl_msg *m;
+		struct sx_addr a;
+
+		srv[i] = sx_server(AF_INET, &port[i]);
+		ASSERT_LE(0, srv[i]);
+		a = sx_addr4("127.0.0.1", port[i]);
+		m = cx_begin(&nl, fd, 0, 1);
+		ASSERT_NE(NULL, m);
+		ASSERT_EQ(0, cx_peer(m, &a, 1));
+		nlmsg_hdr(m)->nlmsg_seq = 100 + i;
+		nlmsg_hdr(m)->nlmsg_pid = 0;
+		nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REQUEST |
+					     (i != 1 ? NLM_F_ACK : 0);
+		memcpy(buf + len, nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len);
+		len += NLMSG_ALIGN(nlmsg_hdr(m)->nlmsg_len);
+		nlmsg_free(m);
+	}
+	ASSERT_EQ((ssize_t)len, send(nlfd, buf, len, 0));
+	/* Everything was sent before send() returned. */
+	for (;;) {
+		ssize_t n = recv(nlfd, buf, sizeof(buf), MSG_DONTWAIT);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		int left = n;
+
+		if (n < 0) {
+			ASSERT_EQ(EAGAIN, errno) TH_LOG("recv: %s", strerror(errno));
+			break;
+		}
+		for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left), got++) {
+			ASSERT_GT(5, got) TH_LOG("message %d too many", got);
+			EXPECT_EQ(want[got].seq, (int)h->nlmsg_seq) TH_LOG("message %d", got);
+			if (!want[got].ack) {
+				EXPECT_EQ(nl.family, h->nlmsg_type) TH_LOG("message %d", got);
+				continue;
+			}
+			ASSERT_EQ(NLMSG_ERROR, h->nlmsg_type) TH_LOG("message %d", got);
+			ASSERT_LE(NLMSG_LENGTH(sizeof(struct nlmsgerr)), h->nlmsg_len);
+			EXPECT_EQ(0, ((struct nlmsgerr *)NLMSG_DATA(h))->error);
+			EXPECT_EQ(want[got].seq,
+				  (int)((struct nlmsgerr *)NLMSG_DATA(h))->msg.nlmsg_seq);
+			EXPECT_TRUE(h->nlmsg_flags & NLM_F_CAPPED);
+		}
+	}
+	EXPECT_EQ(5, got);
+	EXPECT_EQ(3, sx_assoc_count(fd));
+	for (i = 0; i < 3; i++)
+		close(srv[i]);
 	close(fd);
-	close(srv);
 	sx_nl_close(&nl);
 }
 
