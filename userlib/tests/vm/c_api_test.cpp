@@ -12,6 +12,8 @@
 #include <netinet/sctp.h>
 #include <unistd.h>
 
+#include <linux/sctpx.h>
+
 #include "env.hpp"
 #include "sctpx/sctpx.h"
 
@@ -106,6 +108,71 @@ TEST_P(CApiTest, ListAndPeeloff)
 	EXPECT_TRUE(cloexec(at(r, 0)->fd));
 	close(at(r, 0)->fd);
 	sctpx_assocs_free(r);
+}
+
+/*
+ * A peer bound to 2,000 loopback addresses among ordinary ones, through
+ * the C API: listed with its true address count (the module cuts the list
+ * at 8 and says so), then every association peeled with full and with
+ * brief entries, each descriptor delivered and holding its association.
+ */
+TEST_P(CApiTest, PeerWithTwoThousandAddresses)
+{
+	constexpr std::uint32_t naddrs = 2000;
+	Assocs a = make_assocs(5);
+	Fd big = make_multihomed_peer(a.server.get(), a.port, naddrs, 6);
+	ASSERT_TRUE(big.valid());
+
+	struct sctpx_assocs *l = nullptr;
+	ASSERT_EQ(sctpx_assoc_list(c_, a.server.get(), nullptr, &l), 0) << sctpx_extack();
+	ASSERT_EQ(l->n, 6U);
+	std::uint32_t big_id = 0;
+	for (std::size_t i = 0; i < l->n; i++) {
+		const struct sctpx_assoc *x = at(l, i);
+		if (x->peer_addr_count <= 1) {
+			EXPECT_EQ(x->naddrs, 1U);
+			EXPECT_EQ(x->peer_addrs_cut, 0);
+			continue;
+		}
+		big_id = x->id;
+		EXPECT_EQ(x->peer_addr_count, naddrs);
+		EXPECT_EQ(stack_addr_count(a.server.get(), x->id), naddrs);
+		const bool cut = l->path == SCTPX_PATH_MODULE;
+		EXPECT_EQ(x->peer_addrs_cut, cut ? 1 : 0);
+		EXPECT_EQ(x->naddrs, cut ? std::size_t{SCTPX_ENTRY_PEER_ADDRS_MAX} : naddrs);
+	}
+	sctpx_assocs_free(l);
+	ASSERT_NE(big_id, 0U);
+
+	/* Three with full entries (the big one among them), then the rest brief. */
+	const std::uint32_t ids[] = {a.ids[0], big_id, a.ids[4]};
+	struct sctpx_assocs *full = nullptr, *brief = nullptr;
+	ASSERT_EQ(sctpx_peeloff(c_, a.server.get(), ids, 3, SOCK_CLOEXEC, &full), 0)
+		<< sctpx_extack();
+	struct sctpx_select sel;
+	SCTPX_INIT(&sel);
+	ASSERT_EQ(sctpx_peeloff_select(c_, a.server.get(), &sel, SCTPX_PEEL_BRIEF, &brief), 0)
+		<< sctpx_extack();
+	ASSERT_EQ(full->n, 3U);
+	ASSERT_EQ(brief->n, 3U);
+	for (const struct sctpx_assocs *r : {full, brief}) {
+		for (std::size_t i = 0; i < r->n; i++) {
+			const struct sctpx_assoc *p = at(r, i);
+			ASSERT_GE(p->fd, 0) << "entry " << i << ": " << p->error;
+			sctp_status st{};
+			socklen_t len = sizeof(st);
+			ASSERT_EQ(getsockopt(p->fd, SOL_SCTP, SCTP_STATUS, &st, &len), 0);
+			EXPECT_EQ(static_cast<std::uint32_t>(st.sstat_assoc_id), p->id);
+			if (p->id == big_id) {
+				EXPECT_EQ(r, full);
+				EXPECT_EQ(p->peer_addr_count, naddrs);
+			}
+			close(p->fd); /* the caller's */
+		}
+	}
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+	sctpx_assocs_free(full);
+	sctpx_assocs_free(brief);
 }
 
 TEST_P(CApiTest, Connectx)

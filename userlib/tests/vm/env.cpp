@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "env.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <string_view>
 #include <unistd.h>
+#include <vector>
 
 #include "sctpx/sctpx.h"
 
@@ -177,6 +179,47 @@ std::size_t assoc_count(int server)
 	if (getsockopt(server, SOL_SCTP, SCTP_GET_ASSOC_NUMBER, &n, &len) != 0)
 		return 0;
 	return n;
+}
+
+Fd make_multihomed_peer(int server, std::uint16_t port, std::uint32_t naddrs,
+			std::size_t want)
+{
+	Fd big(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP));
+	EXPECT_TRUE(big.valid()) << strerror(errno);
+	std::vector<sockaddr_in> v(naddrs);
+	for (std::uint32_t i = 0; i < naddrs; i++) {
+		v[i].sin_family = AF_INET;
+		v[i].sin_port = htons(41000);
+		v[i].sin_addr.s_addr = htonl(0x7f010001U + i); /* 127.1.0.1 ... */
+	}
+	/* In steps: the kernel trims one option's buffer to ~64 KiB silently. */
+	for (std::uint32_t i = 0; i < naddrs; i += 1000) {
+		const std::uint32_t k = std::min<std::uint32_t>(1000, naddrs - i);
+		EXPECT_EQ(setsockopt(big.get(), SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD, &v[i],
+				     static_cast<socklen_t>(k * sizeof(v[0]))), 0)
+			<< strerror(errno);
+	}
+	sockaddr_in to{};
+	to.sin_family = AF_INET;
+	to.sin_port = htons(port);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	EXPECT_EQ(connect(big.get(), reinterpret_cast<sockaddr *>(&to), sizeof(to)), 0)
+		<< strerror(errno);
+	for (int t = 0; t < 3000 && assoc_count(server) < want; t++)
+		usleep(10000);
+	EXPECT_EQ(assoc_count(server), want);
+	return big;
+}
+
+std::uint32_t stack_addr_count(int sock, AssocId id)
+{
+	std::vector<char> buf(sizeof(sctp_getaddrs) + 8192 * sizeof(sockaddr_in6));
+	auto *ga = reinterpret_cast<sctp_getaddrs *>(buf.data());
+	ga->assoc_id = static_cast<sctp_assoc_t>(id);
+	socklen_t len = static_cast<socklen_t>(buf.size());
+	if (getsockopt(sock, SOL_SCTP, SCTP_GET_PEER_ADDRS, ga, &len) != 0)
+		return 0;
+	return ga->addr_num;
 }
 
 void send_msg(int fd, const std::string &msg)

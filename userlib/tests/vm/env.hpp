@@ -64,6 +64,16 @@ Assocs make_assocs(std::size_t n);
 Fd make_server(std::uint16_t &port, int type = SOCK_SEQPACKET);
 
 std::size_t assoc_count(int server);
+/*
+ * A one-to-one client bound to @naddrs loopback addresses (127.1.0.1,
+ * 127.1.0.2, ...), connected to 127.0.0.1:@port: the server's association
+ * then has @naddrs peer addresses. Waits until the server has @want
+ * associations in all.
+ */
+Fd make_multihomed_peer(int server, std::uint16_t port, std::uint32_t naddrs,
+			std::size_t want);
+/* The peer addresses the SCTP stack holds for association @id of @sock. */
+std::uint32_t stack_addr_count(int sock, AssocId id);
 void send_msg(int fd, const std::string &msg);
 /* One message, waiting up to 2 s; "" on timeout. */
 std::string recv_msg(int fd);
