@@ -379,8 +379,8 @@ static int sctpx_conn_put(struct sk_buff *msg, const struct sctpx_conn *c,
  * @to: where the reply goes
  * @msg: the reply, allocated and checked for room by the handler
  * @hdr: its genl header
- * @ack: the request asked for an ack (%NLM_F_ACK), which follows the reply
- * @nlh: the request's netlink header, for that ack
+ * @ack: the ack the request asked for (%NLM_F_ACK), to follow the reply;
+ *	NULL if it asked for none
  */
 struct sctpx_conn_work {
 	struct list_head list;
@@ -388,13 +388,13 @@ struct sctpx_conn_work {
 	struct sctpx_reply_to to;
 	struct sk_buff *msg;
 	void *hdr;
-	bool ack;
-	struct nlmsghdr nlh;
+	struct sk_buff *ack;
 };
 
 static void sctpx_conn_work_free(struct sctpx_conn_work *w)
 {
 	nlmsg_free(w->msg);
+	nlmsg_free(w->ack);
 	sctpx_conn_free(&w->r);
 	sockfd_put(w->r.sock);
 	sctpx_reply_to_put(&w->to);
@@ -434,6 +434,7 @@ static void sctpx_conn_run(struct sctpx_conn_work *w)
 {
 	struct net *net = w->to.net;
 	u64 started = 0, failed = 0;
+	bool delivered;
 	size_t i;
 
 	for (i = 0; i < w->r.n; i++) {
@@ -453,10 +454,12 @@ static void sctpx_conn_run(struct sctpx_conn_work *w)
 	sctpx_stat_add(net, SCTPX_STATS_A_CONNECTX_STARTED, started);
 	sctpx_stat_add(net, SCTPX_STATS_A_CONNECTX_ERRORS, failed);
 
-	sctpx_reply_send(&w->to, w->msg);
+	delivered = sctpx_reply_send(&w->to, w->msg);
 	w->msg = NULL;
-	if (w->ack)
-		sctpx_reply_ack(&w->to, &w->nlh);
+	if (delivered && w->ack) {
+		sctpx_reply_ack(&w->to, w->ack);
+		w->ack = NULL;
+	}
 }
 
 /*
@@ -575,8 +578,20 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	release_sock(w->r.sock->sk);
 	if (err)
 		goto free;
+	/*
+	 * The ack netlink_rcv_skb() would send now must follow the reply,
+	 * which is sent later: it is built now, to count in the room check,
+	 * and sent after the reply (sctpx_conn_run()).
+	 */
+	if (info->nlhdr->nlmsg_flags & NLM_F_ACK) {
+		w->ack = sctpx_reply_ack_new(info);
+		if (!w->ack) {
+			err = -ENOMEM;
+			goto free;
+		}
+	}
 	w->msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&w->r),
-				 &w->hdr, &err);
+				 w->ack, &w->hdr, &err);
 	if (!w->msg)
 		goto free;
 
@@ -590,16 +605,14 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	for (i = 0; i < w->r.n; i++)
 		w->r.v[i].attr = NULL;
 	sctpx_reply_to_get(&w->to, skb, info);
-	w->ack = info->nlhdr->nlmsg_flags & NLM_F_ACK;
-	w->nlh = *info->nlhdr;
-	ack = w->ack;
+	ack = !!w->ack;
 	err = sctpx_conn_queue(w);
 	if (err)
 		goto free;
 	/*
-	 * An ack must follow the reply, which is sent later: the release
-	 * sends it. -EINTR tells netlink_rcv_skb() that the answer comes
-	 * from elsewhere and it must send none, as when a dump starts.
+	 * -EINTR tells netlink_rcv_skb() that the answer comes from
+	 * elsewhere and it must send no ack, as when a dump starts. (Nothing
+	 * here sets an extack message on success; it would be dropped.)
 	 */
 	return ack ? -EINTR : 0;
 

@@ -656,7 +656,8 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto unlock;
 
-	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), &hdr, &err);
+	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr,
+			      &err);
 	if (!msg)
 		goto unreserve;
 

@@ -55,13 +55,18 @@ static struct dentry *sctpx_debugfs;
  * it fits in the receive buffer; otherwise the send fails.
  */
 static bool sctpx_reply_fits(const struct sock *nlsk,
-			     const struct sk_buff *reply)
+			     const struct sk_buff *reply,
+			     const struct sk_buff *ack)
 {
 	int rmem;
 
 	if (!nlsk)
 		return true;
 	rmem = atomic_read(&nlsk->sk_rmem_alloc);
+	/* The ack, if any, is queued after the reply, which may fill it. */
+	if (ack && rmem + reply->truesize + ack->truesize >
+		   READ_ONCE(nlsk->sk_rcvbuf))
+		return false;
 	return rmem == 0 ||
 	       rmem + reply->truesize <= READ_ONCE(nlsk->sk_rcvbuf);
 }
@@ -71,13 +76,15 @@ static bool sctpx_reply_fits(const struct sock *nlsk,
  * @req: the request skb; NETLINK_CB(@req).sk is the requesting socket
  * @info: the request
  * @size: payload the reply will need at most
+ * @ack: the ack that will follow the reply (sctpx_reply_ack_new()), or NULL
  * @hdr: set to the reply's genl header, for genlmsg_end()
  * @err: set to the errno on failure
  *
  * Return: the reply, or NULL with nothing touched.
  */
 struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
-				size_t size, void **hdr, int *err)
+				size_t size, const struct sk_buff *ack,
+				void **hdr, int *err)
 {
 	struct sk_buff *msg;
 
@@ -94,7 +101,7 @@ struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
 		*err = -EMSGSIZE;
 		goto free;
 	}
-	if (!sctpx_reply_fits(NETLINK_CB(req).sk, msg)) {
+	if (!sctpx_reply_fits(NETLINK_CB(req).sk, msg, ack)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "netlink socket has no room for the reply; read its queue first");
 		*err = -ENOBUFS;
@@ -288,8 +295,10 @@ static bool sctpx_reply_drop(const struct sctpx_reply_to *to,
  * %SCTPX_CMD_LOST_REPLY_GET; the request still succeeded. What is sent is
  * a clone, so that nothing the send path does to it (a socket filter may
  * trim it) reaches the copy kept.
+ *
+ * Return: true if the reply was queued on the requester's socket.
  */
-void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg)
+bool sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg)
 {
 	struct sk_buff *out;
 
@@ -301,7 +310,7 @@ void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg)
 		sctpx_stat_add(to->net, SCTPX_STATS_A_REPLY_ERRORS, 1);
 		sctpx_stat_add(to->net, SCTPX_STATS_A_LOST_REPLIES_DROPPED, 1);
 		nlmsg_free(msg);
-		return;
+		return false;
 	}
 	out = skb_clone(msg, GFP_KERNEL | __GFP_NOWARN);
 
@@ -309,56 +318,65 @@ void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg)
 		/* Cannot keep a copy: send the reply itself. */
 		if (!sctpx_reply_drop(to, msg) &&
 		    !genlmsg_unicast(to->net, msg, to->portid))
-			return;
+			return true;
 		sctpx_stat_add(to->net, SCTPX_STATS_A_REPLY_ERRORS, 1);
 		sctpx_stat_add(to->net, SCTPX_STATS_A_LOST_REPLIES_DROPPED, 1);
-		return;
+		return false;
 	}
 	if (!sctpx_reply_drop(to, out) &&
 	    !genlmsg_unicast(to->net, out, to->portid)) {
 		consume_skb(msg);
-		return;
+		return true;
 	}
 	sctpx_stat_add(to->net, SCTPX_STATS_A_REPLY_ERRORS, 1);
 	sctpx_lost_keep(to, msg);
+	return false;
 }
 
 /**
- * sctpx_reply_ack() - acknowledge a request whose reply was sent later
- * @to: where the reply went
- * @req: the request's netlink header
+ * sctpx_reply_ack_new() - the ack of a request whose reply is sent later
+ * @info: the request
  *
  * What netlink_rcv_skb() would have sent for it (netlink_ack() with no
- * error: the header only, %NLM_F_CAPPED), after the reply instead of
- * before. An ack that cannot be queued is an overrun like any other:
- * netlink reports %ENOBUFS on the socket. Nothing is kept; the reply is
- * what matters, and it was sent or kept first.
+ * error: the request's header only, %NLM_F_CAPPED), built before anything
+ * starts so that it counts in the room check and cannot fail later.
+ *
+ * Return: the ack, or NULL (out of memory).
  */
-void sctpx_reply_ack(const struct sctpx_reply_to *to,
-		     const struct nlmsghdr *req)
+struct sk_buff *sctpx_reply_ack_new(const struct genl_info *info)
 {
 	struct nlmsgerr *e;
 	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
-	if (sock_flag(to->nlsk, SOCK_DEAD))
-		return;
-	skb = nlmsg_new(sizeof(*e), GFP_KERNEL | __GFP_NOWARN);
-	if (!skb) {
-		sctpx_reply_overrun(to->nlsk);
-		return;
-	}
-	nlh = nlmsg_put(skb, to->portid, req->nlmsg_seq, NLMSG_ERROR,
+	skb = nlmsg_new(sizeof(*e), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!skb)
+		return NULL;
+	nlh = nlmsg_put(skb, info->snd_portid, info->snd_seq, NLMSG_ERROR,
 			sizeof(*e), NLM_F_CAPPED);
 	if (!nlh) {
 		nlmsg_free(skb);
-		return;
+		return NULL;
 	}
 	e = nlmsg_data(nlh);
 	e->error = 0;
-	e->msg = *req;
+	e->msg = *info->nlhdr;
 	nlmsg_end(skb, nlh);
-	nlmsg_unicast(to->net->genl_sock, skb, to->portid);
+	return skb;
+}
+
+/**
+ * sctpx_reply_ack() - send the ack after its reply
+ * @to: where the reply went
+ * @ack: from sctpx_reply_ack_new(); consumed
+ *
+ * Only after a reply that was queued: an ack after a lost reply would tell
+ * the caller the request's answer had come. An ack that cannot be queued
+ * is an overrun like any other: netlink reports %ENOBUFS on the socket.
+ */
+void sctpx_reply_ack(const struct sctpx_reply_to *to, struct sk_buff *ack)
+{
+	nlmsg_unicast(to->net->genl_sock, ack, to->portid);
 }
 
 /**
@@ -382,7 +400,7 @@ int sctpx_nl_lost_reply_get_doit(struct sk_buff *skb, struct genl_info *info)
 	spin_lock(&sn->lost_lock);
 	l = sctpx_lost_find(sn, nlsk);
 	if (l) {
-		fits = sctpx_reply_fits(nlsk, l->skb);
+		fits = sctpx_reply_fits(nlsk, l->skb, NULL);
 		if (fits)
 			sctpx_lost_unlink(sn, l);
 	}

@@ -92,13 +92,14 @@ struct sctpx_reply_to {
 
 /* reply.c */
 struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
-				size_t size, void **hdr, int *err);
+				size_t size, const struct sk_buff *ack,
+				void **hdr, int *err);
 void sctpx_reply_to_get(struct sctpx_reply_to *to, struct sk_buff *req,
 			struct genl_info *info);
 void sctpx_reply_to_put(struct sctpx_reply_to *to);
-void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg);
-void sctpx_reply_ack(const struct sctpx_reply_to *to,
-		     const struct nlmsghdr *req);
+bool sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg);
+struct sk_buff *sctpx_reply_ack_new(const struct genl_info *info);
+void sctpx_reply_ack(const struct sctpx_reply_to *to, struct sk_buff *ack);
 void sctpx_lost_flush(struct sctpx_net *sn);
 int sctpx_reply_init(void);
 void sctpx_reply_exit(void);

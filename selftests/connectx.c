@@ -1238,7 +1238,9 @@ TEST(ack_follows_reply)
 		{ 102, true },
 	};
 	static char buf[1 << 16];
-	int srv[3], fd, nlfd, i, got = 0;
+	int srv[3], fd, nlfd, i, got = 0, one = 1;
+	struct nlmsghdr ours = { 0 }, core;
+	struct nl_msg *info;
 	uint16_t port[3];
 	size_t len = 0;
 	struct sx_nl nl;
@@ -1247,6 +1249,11 @@ TEST(ack_follows_reply)
 	ASSERT_EQ(0, cx_netns());
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	nlfd = nl_socket_get_fd(nl.sk);
+	/* Where the options change netlink's acks, the module's must too. */
+	ASSERT_EQ(0, setsockopt(nlfd, SOL_NETLINK, NETLINK_CAP_ACK, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(nlfd, SOL_NETLINK, NETLINK_EXT_ACK, &one,
+				sizeof(one)));
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
 	for (i = 0; i < 3; i++) {
@@ -1291,10 +1298,26 @@ TEST(ack_follows_reply)
 			EXPECT_EQ(want[got].seq,
 				  (int)((struct nlmsgerr *)NLMSG_DATA(h))->msg.nlmsg_seq);
 			EXPECT_TRUE(h->nlmsg_flags & NLM_F_CAPPED);
+			ours = *h;
 		}
 	}
 	EXPECT_EQ(5, got);
 	EXPECT_EQ(3, sx_assoc_count(fd));
+
+	/* The core's ack of an ordinary request looks the same. */
+	info = sx_msg(&nl, SCTPX_CMD_INFO_GET, NLM_F_ACK);
+	ASSERT_NE(NULL, info);
+	ASSERT_LT(0, nl_send_auto(nl.sk, info));
+	nlmsg_free(info);
+	do {
+		ASSERT_LT(0, recv(nlfd, buf, sizeof(buf), 0))
+			TH_LOG("recv: %s", strerror(errno));
+		core = *(struct nlmsghdr *)buf;
+	} while (core.nlmsg_type != NLMSG_ERROR);
+	EXPECT_EQ(0, ((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->error);
+	EXPECT_EQ(core.nlmsg_len, ours.nlmsg_len);
+	EXPECT_EQ(core.nlmsg_flags, ours.nlmsg_flags);
+	EXPECT_EQ(core.nlmsg_pid, ours.nlmsg_pid);
 	for (i = 0; i < 3; i++)
 		close(srv[i]);
 	close(fd);

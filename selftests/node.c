@@ -463,7 +463,8 @@ TEST_F(node, lost_connectx_reply_recovered)
 	ASSERT_LE(0, fd);
 
 	ASSERT_EQ(0, sx_sysfs_write(FAIL_REPLIES, "1"));
-	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
+	/* An ack asked for must not come: the answer did not. */
+	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, NLM_F_ACK);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, fd));
 	peer = sx_nest_start(msg, SCTPX_A_PEER);
@@ -478,8 +479,11 @@ TEST_F(node, lost_connectx_reply_recovered)
 	n = recv(nlfd, buf, sizeof(buf), 0);
 	ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
 	nlh = (struct nlmsghdr *)buf;
+	ASSERT_EQ(nl.family, nlh->nlmsg_type) TH_LOG("not the reply: an ack?");
 	EXPECT_EQ(seq, nlh->nlmsg_seq);
 	EXPECT_EQ(SCTPX_CMD_CONNECTX, ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd);
+	EXPECT_EQ(-1, recv(nlfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
 	memset(&res, 0, sizeof(res));
 	ASSERT_EQ(0, sx_collect_cb(nlh, &res));
 	ASSERT_EQ(1, res.n);
