@@ -813,7 +813,8 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 	       atomic_load(&l.pages), atomic_load(&l.unloads));
 	EXPECT_EQ(0, failed);
 	EXPECT_LT(100, samples);
-	EXPECT_GT(ND_STALL_MAX, worst);
+	/* A debug kernel is slower in everything, the lock holders too. */
+	EXPECT_GT(ND_STALL_MAX * sx_timeout_scale(), worst);
 	/* The load really ran, and the family really came and went. */
 	EXPECT_LT(0, atomic_load(&l.cx));
 	EXPECT_LT(0, atomic_load(&l.peels));
