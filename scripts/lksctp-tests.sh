@@ -7,6 +7,12 @@
 # (userlib/tests/vm/dropin.sh, issue #14).
 #
 #   scripts/lksctp-tests.sh [BUILD_DIR]
+#   scripts/lksctp-tests.sh --vm-args [BUILD_DIR]
+#
+# With --vm-args it builds what is missing (messages on stderr) and prints
+# the scripts/vm.sh options that put every file dropin.sh needs in the
+# guest: -x for the interposer, the probe, the static CLI, Debian's
+# sctp_test, the test list and each test.
 #
 # 1. Installs what it needs when missing: dpkg-dev (dpkg-source),
 #    libsctp-dev and lksctp-tools (the library, its header and the
@@ -29,6 +35,8 @@
 # is reused.
 set -eu
 
+vm_args=
+if [ "${1:-}" = --vm-args ]; then vm_args=1; shift; fi
 BUILD=${1:-$(pwd)/build}
 mkdir -p "$BUILD"
 BUILD=$(cd "$BUILD" && pwd)
@@ -53,6 +61,10 @@ fi
 
 ver=$(dpkg-query -W -f='${Version}' lksctp-tools)
 src=$out/src-$ver
+if [ -n "$vm_args" ] && [ -s "$out/lksctp-tests.list" ] &&
+   [ -f "$out/built-$ver" ]; then
+	: # built already
+else
 if [ ! -f "$src/src/func_tests/Makefile.am" ]; then
 	# The host's suite and Debian mirror, as scripts/deps.sh finds them.
 	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
@@ -113,4 +125,18 @@ for t in $(listed PASSING_V6_KERN_TESTS); do
 	build "$t" "$ft/$base.c" "-DCONFIG_IPV6=1 -DTEST_V6=1"
 done
 [ -s "$out/lksctp-tests.list" ] || { log "no test calls the three functions?"; exit 1; }
+rm -f "$out"/built-*
+: >"$out/built-$ver"
 log "built: $(tr '\n' ' ' <"$out/lksctp-tests.list")"
+fi
+
+if [ -n "$vm_args" ]; then
+	sctp_test=$(dpkg -L lksctp-tools | grep '/bin/sctp_test$' | head -1)
+	for f in "$BUILD/userlib/libsctpx-preload.so" "$BUILD/userlib/sctpx_dropin_probe" \
+		"$BUILD/userlib/sctpx-static" "$sctp_test" "$out/lksctp-tests.list" \
+		$(sed "s|^|$out/bin/|" "$out/lksctp-tests.list"); do
+		[ -f "$f" ] || { log "missing $f (make userlib-vm?)"; exit 1; }
+		printf ' -x %s' "$f"
+	done
+	echo
+fi

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <sys/socket.h>
@@ -258,7 +259,12 @@ public:
 			*out = s.client.get();
 			return 0;
 		}
-		s.client.reset();
+		/*
+		 * The parent's client, in a child: left alone, not closed (a
+		 * lock of its own may have been held by another thread of the
+		 * parent at fork()). Its netlink sockets are close-on-exec.
+		 */
+		(void)s.client.release();
 		sctpx_client *c = nullptr;
 		const unsigned int flags =
 			SCTPX_OPEN_NO_AUTOLOAD | (for_connectx ? SCTPX_OPEN_FORCE_FALLBACK : 0U);
@@ -270,6 +276,10 @@ public:
 		return 0;
 	}
 
+	/* fork() in a threaded program: the child must not inherit mu_ held. */
+	void lock() { mu_.lock(); }
+	void unlock() { mu_.unlock(); }
+
 private:
 	struct Slot {
 		ClientPtr client;
@@ -280,11 +290,18 @@ private:
 	Slot connectx_;
 };
 
+/* Never destroyed: calls may come from other threads during exit. */
+Clients *const the_clients = new Clients;
+
 Clients &clients()
 {
-	/* Never destroyed: calls may come from other threads during exit. */
-	static auto *const c = new Clients;
-	return *c;
+	return *the_clients;
+}
+
+__attribute__((constructor)) void fork_safe()
+{
+	pthread_atfork([] { the_clients->lock(); }, [] { the_clients->unlock(); },
+		       [] { the_clients->unlock(); });
 }
 
 struct AssocsDeleter {
