@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The older versions of sctp_connectx, as old binaries call them. */
@@ -369,6 +370,20 @@ static void parity(void)
 		fd = sctp_peeloff(peeled, a);
 		pl_report("pl_peeled_parent", fd, errno);
 		close(peeled);
+		close(c);
+
+		/* a forked child (pre-fork servers) peels off on its own */
+		a = associate(srv, port, &c);
+		{
+			pid_t pid = fork();
+
+			if (pid == 0) {
+				fd = sctp_peeloff(srv, a);
+				pl_report("pl_in_forked_child", fd, errno);
+				_exit(0);
+			}
+			waitpid(pid, NULL, 0);
+		}
 		close(c);
 
 		a = associate(srv, port, &c);
