@@ -11,7 +11,7 @@
 #
 # With --vm-args it builds what is missing (messages on stderr) and prints
 # the scripts/vm.sh options that put every file dropin.sh needs in the
-# guest: -x for the interposer, the probe, the static CLI, Debian's
+# guest: -x for the interposer, the probe (preloaded and linked), the static CLI, Debian's
 # sctp_test, the test list and each test.
 #
 # 1. Installs what it needs when missing: dpkg-dev (dpkg-source),
@@ -133,6 +133,7 @@ fi
 if [ -n "$vm_args" ]; then
 	sctp_test=$(dpkg -L lksctp-tools | grep '/bin/sctp_test$' | head -1)
 	for f in "$BUILD/userlib/libsctpx-preload.so" "$BUILD/userlib/sctpx_dropin_probe" \
+		"$BUILD/userlib/sctpx_dropin_probe_linked" \
 		"$BUILD/userlib/sctpx-static" "$sctp_test" "$out/lksctp-tests.list" \
 		$(sed "s|^|$out/bin/|" "$out/lksctp-tests.list"); do
 		[ -f "$f" ] || { log "missing $f (make userlib-vm?)"; exit 1; }

@@ -15,7 +15,7 @@
 #    interposer and keeps it with it;
 #  - sctp_test from Debian's lksctp-tools package (it calls
 #    sctp_connectx@VERS_3), a real exchange over loopback.
-# Files (scripts/vm.sh -x): libsctpx-preload.so, sctpx_dropin_probe,
+# Files (scripts/vm.sh -x): libsctpx-preload.so, sctpx_dropin_probe(_linked),
 # sctpx-static, sctp_test, lksctp-tests.list and the tests it names.
 T=/tests
 pre=$T/libsctpx-preload.so
@@ -121,6 +121,13 @@ round() { # round module|fallback
 	done
 	trace_ok /tmp/trace.probe.$mode "$peelpath"
 	ok $? "$mode: probe: every call served by libsctpx, none nested"
+	# The same program linked with -lsctpx-preload before -lsctp (the
+	# library found as an installed one would be): the same lines.
+	(cd /tmp && SCTPX_PRELOAD_LOG=/tmp/trace.linked.$mode LD_LIBRARY_PATH=$T \
+		$T/sctpx_dropin_probe_linked parity) >/tmp/linked 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && cmp -s /tmp/pre /tmp/linked && trace_ok /tmp/trace.linked.$mode "$peelpath"
+	ok $? "$mode: probe linked before -lsctp: the lines of the preloaded run, served by libsctpx"
 
 	# EMFILE: lost without the interposer, kept with it.
 	(cd /tmp && $T/sctpx_dropin_probe emfile) >/tmp/plain 2>&1
