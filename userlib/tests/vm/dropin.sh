@@ -157,7 +157,7 @@ round() { # round module|fallback
 	kill $srv 2>/dev/null
 	wait $srv 2>/dev/null
 	tail -5 /tmp/cli | sed 's/^/# client: /'
-	tail -5 /tmp/srv | sed 's/^/# server: /'
+	{ tail -5 /tmp/srv; echo; } | sed 's/^/# server: /'
 	sed 's/^/# trace: /' /tmp/trace.st.$mode
 	[ $rc -eq 0 ] && grep -q 'Data [0-9]* bytes' /tmp/srv
 	ok $? "$mode: sctp_test exchanged data with the interposer"
