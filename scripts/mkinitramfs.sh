@@ -10,7 +10,8 @@
 # resolved from the kernel's own modules tree, sctpx.ko, a depmod'ed
 # modules tree so the guest's (busybox) modprobe and the kernel's
 # request_module() work, scripts/guest-init.sh as /init, and each PROGRAM
-# (static binaries or scripts) under /tests.
+# (static binaries or scripts) under /tests; for dynamically linked ones
+# (and shared objects), the loader and the libraries they need.
 set -eu
 
 [ $# -ge 4 ] || { echo "usage: $0 KERNEL_ROOT RELEASE SCTPX_KO OUT [PROGRAM...]" >&2; exit 2; }
@@ -61,6 +62,15 @@ depmod -b "$stage" "$rel"
 
 for prog in "$@"; do
 	cp "$prog" "$stage/tests/"
+done
+# Dynamically linked programs and shared objects among them: the loader
+# and the shared libraries they need (as ldd resolves them on this host),
+# at their host paths; nothing for static binaries and scripts.
+for prog in "$@"; do
+	ldd "$prog" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+done | sort -u | while read -r lib; do
+	mkdir -p "$stage$(dirname "$lib")"
+	cp -L "$lib" "$stage$lib"
 done
 
 (cd "$stage" && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"

@@ -284,8 +284,17 @@ Result<std::unique_ptr<Transport>> make_netlink_transport()
 	std::unique_ptr<nl_sock, NlSockFree> sk(nl_socket_alloc());
 	if (!sk)
 		return Error{ENOMEM};
-	if (const int r = genl_connect(sk.get()); r < 0)
+	if (const int r = genl_connect(sk.get()); r < 0) {
+		/*
+		 * libnl folds socket()'s EMFILE and ENFILE into NLE_FAILURE;
+		 * errno still holds them. A caller out of descriptors must
+		 * hear so (a peeloff then keeps its association).
+		 */
+		const int sys = errno;
+		if (std::abs(r) == NLE_FAILURE && (sys == EMFILE || sys == ENFILE))
+			return Error{sys, "cannot open a generic netlink socket"};
 		return Error{nle_to_errno(r), "cannot open a generic netlink socket"};
+	}
 	const int fd = nl_socket_get_fd(sk.get());
 	const int one = 1;
 	/* Best effort: without them errors just come without a message. */
