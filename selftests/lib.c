@@ -190,16 +190,19 @@ int sx_request(struct sx_nl *nl, struct nl_msg *msg, sx_msg_cb cb, void *arg)
 	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, sx_finish_cb, &req);
 	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, sx_ack_cb, &req);
 
+	nl->nlerr = 0;
 	ret = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		nl_cb_put(nlcb);
+		nl->nlerr = ret;
 		nl->err = EIO;
 		return -EIO;
 	}
 	while (!req.done) {
 		ret = nl_recvmsgs(nl->sk, nlcb);
 		if (ret < 0 && !req.done) {
+			nl->nlerr = ret;
 			nl->err = ret == -NLE_NOMEM ? ENOBUFS : EIO;
 			break;
 		}

@@ -26,6 +26,7 @@ struct sx_nl {
 	char extack[256];	/* extended-ack text of the last request */
 	int bad_attr_off;	/* offset of the offending attribute, or -1 */
 	int miss_type;		/* missing attribute type, or -1 */
+	int nlerr;		/* libnl's error (NLE_*, negative) behind an EIO */
 };
 
 int sx_nl_open(struct sx_nl *nl);
