@@ -64,7 +64,7 @@
 #include "sctpx_test.h"
 
 #define FUZZ_DEFAULT	5000
-#define SLAB_BOUND_KB	2048
+#define SLAB_BOUND_KB	1024
 #define REQ_MAX		(256 << 10)
 #define RBUF_MAX	(4 << 20)
 #define POOL_LOW	12
