@@ -550,8 +550,8 @@ static int many(void)
  * Ten thousand associations on one socket through one request stream:
  * a listing, then peels in max_batch chunks, then a final one of
  * everything left in a single big request. Each association once, each
- * fd with the right peer; slab back within 4 MB (the associations
- * themselves take ~180 MB) once everything is closed.
+ * fd with the right peer; slab back within 200 bytes per association
+ * (the associations themselves take ~180 MB) once everything is closed.
  */
 TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 {
