@@ -197,11 +197,11 @@ TEST(nothing_matching_leaks_nothing)
 		sx_result_free(&res);
 	}
 	/* A leak stays; anything else (RCU, per-CPU slabs) drains in 10 s. */
-	slab1 = sx_slab_settle(&snap0, 2048, 10);
+	slab1 = sx_slab_settle(&snap0, 1024, 10);
 	sx_slab_snap_free(&snap0);
 	TH_LOG("20000 empty listings: SUnreclaim %ld kB before, %ld kB after",
 	       slab0, slab1);
-	EXPECT_GE(slab0 + 2048, slab1);
+	EXPECT_GE(slab0 + 1024, slab1);
 	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
@@ -387,33 +387,96 @@ TEST(bad_descriptors)
 }
 
 /*
- * Between two pages, close some associations (already listed and not yet
- * listed) and open new ones. Every association that lived through the
- * whole dump must be listed exactly once; none may be listed twice.
+ * Between two pages, end associations behind the cursor and ahead of it,
+ * and start new ones (higher ids, so ahead of it too). The paging rule
+ * (Documentation/sctpx.rst: each pass collects the associations that
+ * exist with ids from the cursor on) then fixes every outcome: the ones
+ * already listed stay listed once, the ones ended ahead of the cursor
+ * are never listed, the new ones are listed once, every other once.
+ * The churn runs in the callback of the first page, when the kernel has
+ * made at most two more (one per recvmsg(), libnl peeks first); the ids
+ * ended ahead are asserted to lie beyond three first pages, and the
+ * callback waits until the server has dropped them.
  */
+#define CHURN_N		1200
+#define CHURN_BEHIND	50	/* of the first page's ids */
+#define CHURN_AHEAD	100	/* from sorted index CHURN_AHEAD_AT on */
+#define CHURN_AHEAD_AT	600
+#define CHURN_NEW	100
+
 struct churn {
-	struct conn *c;
-	int closed_from;	/* clients [closed_from, closed_from + 100) */
-	int *extra;
-	uint16_t port;
+	struct sx_pool *p;
+	const uint32_t *sorted;	/* the pool's ids, ascending */
+	int extra[CHURN_NEW];
 	bool done;
+	size_t first_page;	/* entries in the first page */
+	uint32_t listed_max;	/* highest id listed when the churn ran */
+	uint32_t behind[CHURN_BEHIND];
+	int err;		/* what went wrong in the callback */
 	struct sx_result *res;
 };
+
+/* End client c's association with an ABORT and wait until the server drops it. */
+static int abort_and_wait(struct sx_pool *p, int c)
+{
+	struct linger lg = { 1, 0 };
+	int i;
+
+	setsockopt(p->cli[c], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(p->cli[c]);
+	p->cli[c] = -1;
+	for (i = 0; i < 2000 * sx_timeout_scale(); i++) {
+		struct sctp_status st = { .sstat_assoc_id = p->ids[c] };
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(p->srv, SOL_SCTP, SCTP_STATUS, &st, &len))
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
 
 static int churn_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct churn *ch = arg;
-	int i, ret = sx_collect_cb(nlh, ch->res);
+	int i, c, ret = sx_collect_cb(nlh, ch->res);
 
 	if (ret || ch->done)
 		return ret;
 	ch->done = true;
-	/* Half of these were on the first page (low ids), half not. */
-	for (i = ch->closed_from; i < ch->closed_from + 100; i++) {
-		close(ch->c->cli[i]);
-		ch->c->cli[i] = -1;
+	ch->first_page = ch->res->n;
+	ch->listed_max = ch->res->v[ch->res->n - 1].id;
+	if (ch->first_page < CHURN_BEHIND || 3 * ch->first_page > CHURN_AHEAD_AT) {
+		ch->err = -ERANGE;
+		return 0;
 	}
-	return sx_clients(AF_INET, ch->port, 100, ch->extra);
+	/* Behind the cursor: the first CHURN_BEHIND ids, already listed. */
+	for (i = 0; i < CHURN_BEHIND; i++) {
+		ch->behind[i] = ch->sorted[i];
+		c = sx_pool_index(ch->p, ch->sorted[i]);
+		if (c < 0 || abort_and_wait(ch->p, c))
+			ch->err = -EIO;
+	}
+	/* Ahead of it: no pass has reached these yet. */
+	for (i = CHURN_AHEAD_AT; i < CHURN_AHEAD_AT + CHURN_AHEAD; i++) {
+		c = sx_pool_index(ch->p, ch->sorted[i]);
+		if (c < 0 || abort_and_wait(ch->p, c))
+			ch->err = -EIO;
+	}
+	ret = sx_clients(AF_INET, ch->p->port, CHURN_NEW, ch->extra);
+	if (ret)
+		ch->err = ret;
+	return 0;
+}
+
+static int count_listed(const struct sx_result *res, uint32_t id)
+{
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < res->n; k++)
+		n += res->v[k].id == id;
+	return n;
 }
 
 TEST(pages_stay_consistent_under_churn)
@@ -422,57 +485,64 @@ TEST(pages_stay_consistent_under_churn)
 	struct churn ch = { 0 };
 	struct nl_msg *msg;
 	struct sx_nl nl;
-	struct conn c;
-	uint32_t *ids;
+	struct sx_pool p;
+	uint32_t *sorted, *now;
 	size_t n, i, k;
-	int extra[100];
-	int *seen;
+	int new_seen = 0;
 
 	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_raise_nofile(4 * CHURN_N));
 	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, conn_make(&c, 1200));
-	ASSERT_EQ(0, sx_assoc_ids(c.srv, &ids, &n));
-	ASSERT_EQ(1200, n);
+	ASSERT_EQ(0, sx_pool_make(&p, CHURN_N));
+	sorted = calloc(CHURN_N, sizeof(*sorted));
+	memcpy(sorted, p.ids, CHURN_N * sizeof(*sorted));
+	qsort(sorted, CHURN_N, sizeof(*sorted), cmp_u32);
 
-	ch.c = &c;
-	ch.closed_from = 200;
-	ch.extra = extra;
-	ch.port = c.port;
+	ch.p = &p;
+	ch.sorted = sorted;
 	ch.res = &res;
 	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
-	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, c.srv));
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
 	ASSERT_EQ(0, sx_request(&nl, msg, churn_cb, &ch)) TH_LOG("%s", nl.extack);
 	ASSERT_TRUE(ch.done);
-	EXPECT_LT(2, res.nmsgs);
+	ASSERT_EQ(0, ch.err) TH_LOG("first page of %zu entries; churn failed", ch.first_page);
+	TH_LOG("%zu entries in %d messages, %zu in the first; churn after id %u",
+	       res.n, res.nmsgs, ch.first_page, ch.listed_max);
+	/* The ids ended ahead were beyond what had been listed. */
+	ASSERT_LT(ch.listed_max, sorted[CHURN_AHEAD_AT]);
+	ASSERT_LE(ch.behind[CHURN_BEHIND - 1], ch.listed_max);
 
 	/* No id twice, ascending throughout. */
 	for (k = 1; k < res.n; k++)
 		ASSERT_LT(res.v[k - 1].id, res.v[k].id);
 
-	/* Every survivor exactly once. */
-	seen = calloc(n, sizeof(int));
-	for (k = 0; k < res.n; k++)
-		for (i = 0; i < n; i++)
-			if (ids[i] == res.v[k].id)
-				seen[i]++;
-	for (i = 0; i < n; i++) {
-		struct sctp_status st = { .sstat_assoc_id = ids[i] };
-		socklen_t len = sizeof(st);
-		int times = seen[i];
+	for (i = 0; i < CHURN_N; i++) {
+		int times = count_listed(&res, sorted[i]);
 
-		/* Still there at the end: it lived through the dump. */
-		if (!getsockopt(c.srv, SOL_SCTP, SCTP_STATUS, &st, &len)) {
-			EXPECT_EQ(1, times) TH_LOG("id %u listed %d times", ids[i], times);
+		if (i >= CHURN_AHEAD_AT && i < CHURN_AHEAD_AT + CHURN_AHEAD) {
+			EXPECT_EQ(0, times) TH_LOG("id %u, ended ahead of the cursor, listed", sorted[i]);
 		} else {
-			EXPECT_GE(1, times);
+			EXPECT_EQ(1, times) TH_LOG("id %u (index %zu) listed %d times", sorted[i], i, times);
 		}
 	}
-	free(seen);
-	free(ids);
-	for (i = 0; i < 100; i++)
-		close(extra[i]);
+	/* The new ones: ids above every other, each listed once. */
+	ASSERT_EQ(0, sx_assoc_ids(p.srv, &now, &n));
+	ASSERT_EQ(CHURN_N - CHURN_BEHIND - CHURN_AHEAD + CHURN_NEW, n);
+	for (i = 0; i < n; i++) {
+		if (sx_pool_index(&p, now[i]) >= 0)
+			continue;
+		EXPECT_LT(sorted[CHURN_N - 1], now[i]);
+		EXPECT_EQ(1, count_listed(&res, now[i])) TH_LOG("new id %u", now[i]);
+		new_seen++;
+	}
+	EXPECT_EQ(CHURN_NEW, new_seen);
+	EXPECT_EQ(CHURN_N - CHURN_BEHIND - CHURN_AHEAD + CHURN_NEW + CHURN_BEHIND, res.n);
+	free(now);
+	free(sorted);
+	for (i = 0; i < CHURN_NEW; i++)
+		close(ch.extra[i]);
 	sx_result_free(&res);
-	conn_free(&c);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 

@@ -30,10 +30,20 @@
  *     leaves none behind; PEELOFF of explicit ids peels exactly the ids
  *     the rules allow, in request order; ASSOC_GET of a whole socket
  *     lists every association that was there throughout, ascending.
+ * About 8% of the undamaged PEELOFF and CONNECTX requests (no ack asked
+ * for) have their reply dropped through debugfs sctpx/fail_replies, as
+ * netlink drops one it cannot queue: recv() must say ENOBUFS and nothing
+ * else, then SCTPX_CMD_LOST_REPLY_GET must give the reply back once, under
+ * the request's own sequence number and command, and it goes through the
+ * checks above like any reply (so every fd it carries is accounted for);
+ * a second LOST_REPLY_GET is ENOENT. LOST_REPLY_GET is also sent at
+ * random, where nothing was lost: ENOENT (EINVAL with attributes,
+ * EOPNOTSUPP as a dump).
  * At the end, with everything closed, unreclaimable slab must be back
  * within SLAB_BOUND_KB of what it was before the fuzzing, and each op
  * must have had requests, successes and something in them (unknown
- * commands: no success).
+ * commands: no success); replies must have been lost, every one
+ * recovered, and some of them carried fds.
  *
  * The request count comes from the environment: sctpx_fuzz_requests
  * (default FUZZ_DEFAULT), sctpx_fuzz_seed (default 1). Pass them on the
@@ -51,6 +61,7 @@
 #include <time.h>
 #include <dirent.h>
 #include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -64,7 +75,7 @@
 #include "sctpx_test.h"
 
 #define FUZZ_DEFAULT	5000
-#define SLAB_BOUND_KB	2048
+#define SLAB_BOUND_KB	1024
 #define REQ_MAX		(256 << 10)
 #define RBUF_MAX	(4 << 20)
 #define POOL_LOW	12
@@ -255,7 +266,9 @@ struct prec {
 };
 
 #define TRACK_MAX	12
-#define OPS		5	/* 0: unknown commands, then INFO_GET .. CONNECTX */
+#define OPS		6	/* 0: unknown commands, then INFO_GET .. LOST_REPLY_GET */
+#define LOSS_PERCENT	8	/* PEELOFF and CONNECTX requests whose reply is dropped */
+#define FAIL_REPLIES	"/sys/kernel/debug/sctpx/fail_replies"
 
 struct world {
 	int nl;			/* raw generic netlink socket */
@@ -297,6 +310,9 @@ struct world {
 	bool req_flags_ok;	/* req_flags is what the new fds must carry */
 	uint32_t req_flags;
 	size_t cx_npeers;	/* CONNECTX: peers, when known exactly */
+	/* Lost replies: forced through debugfs, then asked for again. */
+	bool loss_armed;	/* fail_replies is 1 for this request */
+	unsigned long lost_forced, lost_recovered, lost_fds;
 };
 
 static void sctp_opts(int fd)
@@ -881,6 +897,7 @@ struct entry {
 struct answer {
 	int err;		/* positive errno, 0 for a reply */
 	bool send_failed;	/* err came from send(), not from the family */
+	bool lost;		/* recv() said ENOBUFS: the reply was lost */
 	int nmsgs;
 	int fds[ENTRIES_MAX];
 	uint32_t fd_ids[ENTRIES_MAX];
@@ -912,6 +929,10 @@ static bool request_errno_ok(uint8_t cmd, int e)
 		return e == EINVAL || e == ERANGE || e == E2BIG || e == EBADF ||
 		       e == ENOTSOCK || e == EOPNOTSUPP || e == ENOMEM ||
 		       e == EMSGSIZE || e == ENOBUFS;
+	case SCTPX_CMD_LOST_REPLY_GET:
+		/* Nothing kept (ENOENT); any attribute is EINVAL. */
+		return e == ENOENT || e == EINVAL || e == ENOMEM ||
+		       e == EOPNOTSUPP;
 	default:
 		/* An unknown command, or one asked for in the wrong mode. */
 		return e == EOPNOTSUPP;
@@ -1152,6 +1173,11 @@ static int transact(struct world *w, struct req *r, struct answer *ans,
 			return -1;
 		}
 		n = recv(w->nl, w->rbuf, RBUF_MAX, MSG_TRUNC);
+		if (n < 0 && errno == ENOBUFS && w->loss_armed) {
+			/* The reply was dropped; nothing else comes (no ack). */
+			ans->lost = true;
+			break;
+		}
 		if (n < 0 || n > RBUF_MAX) {
 			bad(ans, "recv failed or truncated", n < 0 ? errno : n);
 			return -1;
@@ -1199,9 +1225,93 @@ static int transact(struct world *w, struct req *r, struct answer *ans,
 	/* Nothing may follow the answer. */
 	if (recv(w->nl, w->rbuf, RBUF_MAX, MSG_DONTWAIT) >= 0)
 		bad(ans, "extra message after the answer", 0);
-	if (!ans->err && !ans->why[0] && ans->nmsgs == 0)
+	if (!ans->err && !ans->why[0] && ans->nmsgs == 0 && !ans->lost)
 		bad(ans, "empty answer", 0);
 	return 0;
+}
+
+static long knob_read(void)
+{
+	char buf[32];
+
+	if (sx_sysfs_read(FAIL_REPLIES, buf, sizeof(buf)))
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * The reply of request @seq (command @cmd) was lost: ask for it with
+ * SCTPX_CMD_LOST_REPLY_GET on the same socket. It must come back once,
+ * as it was (its own command and sequence number), and be read into @ans
+ * like any reply; a second LOST_REPLY_GET is ENOENT.
+ */
+static bool recover_lost(struct world *w, struct answer *ans, uint8_t cmd,
+			 uint32_t seq)
+{
+	struct {
+		struct nlmsghdr n;
+		struct genlmsghdr g;
+	} q = {
+		.n = { .nlmsg_len = sizeof(q), .nlmsg_type = w->family,
+		       .nlmsg_flags = NLM_F_REQUEST },
+		.g = { .cmd = SCTPX_CMD_LOST_REPLY_GET,
+		       .version = SCTPX_FAMILY_VERSION },
+	};
+	struct pollfd p = { .fd = w->nl, .events = POLLIN };
+	uint32_t next_index = 0;
+	struct nlmsghdr *nlh;
+	int pass;
+	ssize_t n;
+
+	for (pass = 0; pass < 2; pass++) {
+		q.n.nlmsg_seq = ++w->seq;
+		w->op_req[SCTPX_CMD_LOST_REPLY_GET]++;
+		if (send(w->nl, &q, sizeof(q), 0) != sizeof(q)) {
+			bad(ans, "LOST_REPLY_GET not sent", errno);
+			return false;
+		}
+		if (poll(&p, 1, ANSWER_MS) != 1) {
+			bad(ans, "no answer to LOST_REPLY_GET within ms", ANSWER_MS);
+			return false;
+		}
+		n = recv(w->nl, w->rbuf, RBUF_MAX, MSG_TRUNC);
+		nlh = (struct nlmsghdr *)w->rbuf;
+		if (n < 0 || n > RBUF_MAX || !NLMSG_OK(nlh, n) ||
+		    NLMSG_ALIGN(nlh->nlmsg_len) < (size_t)n) {
+			bad(ans, "LOST_REPLY_GET: not one message", n < 0 ? errno : n);
+			return false;
+		}
+		if (pass == 1) {
+			/* Once only. */
+			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq != w->seq ||
+			    ((struct nlmsgerr *)NLMSG_DATA(nlh))->error != -ENOENT) {
+				bad(ans, "second LOST_REPLY_GET not ENOENT", nlh->nlmsg_type);
+				return false;
+			}
+			break;
+		}
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			bad(ans, "LOST_REPLY_GET failed",
+			    ((struct nlmsgerr *)NLMSG_DATA(nlh))->error);
+			return false;
+		}
+		if (nlh->nlmsg_seq != seq) {
+			bad(ans, "kept reply not under its request's sequence number",
+			    nlh->nlmsg_seq);
+			return false;
+		}
+		if (nlh->nlmsg_flags & NLM_F_MULTI) {
+			bad(ans, "kept reply is multipart", nlh->nlmsg_flags);
+			return false;
+		}
+		ans->nmsgs++;
+		check_reply(w, ans, cmd, nlh, &next_index);
+		if (ans->why[0])
+			return false;
+		w->op_ok[SCTPX_CMD_LOST_REPLY_GET]++;
+		w->op_items[SCTPX_CMD_LOST_REPLY_GET] += ans->nent;
+	}
+	return !ans->why[0];
 }
 
 /* ---- the fuzz loop ---- */
@@ -1770,10 +1880,11 @@ static bool fuzz_one(struct __test_metadata *_metadata, struct world *w,
 	fdset_read(&before);
 
 	cmd = x < 10 ? SCTPX_CMD_INFO_GET : x < 35 ? SCTPX_CMD_ASSOC_GET :
-	      x < 70 ? SCTPX_CMD_PEELOFF : x < 95 ? SCTPX_CMD_CONNECTX :
+	      x < 70 ? SCTPX_CMD_PEELOFF : x < 94 ? SCTPX_CMD_CONNECTX :
+	      x < 97 ? SCTPX_CMD_LOST_REPLY_GET :
 	      chance(50) ? 0 : SCTPX_CMD_MAX + 1 + rnd(250);
 	dump = cmd == SCTPX_CMD_ASSOC_GET ? chance(95) : chance(3);
-	op = cmd >= SCTPX_CMD_INFO_GET && cmd <= SCTPX_CMD_CONNECTX ? cmd : 0;
+	op = cmd >= SCTPX_CMD_INFO_GET && cmd <= SCTPX_CMD_LOST_REPLY_GET ? cmd : 0;
 
 	if (cmd == SCTPX_CMD_ASSOC_GET && chance(2)) {
 		abandon_dump(w, pick_fd(w, false));
@@ -1842,6 +1953,20 @@ static bool fuzz_one(struct __test_metadata *_metadata, struct world *w,
 		w->mutated++;
 	}
 
+	/*
+	 * Some undamaged PEELOFF and CONNECTX requests have their reply
+	 * dropped (debugfs sctpx/fail_replies, one reply). Without an ack
+	 * asked for, recv() then says ENOBUFS and nothing else comes.
+	 */
+	if ((cmd == SCTPX_CMD_PEELOFF || cmd == SCTPX_CMD_CONNECTX) && !dump &&
+	    !ack && !mutated && chance(LOSS_PERCENT)) {
+		if (sx_sysfs_write(FAIL_REPLIES, "1")) {
+			TH_LOG("request %lu: cannot write %s", i, FAIL_REPLIES);
+			return false;
+		}
+		w->loss_armed = true;
+	}
+
 	w->requests++;
 	w->by_cmd[cmd < 7 ? cmd : 7]++;
 	w->op_req[op]++;
@@ -1850,9 +1975,46 @@ static bool fuzz_one(struct __test_metadata *_metadata, struct world *w,
 		       mutated ? ", mutated" : "", ans->why);
 		ok = false;
 	}
+	if (w->loss_armed) {
+		/* 0: the reply was dropped; 1: there was none (an error). */
+		long left = knob_read();
+
+		w->loss_armed = false;
+		if (left != 0 && sx_sysfs_write(FAIL_REPLIES, "0")) {
+			TH_LOG("request %lu: cannot write %s", i, FAIL_REPLIES);
+			return false;
+		}
+		if (left == 0) {
+			w->lost_forced++;
+			if (!ans->lost) {
+				TH_LOG("request %lu (cmd %u): reply dropped, recv() never said ENOBUFS",
+				       i, cmd);
+				ok = false;
+			} else if (!recover_lost(w, ans, cmd, w->seq)) {
+				TH_LOG("request %lu (cmd %u): lost reply not recovered: %s",
+				       i, cmd, ans->why);
+				ok = false;
+			} else {
+				w->lost_recovered++;
+				w->lost_fds += ans->nfds;
+			}
+		} else if (left != 1 || ans->lost) {
+			TH_LOG("request %lu (cmd %u): fail_replies %ld, ENOBUFS %d, but no reply",
+			       i, cmd, left, ans->lost);
+			ok = false;
+		}
+	} else if (ans->lost) {
+		TH_LOG("request %lu (cmd %u): ENOBUFS with no reply dropped", i, cmd);
+		ok = false;
+	}
 	for (k = 0; k < ans->nent; k++)
 		if (ans->ent[k].has_err)
 			w->entry_errno_count[ans->ent[k].err < 159 ? ans->ent[k].err : 159]++;
+	if (op == SCTPX_CMD_LOST_REPLY_GET && strict && !dump && ans->err != ENOENT) {
+		/* Nothing is ever left lost: every loss was recovered at once. */
+		TH_LOG("request %lu: LOST_REPLY_GET answered %d, not ENOENT", i, ans->err);
+		ok = false;
+	}
 	if (ans->err) {
 		w->errors++;
 		w->err_by_cmd[cmd < 7 ? cmd : 7]++;
@@ -1960,6 +2122,10 @@ FIXTURE_SETUP(fuzz)
 {
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_raise_nofile(1 << 16));
+	if (access(FAIL_REPLIES, F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	ASSERT_EQ(0, sx_sysfs_write(FAIL_REPLIES, "0"))
+		TH_LOG("%s: %s", FAIL_REPLIES, strerror(errno));
 }
 
 FIXTURE_TEARDOWN(fuzz)
@@ -1974,7 +2140,7 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	unsigned long seed = env_ul("sctpx_fuzz_seed", 1), i, failures = 0;
 	unsigned long warm_failures;
 	static const char *const op_name[OPS] = { "unknown", "info_get",
-		"assoc_get", "peeloff", "connectx" };
+		"assoc_get", "peeloff", "connectx", "lost_reply_get" };
 	int op;
 	struct world w;
 	struct fdset start, end;
@@ -2016,15 +2182,18 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	TH_LOG("seed %lu: %lu requests in %.1f s (%lu mutated): %lu replies, %lu errors, %lu fds received and checked, %lu abandoned dumps",
 	       seed, w.requests, secs, w.mutated, w.replies, w.errors,
 	       w.fds_received, w.abandoned_dumps);
-	TH_LOG("by command (requests/errors): unspec-or-unknown %lu/%lu info %lu/%lu assoc_get %lu/%lu peeloff %lu/%lu connectx %lu/%lu",
-	       w.by_cmd[0] + w.by_cmd[7], w.err_by_cmd[0] + w.err_by_cmd[7],
+	TH_LOG("by command (requests/errors): unspec-or-unknown %lu/%lu info %lu/%lu assoc_get %lu/%lu peeloff %lu/%lu connectx %lu/%lu lost_reply_get %lu/%lu",
+	       w.by_cmd[0] + w.by_cmd[7] + w.by_cmd[6], w.err_by_cmd[0] + w.err_by_cmd[7] + w.err_by_cmd[6],
 	       w.by_cmd[1], w.err_by_cmd[1], w.by_cmd[2], w.err_by_cmd[2],
-	       w.by_cmd[3], w.err_by_cmd[3], w.by_cmd[4], w.err_by_cmd[4]);
+	       w.by_cmd[3], w.err_by_cmd[3], w.by_cmd[4], w.err_by_cmd[4],
+	       w.by_cmd[5], w.err_by_cmd[5]);
 	for (op = 0; op < OPS; op++)
 		TH_LOG("%s: %lu requests, %lu answered without error, %lu items (replies, entries listed, fds, associations started)",
 		       op_name[op], w.op_req[op], w.op_ok[op], w.op_items[op]);
 	TH_LOG("%lu fds proven to hold the association their entry names; %zu associations started by CONNECTX",
 	       w.checked_fds, w.ncx);
+	TH_LOG("%lu replies dropped through %s, %lu recovered with LOST_REPLY_GET, carrying %lu fds",
+	       w.lost_forced, FAIL_REPLIES, w.lost_recovered, w.lost_fds);
 	for (i = 1; i < 160; i++)
 		if (w.errno_count[i])
 			TH_LOG("errno %lu (%s): %lu", i, strerror(i), w.errno_count[i]);
@@ -2051,13 +2220,17 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	 * entries, peeled fds, started associations). Unknown commands
 	 * never succeed.
 	 */
-	for (op = SCTPX_CMD_INFO_GET; op <= SCTPX_CMD_CONNECTX; op++) {
+	for (op = SCTPX_CMD_INFO_GET; op <= SCTPX_CMD_LOST_REPLY_GET; op++) {
 		EXPECT_LT(0, w.op_req[op]) TH_LOG("%s: no request", op_name[op]);
 		EXPECT_LT(0, w.op_ok[op]) TH_LOG("%s: no success", op_name[op]);
 		EXPECT_LT(0, w.op_items[op]) TH_LOG("%s: nothing in its successes", op_name[op]);
 	}
 	EXPECT_LT(0, w.op_req[0]);
 	EXPECT_EQ(0, w.op_ok[0]);
+	/* Lost replies: forced, each recovered, and some carried fds. */
+	EXPECT_LT(0, w.lost_forced);
+	EXPECT_EQ(w.lost_forced, w.lost_recovered);
+	EXPECT_LT(0, w.lost_fds);
 	EXPECT_LT(0, w.checked_fds);
 	EXPECT_EQ(w.fds_received, w.checked_fds);
 }

@@ -190,16 +190,19 @@ int sx_request(struct sx_nl *nl, struct nl_msg *msg, sx_msg_cb cb, void *arg)
 	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, sx_finish_cb, &req);
 	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, sx_ack_cb, &req);
 
+	nl->nlerr = 0;
 	ret = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		nl_cb_put(nlcb);
+		nl->nlerr = ret;
 		nl->err = EIO;
 		return -EIO;
 	}
 	while (!req.done) {
 		ret = nl_recvmsgs(nl->sk, nlcb);
 		if (ret < 0 && !req.done) {
+			nl->nlerr = ret;
 			nl->err = ret == -NLE_NOMEM ? ENOBUFS : EIO;
 			break;
 		}
@@ -875,6 +878,23 @@ int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n)
 	if (p->srv < 0)
 		return -1;
 	if (sx_clients_to(family, ip, p->port, n, p->cli))
+		return -1;
+	return sx_pool_map(p);
+}
+
+int sx_pool_make_setup(struct sx_pool *p, int n, int (*setup)(int srv))
+{
+	memset(p, 0, sizeof(*p));
+	p->n = n;
+	p->srv = -1;
+	p->cli = calloc(n ? n : 1, sizeof(int));
+	p->ids = calloc(n ? n : 1, sizeof(uint32_t));
+	if (!p->cli || !p->ids)
+		return -1;
+	p->srv = sx_server_at(AF_INET, NULL, &p->port);
+	if (p->srv < 0 || setup(p->srv))
+		return -1;
+	if (sx_clients_to(AF_INET, NULL, p->port, n, p->cli))
 		return -1;
 	return sx_pool_map(p);
 }

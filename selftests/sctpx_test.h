@@ -26,6 +26,7 @@ struct sx_nl {
 	char extack[256];	/* extended-ack text of the last request */
 	int bad_attr_off;	/* offset of the offending attribute, or -1 */
 	int miss_type;		/* missing attribute type, or -1 */
+	int nlerr;		/* libnl's error (NLE_*, negative) behind an EIO */
 };
 
 int sx_nl_open(struct sx_nl *nl);
@@ -164,6 +165,8 @@ struct sx_pool {
 
 int sx_pool_make(struct sx_pool *p, int n);	/* on 127.0.0.1 */
 int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n);
+/* The same on 127.0.0.1, setup(srv) run before any client connects. */
+int sx_pool_make_setup(struct sx_pool *p, int n, int (*setup)(int srv));
 void sx_pool_free(struct sx_pool *p);
 int sx_pool_index(const struct sx_pool *p, uint32_t id);
 /* The peer port of a socket's (primary) association, by SCTP_STATUS. */
