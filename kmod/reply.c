@@ -209,7 +209,11 @@ static bool sctpx_reply_drop(struct sk_buff *req, struct sk_buff *msg)
 	nlmsg_free(msg);
 	if (nlsk) {
 		WRITE_ONCE(nlsk->sk_err, ENOBUFS);
+#ifdef SCTPX_HAVE_SK_ERROR_REPORT
 		sk_error_report(nlsk);
+#else
+		nlsk->sk_error_report(nlsk);
+#endif
 	}
 	return true;
 }

@@ -10,6 +10,19 @@
 #include <net/sctp/structs.h>
 #include <linux/sctpx.h>
 
+/*
+ * Kernels before 6.0 lack the missing-attribute helpers (and the
+ * NLMSGERR_ATTR_MISS_TYPE they report). Both are macros, so the
+ * preprocessor sees what the target kernel has: the check stays, the
+ * report of the missing type is left out.
+ */
+#ifndef GENL_REQ_ATTR_CHECK
+#define GENL_REQ_ATTR_CHECK(info, attr)	(!(info)->attrs[(attr)])
+#endif
+#ifndef NL_SET_ERR_ATTR_MISS
+#define NL_SET_ERR_ATTR_MISS(extack, nest, type)	do { } while (0)
+#endif
+
 /**
  * struct sctpx_limit - a range-checked module parameter (main.c)
  * @value: the current value; read it once per request, sctpx_limit()
