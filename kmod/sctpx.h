@@ -20,7 +20,8 @@
 #define GENL_REQ_ATTR_CHECK(info, attr)	(!(info)->attrs[(attr)])
 #endif
 #ifndef NL_SET_ERR_ATTR_MISS
-#define NL_SET_ERR_ATTR_MISS(extack, nest, type)	do { } while (0)
+#define NL_SET_ERR_ATTR_MISS(extack, nest, type)	\
+	((void)(extack), (void)(nest), (void)(type))
 #endif
 
 /**
