@@ -7,17 +7,39 @@
 #   scripts/deps.sh [BUILD_DIR]
 #
 # What it does:
-#  1. host packages (compilers, QEMU, busybox, libnl, lksctp, sparse, ...)
-#     through apt-get, only those still missing;
-#  2. resolves the two test kernels from Debian's archive at run time:
-#     Debian 12's linux-image-amd64 (6.1.x) and bookworm-backports' (6.12.x),
-#     adding a bookworm-backports apt source on the host's own mirror when
-#     there is none;
-#  3. unpacks each kernel's image, headers and kbuild tools (apt-get
-#     download + dpkg -x, no postinst hooks) under BUILD_DIR/k/<release>/,
-#     and writes their releases to BUILD_DIR/kernels.list;
+#  1. host packages (compilers, QEMU, busybox, libnl, lksctp, sparse,
+#     debootstrap, ...) through apt-get, only those still missing;
+#  2. resolves the test kernels from Debian's archive at run time, one per
+#     slot (see SLOTS below): bookworm's 6.1 and bookworm-backports' 6.12
+#     through the host's apt (adding a bookworm-backports source on the
+#     host's own mirror when there is none), bullseye's 5.10, trixie's
+#     6.12 and trixie-backports' 7.x through the apt of a minimal chroot
+#     of their suite (scripts/suite-chroot.sh, made once under
+#     BUILD_DIR/chroot/, never touching the host's apt sources);
+#  3. unpacks each kernel's image, modules, headers and kbuild tools
+#     (apt-get download + dpkg -x, no postinst hooks) under
+#     BUILD_DIR/k/<release>/, installs in its suite's chroot the compiler
+#     its headers name, makes sure that userland has a sparse that parses
+#     the headers, and writes BUILD_DIR/kernels.list (releases, bookworm's
+#     first), BUILD_DIR/kernels.slots ("slot release userland version")
+#     and BUILD_DIR/kernels.unavailable (optional slots the archive could
+#     not serve today, with the reason; empty when all are there);
 #  4. extracts checkpatch.pl, kernel-doc, kselftest_harness.h and ynl from
 #     Debian's linux-source-6.12 into BUILD_DIR/linux-tools/.
+#
+# Why trixie-backports' 7.x and not sid's: it is the newest kernel a
+# Debian stable user can install, it is built with trixie's gcc-14 (one
+# more userland would be needed for sid's gcc-16), and a backports suite
+# changes only when a new kernel is uploaded, where sid changes daily and
+# is uninstallable by design on some days. Still, a backports kernel can
+# be missing or uninstallable for a while (a new upload whose headers
+# need packages not yet in backports, a removal). That slot is optional:
+# the set-up does not fail; the reason goes to BUILD_DIR/kernels.unavailable
+# and a kernel that slot got on an earlier day (still under BUILD_DIR/k)
+# keeps being tested meanwhile ("stale"). scripts/check.sh prints every
+# unavailable slot and stays green for the archive's sake; `make
+# check-kernels-complete` fails while one is listed, so CI sees it. The
+# four stable slots are required: if one cannot be had, the set-up fails.
 set -eu
 
 BUILD=${1:-$(pwd)/build}
@@ -35,7 +57,7 @@ HOST_PKGS="build-essential gcc-12 make bc bison flex kmod cpio xz-utils
 zstd busybox-static qemu-system-x86 sparse libelf-dev libssl-dev pahole
 libnl-3-dev libnl-genl-3-dev libsctp-dev lksctp-tools pkg-config
 python3 python3-yaml python3-jsonschema libgtest-dev cmake g++ clang-tidy
-groff-base iproute2 python3-matplotlib"
+groff-base iproute2 python3-matplotlib debootstrap curl"
 
 apt_updated=
 apt_update() {
@@ -88,6 +110,11 @@ fi
 # backports suite that follows unstable, so it can be uninstallable on a
 # given day) records the reason in BUILD/kernels.unavailable and goes on;
 # a kernel this slot got on an earlier day stays in use meanwhile.
+# bullseye gets its own userland although bookworm's gcc-12 builds its
+# module too: its headers name gcc-10 (CC in .kernelvariables), and
+# building with the kernel's own compiler needs no CC override and keeps
+# the checks kbuild makes against the compiler that built the kernel
+# meaningful; the chroot costs about a minute once.
 # The first slot is the default kernel of scripts/vm.sh and the one the
 # PEELOFF-less variant is built for: keep bookworm's 6.1 first.
 SLOTS="bookworm host - yes
@@ -134,6 +161,14 @@ resolve_kernel() { # resolve_kernel APT TARGET -> "release version"
 		ver=$(candidate "$1" linux-image-amd64 "$2")
 	fi
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
+	# A target suite without a kernel of its own must not pass for one:
+	# the candidate has to come from that suite.
+	if [ "$2" != - ]; then
+		aptc "$1" apt-cache madison linux-image-amd64 |
+			awk -F' *[|] *' -v v="$ver" -v t="$2" \
+				'$2 == v && $3 ~ (" " t "/") { f = 1 } END { exit !f }' ||
+			return 1
+	fi
 	rel=$(depends "$1" linux-image-amd64 "$ver" |
 		sed -n 's/^linux-image-\([0-9][^ ]*\) .*/\1/p' | head -1)
 	[ -n "$rel" ] || return 1
