@@ -411,7 +411,7 @@ tools_stamp="$src_ver tools-v2"
 if [ ! -f "$tools/.done" ] || [ "$(cat "$tools/.done")" != "$tools_stamp" ]; then
 	log "extracting checkpatch, kselftest harness and ynl from linux-source-6.12 $src_ver"
 	rm -rf "$tools" "$BUILD/src-deb"
-	fetch "$BUILD/src-deb" "linux-source-6.12=$src_ver"
+	download host "$BUILD/src-deb" "linux-source-6.12=$src_ver"
 	mkdir -p "$tools"
 	dpkg-deb --fsys-tarfile "$BUILD"/src-deb/linux-source-6.12_*.deb |
 		tar -xO --wildcards './usr/src/linux-source-6.12.tar.xz' |
@@ -424,7 +424,7 @@ if [ ! -f "$tools/.done" ] || [ "$(cat "$tools/.done")" != "$tools_stamp" ]; the
 			'linux-source-6.12/tools/testing/selftests/kselftest.h' \
 			'linux-source-6.12/tools/net/ynl/*' \
 			'linux-source-6.12/Documentation/netlink/genetlink*.yaml'
-	rm -rf "$BUILD/src-deb"
+	rm -rf "$BUILD/src-deb" "$BUILD/src-deb.log"
 	echo "$tools_stamp" >"$tools/.done"
 fi
 log "kernels: $(tr '\n' ' ' <"$BUILD/kernels.list")"
