@@ -11,16 +11,25 @@
  * the kernel refuses a second association to an address the endpoint
  * already talks to (EISCONN / EALREADY), so the match is unique.
  *
- * The handler never waits for a handshake: it runs with genetlink's
- * cb_lock held, and a wait there would stall every generic netlink family
- * on the node for as long as the caller asked. The kernel takes blocking
- * from the socket's file flags, so the socket must be non-blocking
- * (EINVAL otherwise); waiting for the handshakes is the caller's, in user
- * space (libsctpx does it for all peers at once).
+ * Nothing here waits for a handshake: the socket must be non-blocking
+ * (EINVAL otherwise), and waiting for the handshakes is the caller's, in
+ * user space (libsctpx does it for all peers at once). The kernel takes
+ * blocking from the file's flags, which another thread may change at any
+ * time, and its send timeout, which it may raise: so the handler itself
+ * only checks the request and reserves the reply, and the peers are
+ * started by the calling task on its way back to user space (the release
+ * of a private file, which the VFS runs as task work), where a wait could
+ * only be the caller's own, never under genetlink's cb_lock, which every
+ * handler holds and which stalls every family on the node while a
+ * registration waits behind it.
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
-#include <linux/mutex.h>
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/net.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -299,70 +308,41 @@ static int sctpx_conn_setsockopt(struct socket *sock, struct sctpx_conn *c)
 }
 
 /*
- * CONNECTX requests on one socket run one after the other (see
- * sctpx_conn_start()); requests on different sockets share a lock only
- * when their sockets hash alike. Each request is bounded by max_peers
- * starts, so a request waits here for a bounded time.
- */
-#define SCTPX_CONN_LOCK_BITS	6
-static struct mutex sctpx_conn_locks[1 << SCTPX_CONN_LOCK_BITS];
-
-static struct mutex *sctpx_conn_lock(const struct sock *sk)
-{
-	return &sctpx_conn_locks[hash_ptr(sk, SCTPX_CONN_LOCK_BITS)];
-}
-
-/**
- * sctpx_connectx_init() - set up the per-socket CONNECTX locks
- */
-void sctpx_connectx_init(void)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(sctpx_conn_locks); i++)
-		mutex_init(&sctpx_conn_locks[i]);
-}
-
-/*
- * Start one peer. The socket is non-blocking, which the kernel's connect
- * reads from the file's flags; another thread may clear O_NONBLOCK between
- * our check and that read, and the kernel would then wait for the
- * handshake up to the send timeout, with genetlink's cb_lock held. So the
- * start runs with a send timeout of zero, which makes that wait end at
- * once (-EINPROGRESS) whatever the flags say. On a non-blocking socket no
- * one else reads the timeout meanwhile but getsockopt(SO_SNDTIMEO) (every
- * send there is MSG_DONTWAIT); it is put back unless someone set another
- * value in between. Two requests on one socket must not interleave here,
- * or one would save the other's zero: the caller holds the socket's
- * CONNECTX lock, sctpx_conn_lock().
+ * Start one peer, in the caller's own task (sctpx_conn_work()). Any wait
+ * in the kernel's connect (another thread cleared O_NONBLOCK after our
+ * check; a signal) is the caller's own time, as in sctp_connectx(3): no
+ * lock of ours or of genetlink is held. Whatever the kernel answers once
+ * it may have created the association, look for it: a wait cut short by
+ * a signal or a failure leaves it on the socket, or not.
  */
 static void sctpx_conn_start(struct sctpx_conn_req *r, struct sctpx_conn *c)
 {
 	struct sock *sk = r->sock->sk;
-	long sndtimeo;
 	int ret;
 
-	lock_sock(sk);
-	sndtimeo = sk->sk_sndtimeo;
-	WRITE_ONCE(sk->sk_sndtimeo, 0);
-	release_sock(sk);
-
 	ret = sctpx_conn_setsockopt(r->sock, c);
-
-	lock_sock(sk);
-	if (!sk->sk_sndtimeo)
-		WRITE_ONCE(sk->sk_sndtimeo, sndtimeo);
 	if (ret > 0) {
-		/* Already established (cannot happen without a wait). */
+		/* Established while the kernel waited. */
 		c->id = ret;
 		c->state = SCTP_ESTABLISHED;
-	} else if (ret == -EINPROGRESS) {
+		return;
+	}
+	switch (ret) {
+	case -EINPROGRESS:
+	case -ERESTARTSYS:
+	case -EINTR:
+	case -ETIMEDOUT:
+	case -ECONNREFUSED:
+		lock_sock(sk);
 		sctpx_conn_find(r, c);
-	} else {
-		/* The kernel freed the association it may have created. */
+		release_sock(sk);
+		if (c->err && ret != -EINPROGRESS)
+			c->err = ret == -ERESTARTSYS ? -EINTR : ret;
+		return;
+	default:
+		/* Refused before the association existed, or freed by it. */
 		c->err = ret ? ret : -EINVAL;
 	}
-	release_sock(sk);
 }
 
 static size_t sctpx_conn_reply_size(const struct sctpx_conn_req *r)
@@ -389,69 +369,151 @@ static int sctpx_conn_put(struct sk_buff *msg, const struct sctpx_conn *c,
 	return 0;
 }
 
-int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct sctpx_conn_req r = { .info = info };
-	struct net *net = genl_info_net(info);
-	struct sk_buff *msg = NULL;
-	u64 started = 0, failed = 0;
+/**
+ * struct sctpx_conn_work - a checked request, to be carried out by its
+ *	caller's task on its way back to user space
+ * @task: that task
+ * @r: the request (its socket reference, peers and seen ids)
+ * @to: where the reply goes
+ * @msg: the reply, allocated and checked for room by the handler
+ * @hdr: its genl header
+ */
+struct sctpx_conn_work {
+	struct task_struct *task;
+	struct sctpx_conn_req r;
+	struct sctpx_reply_to to;
+	struct sk_buff *msg;
 	void *hdr;
+};
+
+static void sctpx_conn_work_free(struct sctpx_conn_work *w)
+{
+	nlmsg_free(w->msg);
+	sctpx_conn_free(&w->r);
+	sockfd_put(w->r.sock);
+	sctpx_reply_to_put(&w->to);
+	kfree(w);
+}
+
+/*
+ * The starts. This is the release of a private file whose last reference
+ * the handler dropped: the VFS runs it as task work of the task that sent
+ * the request, after the netlink handler returned and genetlink's cb_lock
+ * was released, before the system call returns to user space. (Task work
+ * of our own could run after the module is gone; a file's release runs
+ * with a reference on its owner, dropped by the VFS after it returns.)
+ * Anywhere else - the task exiting, or a kernel thread's delayed fput -
+ * nothing is started and no reply is sent.
+ */
+static int sctpx_conn_release(struct inode *inode, struct file *file)
+{
+	struct sctpx_conn_work *w = file->private_data;
+	struct net *net = w->to.net;
+	u64 started = 0, failed = 0;
 	size_t i;
-	int err;
 
-	r.sock = sctpx_sock_get(info, &err);
-	if (!r.sock)
-		return err;
-
-	if (!(r.sock->file->f_flags & O_NONBLOCK)) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_SOCK_FD],
-				    "socket is blocking; CONNECTX never waits: make it non-blocking, or connect it with sctp_connectx(3)");
-		err = -EINVAL;
-		goto out;
+	if (current != w->task || (current->flags & PF_EXITING)) {
+		sctpx_conn_work_free(w);
+		return 0;
 	}
+	for (i = 0; i < w->r.n; i++) {
+		struct sctpx_conn *c = &w->r.v[i];
 
-	err = sctpx_conn_parse(&r);
-	if (err)
-		goto out;
-
-	/* Everything that can fail for the request as a whole, first. */
-	lock_sock(r.sock->sk);
-	err = sctpx_conn_seen_init(&r);
-	release_sock(r.sock->sk);
-	if (err)
-		goto out;
-	msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&r), &hdr, &err);
-	if (!msg)
-		goto out;
-
-	mutex_lock(sctpx_conn_lock(r.sock->sk));
-	for (i = 0; i < r.n; i++) {
-		struct sctpx_conn *c = &r.v[i];
-
-		sctpx_conn_start(&r, c);
+		sctpx_conn_start(&w->r, c);
 		started += !!c->id;
 		failed += !!c->err;
 		/* Cannot fail: the reply was sized for every peer. */
-		err = sctpx_conn_put(msg, c, i);
-		if (WARN_ON_ONCE(err))
+		if (WARN_ON_ONCE(sctpx_conn_put(w->msg, c, i)))
 			break;
 		cond_resched();
 	}
-	mutex_unlock(sctpx_conn_lock(r.sock->sk));
-	genlmsg_end(msg, hdr);
+	genlmsg_end(w->msg, w->hdr);
 
 	sctpx_stat_add(net, SCTPX_STATS_A_CONNECTX_REQUESTS, 1);
 	sctpx_stat_add(net, SCTPX_STATS_A_CONNECTX_STARTED, started);
 	sctpx_stat_add(net, SCTPX_STATS_A_CONNECTX_ERRORS, failed);
 
-	/* The peers are started: never report the request as failed. */
-	sctpx_reply_send(skb, msg, info);
-	msg = NULL;
-	err = 0;
-out:
-	nlmsg_free(msg);
-	sctpx_conn_free(&r);
-	sockfd_put(r.sock);
+	sctpx_reply_send(&w->to, w->msg);
+	w->msg = NULL;
+	sctpx_conn_work_free(w);
+	return 0;
+}
+
+static const struct file_operations sctpx_conn_fops = {
+	.owner		= THIS_MODULE,
+	.release	= sctpx_conn_release,
+};
+
+int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct sctpx_conn_work *w;
+	struct file *file;
+	int err;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	if (!w)
+		return -ENOMEM;
+	w->r.info = info;
+	w->r.sock = sctpx_sock_get(info, &err);
+	if (!w->r.sock) {
+		kfree(w);
+		return err;
+	}
+
+	/*
+	 * The reply is sent after the handler returns, so the core's ack
+	 * would come first: a client waiting for reply-then-ack would stop at
+	 * the ack. Refuse the combination rather than answer out of order.
+	 */
+	if (info->nlhdr->nlmsg_flags & NLM_F_ACK) {
+		NL_SET_ERR_MSG(extack,
+			       "CONNECTX replies after the request returns: send it without NLM_F_ACK");
+		err = -EINVAL;
+		goto free;
+	}
+
+	if (!(w->r.sock->file->f_flags & O_NONBLOCK)) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_SOCK_FD],
+				    "socket is blocking; CONNECTX never waits: make it non-blocking, or connect it with sctp_connectx(3)");
+		err = -EINVAL;
+		goto free;
+	}
+
+	err = sctpx_conn_parse(&w->r);
+	if (err)
+		goto free;
+
+	/* Everything that can fail for the request as a whole, first. */
+	lock_sock(w->r.sock->sk);
+	err = sctpx_conn_seen_init(&w->r);
+	release_sock(w->r.sock->sk);
+	if (err)
+		goto free;
+	w->msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&w->r),
+				 &w->hdr, &err);
+	if (!w->msg)
+		goto free;
+
+	/*
+	 * The kernel's connect may wait (see sctpx_conn_start()): never
+	 * under cb_lock. The caller's task starts the peers and sends the
+	 * reply itself on its way back to user space, when it drops the last
+	 * reference to this file.
+	 */
+	w->r.info = NULL;
+	w->task = current;
+	sctpx_reply_to_get(&w->to, skb, info);
+	file = anon_inode_getfile("[sctpx-connectx]", &sctpx_conn_fops, w,
+				  O_RDONLY);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto free;
+	}
+	fput(file);
+	return 0;
+
+free:
+	sctpx_conn_work_free(w);
 	return err;
 }

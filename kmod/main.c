@@ -51,11 +51,11 @@ static const struct kernel_param_ops sctpx_limit_ops = {
 };
 
 struct sctpx_limit sctpx_max_batch = {
-	.value = SCTPX_MAX_BATCH_LIMIT, .min = 1, .max = SCTPX_MAX_BATCH_LIMIT,
+	.value = 1024, .min = 1, .max = SCTPX_MAX_BATCH_LIMIT,
 };
 module_param_cb(max_batch, &sctpx_limit_ops, &sctpx_max_batch, 0644);
 MODULE_PARM_DESC(max_batch,
-		 "Most associations one PEELOFF request (or ASSOC_GET id filter) may take, 1-4096 (default 4096)");
+		 "Most associations one PEELOFF request (or ASSOC_GET id filter) may take, 1-4096 (default 1024)");
 
 struct sctpx_limit sctpx_max_peers = { .value = 1024, .min = 1, .max = 65536 };
 module_param_cb(max_peers, &sctpx_limit_ops, &sctpx_max_peers, 0644);
@@ -91,7 +91,6 @@ static int __init sctpx_init(void)
 		       SCTPX_MAX_BATCH_LIMIT);
 		return -EINVAL;
 	}
-	sctpx_connectx_init();
 	err = sctpx_net_register();
 	if (err)
 		return err;

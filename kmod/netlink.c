@@ -10,6 +10,13 @@
  * The layout follows Documentation/netlink/specs/sctpx.yaml
  * (kernel-policy: per-op).
  */
+#include <linux/bits.h>
+#include <linux/net.h>
+#include <linux/sctp.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "sctpx.h"
 
 /*
  * SCTPX_A_SOCK_FD has no range here on purpose: a negative descriptor is
@@ -19,13 +26,6 @@
 
 /* Every &enum sctp_sstat_state, for SCTPX_SELECT_A_STATES. */
 #define SCTPX_STATES_MASK	GENMASK(SCTP_SHUTDOWN_ACK_SENT, SCTP_EMPTY)
-#include <linux/bits.h>
-#include <linux/net.h>
-#include <linux/sctp.h>
-#include <net/genetlink.h>
-#include <net/sock.h>
-
-#include "sctpx.h"
 
 static const struct nla_policy sctpx_addr_policy[SCTPX_ADDR_A_MAX + 1] = {
 	[SCTPX_ADDR_A_IN4]	= NLA_POLICY_EXACT_LEN(4),
@@ -44,7 +44,11 @@ sctpx_filter_policy[SCTPX_SELECT_A_ASSOC_ID + 1] = {
 	[SCTPX_SELECT_A_ASSOC_ID]	= { .type = NLA_U32 },
 };
 
-/* Ops that take no attribute (INFO_GET, LOST_REPLY_GET) refuse any. */
+/*
+ * Ops that take no attribute (INFO_GET, LOST_REPLY_GET) refuse any. The
+ * core does so for an op without a policy only from 6.1 on (resv_start_op);
+ * an explicit policy says the same on every kernel.
+ */
 static const struct nla_policy sctpx_none_policy[SCTPX_A_MAX + 1] = {};
 
 static const struct nla_policy sctpx_peer_policy[SCTPX_PEER_A_MAX + 1] = {

@@ -612,6 +612,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sctpx_peel_req r = { .info = info };
 	u32 max = sctpx_limit(&sctpx_max_batch);
 	struct net *net = genl_info_net(info);
+	struct sctpx_reply_to to;
 	struct sk_buff *msg = NULL;
 	struct sctpx_peel *bad;
 	struct socket *sock;
@@ -684,7 +685,9 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	 * lost reply is kept for SCTPX_CMD_LOST_REPLY_GET, and the request
 	 * is not reported as failed.
 	 */
-	sctpx_reply_send(skb, msg, info);
+	sctpx_reply_to_get(&to, skb, info);
+	sctpx_reply_send(&to, msg);
+	sctpx_reply_to_put(&to);
 	msg = NULL;
 	for (i = 0; i < r.n; i++)
 		if (r.v[i].file)
@@ -701,6 +704,7 @@ put:
 	sockfd_put(sock);
 free:
 	nlmsg_free(msg);
+	sctpx_select_free(&r.sel);
 	kvfree(r.v);
 	return err;
 }

@@ -34,11 +34,14 @@
 /**
  * struct sctpx_lost - a reply kept for SCTPX_CMD_LOST_REPLY_GET
  * @list: in &sctpx_net.lost
- * @portid: the netlink socket it was for
+ * @nlsk: the netlink socket it was for, held: only that socket gets it,
+ *	not a later one bound to the same port id
+ * @portid: @nlsk's port id
  * @skb: the reply, as it was to be sent
  */
 struct sctpx_lost {
 	struct list_head list;
+	struct sock *nlsk;
 	u32 portid;
 	struct sk_buff *skb;
 };
@@ -51,9 +54,9 @@ static struct dentry *sctpx_debugfs;
  * message when the receiver's queue is empty, whatever its size, or when
  * it fits in the receive buffer; otherwise the send fails.
  */
-static bool sctpx_reply_fits(struct sk_buff *req, const struct sk_buff *reply)
+static bool sctpx_reply_fits(const struct sock *nlsk,
+			     const struct sk_buff *reply)
 {
-	struct sock *nlsk = NETLINK_CB(req).sk;
 	int rmem;
 
 	if (!nlsk)
@@ -78,7 +81,8 @@ struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
 {
 	struct sk_buff *msg;
 
-	msg = genlmsg_new(size, GFP_KERNEL | __GFP_NOWARN);
+	/* Charged to the caller: a reply may be kept after a loss. */
+	msg = genlmsg_new(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!msg) {
 		NL_SET_ERR_MSG(info->extack, "cannot allocate the reply");
 		*err = -ENOMEM;
@@ -90,7 +94,7 @@ struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
 		*err = -EMSGSIZE;
 		goto free;
 	}
-	if (!sctpx_reply_fits(req, msg)) {
+	if (!sctpx_reply_fits(NETLINK_CB(req).sk, msg)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "netlink socket has no room for the reply; read its queue first");
 		*err = -ENOBUFS;
@@ -104,12 +108,13 @@ free:
 }
 
 /* Caller holds sn->lost_lock. */
-static struct sctpx_lost *sctpx_lost_find(struct sctpx_net *sn, u32 portid)
+static struct sctpx_lost *sctpx_lost_find(struct sctpx_net *sn,
+					  const struct sock *nlsk)
 {
 	struct sctpx_lost *l;
 
 	list_for_each_entry(l, &sn->lost, list)
-		if (l->portid == portid)
+		if (l->nlsk == nlsk)
 			return l;
 	return NULL;
 }
@@ -127,32 +132,36 @@ static void sctpx_lost_free(const struct net *net, struct sctpx_lost *l,
 	if (dropped)
 		sctpx_stat_add(net, SCTPX_STATS_A_LOST_REPLIES_DROPPED, 1);
 	kfree_skb(l->skb);
+	sock_put(l->nlsk);
 	kfree(l);
 }
 
 /*
- * Keep @skb for @portid, in place of any older one (whose caller never
- * asked for it). Within the namespace's budget only: past it the reply is
- * dropped and counted, its descriptors installed all the same.
+ * Keep @skb for the netlink socket of @to, in place of any older one
+ * (whose caller never asked for it). Within the namespace's budget only:
+ * past it the reply is dropped and counted, its descriptors installed all
+ * the same.
  */
-static void sctpx_lost_keep(const struct net *net, u32 portid,
+static void sctpx_lost_keep(const struct sctpx_reply_to *to,
 			    struct sk_buff *skb)
 {
-	struct sctpx_net *sn = sctpx_net(net);
+	struct sctpx_net *sn = sctpx_net(to->net);
 	struct sctpx_lost *l, *old;
 	bool fits;
 
-	l = kmalloc(sizeof(*l), GFP_KERNEL | __GFP_NOWARN);
+	l = kmalloc(sizeof(*l), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!l) {
-		sctpx_stat_add(net, SCTPX_STATS_A_LOST_REPLIES_DROPPED, 1);
+		sctpx_stat_add(to->net, SCTPX_STATS_A_LOST_REPLIES_DROPPED, 1);
 		kfree_skb(skb);
 		return;
 	}
-	l->portid = portid;
+	sock_hold(to->nlsk);
+	l->nlsk = to->nlsk;
+	l->portid = to->portid;
 	l->skb = skb;
 
 	spin_lock(&sn->lost_lock);
-	old = sctpx_lost_find(sn, portid);
+	old = sctpx_lost_find(sn, to->nlsk);
 	if (old)
 		sctpx_lost_unlink(sn, old);
 	fits = sn->lost_bytes + skb->truesize <= SCTPX_LOST_REPLY_BYTES_MAX;
@@ -163,24 +172,32 @@ static void sctpx_lost_keep(const struct net *net, u32 portid,
 	spin_unlock(&sn->lost_lock);
 
 	if (old)
-		sctpx_lost_free(net, old, true);
+		sctpx_lost_free(to->net, old, true);
 	if (!fits)
-		sctpx_lost_free(net, l, true);
+		sctpx_lost_free(to->net, l, true);
 }
 
-/* Drop what is kept for @portid, if anything. */
+/*
+ * Netlink socket @portid of @net was released: drop what is kept for it.
+ * Released, not just bound to the same port id again: netlink frees the
+ * port id before it tells the notifier chain, and orphans the socket first.
+ */
 static void sctpx_lost_forget(struct net *net, u32 portid)
 {
 	struct sctpx_net *sn = sctpx_net(net);
-	struct sctpx_lost *l;
+	struct sctpx_lost *l, *found = NULL;
 
 	spin_lock(&sn->lost_lock);
-	l = sctpx_lost_find(sn, portid);
-	if (l)
-		sctpx_lost_unlink(sn, l);
+	list_for_each_entry(l, &sn->lost, list) {
+		if (l->portid == portid && sock_flag(l->nlsk, SOCK_DEAD)) {
+			found = l;
+			sctpx_lost_unlink(sn, l);
+			break;
+		}
+	}
 	spin_unlock(&sn->lost_lock);
-	if (l)
-		sctpx_lost_free(net, l, false);
+	if (found)
+		sctpx_lost_free(net, found, false);
 }
 
 /**
@@ -194,52 +211,92 @@ void sctpx_lost_flush(struct sctpx_net *sn)
 	list_for_each_entry_safe(l, tmp, &sn->lost, list) {
 		list_del(&l->list);
 		kfree_skb(l->skb);
+		sock_put(l->nlsk);
 		kfree(l);
 	}
 	sn->lost_bytes = 0;
 }
 
-/* Fault injection: drop the reply as netlink drops one it cannot queue. */
-static bool sctpx_reply_drop(struct sk_buff *req, struct sk_buff *msg)
+/**
+ * sctpx_reply_to_get() - where the reply of a request goes, with references
+ * @to: filled in; release it with sctpx_reply_to_put()
+ * @req: the request skb
+ * @info: the request
+ */
+void sctpx_reply_to_get(struct sctpx_reply_to *to, struct sk_buff *req,
+			struct genl_info *info)
 {
-	struct sock *nlsk = NETLINK_CB(req).sk;
+	to->net = get_net(genl_info_net(info));
+	to->nlsk = NETLINK_CB(req).sk;
+	sock_hold(to->nlsk);
+	to->portid = info->snd_portid;
+}
 
-	if (!atomic_add_unless(&sctpx_fail_replies, -1, 0))
+/**
+ * sctpx_reply_to_put() - drop what sctpx_reply_to_get() took
+ * @to: the destination; may be all zero
+ */
+void sctpx_reply_to_put(struct sctpx_reply_to *to)
+{
+	if (to->nlsk)
+		sock_put(to->nlsk);
+	if (to->net)
+		put_net(to->net);
+	memset(to, 0, sizeof(*to));
+}
+
+/*
+ * Fault injection: drop the reply as netlink drops one it cannot queue
+ * (which also marks the socket congested and counts a drop, both private
+ * to netlink; and which reports nothing to a socket that asked for
+ * NETLINK_NO_ENOBUFS, where this does).
+ */
+static bool sctpx_reply_drop(const struct sctpx_reply_to *to,
+			     struct sk_buff *msg)
+{
+	if (atomic_dec_if_positive(&sctpx_fail_replies) < 0)
 		return false;
 	nlmsg_free(msg);
-	if (nlsk) {
-		WRITE_ONCE(nlsk->sk_err, ENOBUFS);
+	WRITE_ONCE(to->nlsk->sk_err, ENOBUFS);
 #ifdef SCTPX_HAVE_SK_ERROR_REPORT
-		sk_error_report(nlsk);
+	sk_error_report(to->nlsk);
 #else
-		nlsk->sk_error_report(nlsk);
+	to->nlsk->sk_error_report(to->nlsk);
 #endif
-	}
 	return true;
 }
 
 /**
  * sctpx_reply_send() - send a reply whose work is done, keeping it if lost
- * @req: the request skb
+ * @to: where it goes
  * @msg: the reply, finished with genlmsg_end(); consumed
- * @info: the request
  *
  * A reply netlink cannot queue leaves ENOBUFS on the requester's socket
  * (as every netlink overrun does) and is kept for
- * %SCTPX_CMD_LOST_REPLY_GET; the request still succeeded.
+ * %SCTPX_CMD_LOST_REPLY_GET; the request still succeeded. What is sent is
+ * a clone, so that nothing the send path does to it (a socket filter may
+ * trim it) reaches the copy kept.
  */
-void sctpx_reply_send(struct sk_buff *req, struct sk_buff *msg,
-		      struct genl_info *info)
+void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg)
 {
-	struct net *net = genl_info_net(info);
-	struct sk_buff *keep = skb_get(msg);	/* a failed send frees msg */
+	struct sk_buff *out = skb_clone(msg, GFP_KERNEL | __GFP_NOWARN);
 
-	if (!sctpx_reply_drop(req, msg) && !genlmsg_reply(msg, info)) {
-		consume_skb(keep);
+	if (!out) {
+		/* Cannot keep a copy: send the reply itself. */
+		if (!sctpx_reply_drop(to, msg) &&
+		    !genlmsg_unicast(to->net, msg, to->portid))
+			return;
+		sctpx_stat_add(to->net, SCTPX_STATS_A_REPLY_ERRORS, 1);
+		sctpx_stat_add(to->net, SCTPX_STATS_A_LOST_REPLIES_DROPPED, 1);
 		return;
 	}
-	sctpx_stat_add(net, SCTPX_STATS_A_REPLY_ERRORS, 1);
-	sctpx_lost_keep(net, info->snd_portid, keep);
+	if (!sctpx_reply_drop(to, out) &&
+	    !genlmsg_unicast(to->net, out, to->portid)) {
+		consume_skb(msg);
+		return;
+	}
+	sctpx_stat_add(to->net, SCTPX_STATS_A_REPLY_ERRORS, 1);
+	sctpx_lost_keep(to, msg);
 }
 
 /**
@@ -255,22 +312,35 @@ void sctpx_reply_send(struct sk_buff *req, struct sk_buff *msg,
 int sctpx_nl_lost_reply_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sctpx_net *sn = sctpx_net(genl_info_net(info));
+	struct sock *nlsk = NETLINK_CB(skb).sk;
+	struct sctpx_reply_to to;
 	struct sctpx_lost *l;
-	struct sk_buff *msg;
+	bool fits = false;
 
 	spin_lock(&sn->lost_lock);
-	l = sctpx_lost_find(sn, info->snd_portid);
-	if (l)
-		sctpx_lost_unlink(sn, l);
+	l = sctpx_lost_find(sn, nlsk);
+	if (l) {
+		fits = sctpx_reply_fits(nlsk, l->skb);
+		if (fits)
+			sctpx_lost_unlink(sn, l);
+	}
 	spin_unlock(&sn->lost_lock);
 	if (!l) {
 		NL_SET_ERR_MSG(info->extack,
 			       "no undelivered reply for this netlink socket");
 		return -ENOENT;
 	}
-	msg = l->skb;
+	if (!fits) {
+		/* Kept where it is: the caller reads its queue and asks again. */
+		NL_SET_ERR_MSG(info->extack,
+			       "netlink socket has no room for the reply; read its queue first");
+		return -ENOBUFS;
+	}
+	sctpx_reply_to_get(&to, skb, info);
+	sctpx_reply_send(&to, l->skb);
+	sctpx_reply_to_put(&to);
+	sock_put(l->nlsk);
 	kfree(l);
-	sctpx_reply_send(skb, msg, info);
 	return 0;
 }
 

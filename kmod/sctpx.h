@@ -42,9 +42,11 @@ extern struct sctpx_limit sctpx_max_peer_addrs;
 extern bool sctpx_measure_floor;
 
 /*
- * Most associations one PEELOFF may take (and max_batch's upper bound):
- * a reply of this many full entries, each at most sctpx_assoc_size(),
- * still fits one netlink message (main.c checks it at build time).
+ * max_batch's upper bound: a reply of this many full entries, each at most
+ * sctpx_assoc_size_max(), still fits one allocation (main.c checks it at
+ * load time). The default is a quarter of it: a PEELOFF holds genetlink's
+ * cb_lock and the parent's socket lock for all of its entries
+ * (Documentation/hardening.rst has the figures).
  */
 #define SCTPX_MAX_BATCH_LIMIT	4096
 
@@ -76,11 +78,25 @@ int sctpx_stats_put(struct sk_buff *skb, const struct net *net);
 int sctpx_net_register(void);
 void sctpx_net_unregister(void);
 
+/**
+ * struct sctpx_reply_to - where a reply goes, held (reply.c)
+ * @net: the request's network namespace
+ * @nlsk: the requesting netlink socket
+ * @portid: its port id
+ */
+struct sctpx_reply_to {
+	struct net *net;
+	struct sock *nlsk;
+	u32 portid;
+};
+
 /* reply.c */
 struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
 				size_t size, void **hdr, int *err);
-void sctpx_reply_send(struct sk_buff *req, struct sk_buff *msg,
-		      struct genl_info *info);
+void sctpx_reply_to_get(struct sctpx_reply_to *to, struct sk_buff *req,
+			struct genl_info *info);
+void sctpx_reply_to_put(struct sctpx_reply_to *to);
+void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg);
 void sctpx_lost_flush(struct sctpx_net *sn);
 int sctpx_reply_init(void);
 void sctpx_reply_exit(void);
@@ -146,7 +162,6 @@ int sctpx_nl_assoc_get_dumpit(struct sk_buff *skb,
 int sctpx_nl_assoc_get_done(struct netlink_callback *cb);
 int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info);
 int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info);
-void sctpx_connectx_init(void);
 int sctpx_nl_lost_reply_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* netlink.c: the commands this build offers, as SCTPX_OP_BIT()s. */

@@ -17,7 +17,13 @@
 #     integration tests and the CLI; the harness itself is checked first:
 #     a guest that fails, and one that panics, must fail.
 # It ends with the line "N passed, N failed" (test cases over both kernels,
-# plus one per gate) and exits non-zero on any failure.
+# every GoogleTest case of the unit tests, plus one per other gate; skips
+# and expected failures, when there are any, follow on the same line) and
+# exits non-zero on any failure, skip or expected failure, or when nothing
+# passed at all.
+#
+# Every result is held to what its program announced: a TAP program's
+# "1..N" plan (scripts/vm.sh), the unit binary's own list of its cases.
 set -u
 
 vm_only=
@@ -28,7 +34,7 @@ top=$(dirname "$here")
 cd "$top" || exit 1
 mkdir -p "$BUILD"
 
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 xfailed=0
 t0=$(date +%s)
 
 gate() { # gate NAME COMMAND... : one pass or one failure
@@ -46,14 +52,93 @@ gate() { # gate NAME COMMAND... : one pass or one failure
 
 finish() {
 	echo "check: $(($(date +%s) - t0))s in all (set-up ${setup_s:-0}s)"
-	if [ "$skipped" -gt 0 ]; then
-		echo "$passed passed, $failed failed, $skipped skipped"
-	else
-		echo "$passed passed, $failed failed"
-	fi
-	# A skipped test on a supported kernel is not a pass.
-	[ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]
+	line="$passed passed, $failed failed"
+	[ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
+	[ "$xfailed" -eq 0 ] || line="$line, $xfailed xfail"
+	echo "$line"
+	# A skipped test or an expected failure on a supported kernel is not
+	# a pass; nor is a run in which nothing passed.
+	[ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ] && [ "$xfailed" -eq 0 ] &&
+		[ "$passed" -gt 0 ]
 	exit $?
+}
+
+# gtest_count XML LISTED RC: "passed failed skipped" of one GoogleTest
+# run from its XML report, held to the LISTED cases the binary announced
+# (--gtest_list_tests) and to its exit status RC. Reasons on stderr.
+gtest_count() {
+	python3 - "$@" <<'PYEOF'
+import sys
+import xml.etree.ElementTree as ET
+
+xml, listed, rc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+p = f = s = 0
+try:
+    cases = list(ET.parse(xml).getroot().iter('testcase'))
+except (OSError, ET.ParseError) as e:
+    print(f"unit: no result file ({e}): {listed} cases unreported", file=sys.stderr)
+    print(0, max(listed, 1), 0)
+    sys.exit(0)
+for tc in cases:
+    name = f"{tc.get('classname')}.{tc.get('name')}"
+    if tc.find('failure') is not None or tc.find('error') is not None:
+        f += 1
+        print(f"unit: FAIL {name}", file=sys.stderr)
+    elif tc.get('result') == 'skipped' or tc.find('skipped') is not None:
+        s += 1
+        print(f"unit: SKIP {name}", file=sys.stderr)
+    elif tc.get('status') == 'run' and tc.get('result', 'completed') == 'completed':
+        p += 1
+    else:
+        s += 1
+        print(f"unit: not run ({tc.get('status')}, {tc.get('result')}): {name}",
+              file=sys.stderr)
+n = p + f + s
+if n < listed:
+    f += listed - n
+    print(f"unit: {listed - n} of {listed} listed cases unreported", file=sys.stderr)
+elif n > listed:
+    f += 1
+    print(f"unit: {n} results for {listed} listed cases", file=sys.stderr)
+if listed == 0:
+    f += 1
+    print("unit: the binary lists no test case", file=sys.stderr)
+if rc != 0 and f == 0:
+    f += 1
+    print(f"unit: exited {rc} without a failing case", file=sys.stderr)
+print(p, f, s)
+PYEOF
+}
+
+# unit_tests BIN LOG: run one GoogleTest binary; prints "passed failed
+# skipped", every case one result.
+unit_tests() {
+	bin=$1 log=$2 xml=$2.xml
+	rm -f "$xml"
+	listed=$("$bin" --gtest_list_tests 2>>"$log" | grep -c '^  ')
+	"$bin" --gtest_output=xml:"$xml" >>"$log" 2>&1
+	gtest_count "$xml" "${listed:-0}" $? 2>>"$log"
+}
+
+# The library's host unit tests: the build is one gate, then each
+# GoogleTest case is counted on its own.
+unit() {
+	printf 'check: unit ... '
+	log=$BUILD/gate-unit.log
+	if ! { make -s -C userlib configure BUILD="$BUILD" &&
+	       cmake --build "$BUILD/userlib" -j 2 --target sctpx_unit; } >"$log" 2>&1; then
+		echo "FAIL (build)"
+		tail -30 "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+		return
+	fi
+	counts=$(unit_tests "$BUILD/userlib/sctpx_unit" "$log")
+	# shellcheck disable=SC2086
+	set -- $counts
+	p=$1 f=$2 s=$3
+	echo "$p passed, $f failed, $s skipped"
+	[ $((f + s)) -eq 0 ] || grep '^unit: ' "$log" | head -40 | sed 's/^/    /'
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 
 if [ -z "$vm_only" ]; then
@@ -66,7 +151,7 @@ if [ -z "$vm_only" ]; then
 	fi
 	setup_s=$(($(date +%s) - t0))
 
-	gate unit make -s -C userlib test BUILD="$BUILD"
+	unit
 	gate checkpatch make -s checkpatch BUILD="$BUILD"
 	gate kernel-doc make -s kerneldoc BUILD="$BUILD"
 	gate clang-tidy make -s -C userlib tidy BUILD="$BUILD"
@@ -78,68 +163,128 @@ if [ -z "$vm_only" ]; then
 	gate userlib-build make -s userlib-vm BUILD="$BUILD"
 fi
 
-kernels=$(cat "$BUILD/kernels.list")
+kernels=$(cat "$BUILD/kernels.list" 2>/dev/null)
+if [ -z "$kernels" ]; then
+	echo "check: no test kernel in $BUILD/kernels.list"
+	failed=$((failed + 1)); finish
+fi
+k1=$(echo "$kernels" | head -1)
+
+# run_vm OUTDIR VM_ARGS...: one guest through scripts/vm.sh, its counts
+# added to the totals. Nothing is read from an earlier run: the counts are
+# removed first, and a guest that vm.sh failed has at least one failure.
+run_vm() {
+	o=$1; shift
+	rm -f "$o/counts"
+	st=$(mktemp)
+	{ sh "$here/vm.sh" -q -b "$BUILD" -o "$o" "$@"; echo $? >"$st"; } 2>&1 | sed 's/^/    /'
+	rc=$(cat "$st"); rm -f "$st"
+	p=0 f=1 s=0 x=0
+	[ ! -f "$o/counts" ] || read -r p f s x <"$o/counts"
+	x=${x:-0}
+	if [ "$rc" -ne 0 ] && [ $((f + s + x)) -eq 0 ]; then
+		echo "    check: vm.sh failed (exit $rc) with no failure counted"
+		f=1
+	elif [ "$rc" -eq 0 ] && [ $((f + s + x)) -gt 0 ]; then
+		echo "    check: vm.sh passed a run with failures, skips or xfails"
+		f=$((f + 1))
+	fi
+	# The failing cases and their assertion lines (the full log stays).
+	if [ "$f" -gt 0 ]; then
+		grep -E '^(not ok|# [a-z_]+\.c[p]*:[0-9]+:)' "$o/serial.log" 2>/dev/null |
+			head -60 | sed 's/^/    /'
+	fi
+	passed=$((passed + p)); failed=$((failed + f))
+	skipped=$((skipped + s)); xfailed=$((xfailed + x))
+}
 
 # The harness proves itself before it judges anything: a failing test and
-# a kernel panic must both come out as failures.
+# a kernel panic must both come out as failures; programs that break their
+# TAP plan (none, short, too long, out of sequence), are killed by a
+# signal, or report SKIP, XFAIL or XPASS must be counted as exactly that;
+# an empty test list must fail; and the unit-test counting must see a
+# GoogleTest failure and a GTEST_SKIP for what they are.
 selfcheck() {
-	k=$(head -1 "$BUILD/kernels.list")
+	k=$k1
 	d=$(mktemp -d)
 	printf '#!/bin/sh\necho "1..1"\necho "not ok 1 deliberate"\nexit 1\n' >"$d/fails"
 	printf '#!/bin/sh\necho c >/proc/sysrq-trigger\n' >"$d/panics"
-	chmod +x "$d/fails" "$d/panics"
+	printf '#!/bin/sh\nprintf "1..2\\nok 1 a\\nok 2 b\\n"\n' >"$d/good"
+	printf '#!/bin/sh\nprintf "1..3\\nok 1 a\\nok 2 b\\n"\n' >"$d/short"
+	printf '#!/bin/sh\nprintf "ok 1 a\\n"\n' >"$d/noplan"
+	printf '#!/bin/sh\nprintf "1..2\\nok 1 a # XFAIL known\\nok 2 b # XPASS\\n"\n' >"$d/xfails"
+	printf '#!/bin/sh\nprintf "1..1\\nok 1 a # SKIP no reason\\n"\n' >"$d/skips"
+	printf '#!/bin/sh\nprintf "1..2\\nok 1 a\\n"\nkill -SEGV $$\n' >"$d/killed"
+	printf '#!/bin/sh\nprintf "1..1\\nok 1 a\\nok 2 b\\n"\n' >"$d/toomany"
+	printf '#!/bin/sh\nprintf "1..2\\nok 1 a\\nok 1 b\\n"\n' >"$d/badseq"
+	chmod +x "$d"/*
 	ok=0
-	if sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -t 120 "$d/fails" 2>/dev/null; then
+	if sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -o "$d/vm" -t 120 "$d/fails" 2>/dev/null; then
 		echo "harness passed a failing test"; ok=1
 	fi
-	if sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -t 120 "$d/panics" 2>/dev/null; then
+	if sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -o "$d/vm" -t 120 "$d/panics" 2>/dev/null; then
 		echo "harness passed a kernel panic"; ok=1
 	fi
+	# passed: good 2, short 2, noplan 1, killed 1, toomany 2, badseq 2;
+	# failed: short 1 (a missing result), noplan 1, xfails 1 (the XPASS),
+	# killed 2 (a missing result, the signal), toomany 1, badseq 1;
+	# skipped: 1; xfail: 1.
+	if sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -o "$d/vm" -t 120 "$d/good" \
+		"$d/short" "$d/noplan" "$d/xfails" "$d/skips" "$d/killed" \
+		"$d/toomany" "$d/badseq" 2>"$d/tap.err"; then
+		echo "harness passed broken TAP programs"; ok=1
+	fi
+	got=$(cat "$d/vm/counts" 2>/dev/null)
+	if [ "$got" != "10 7 1 1" ]; then
+		echo "harness counted broken TAP programs as '$got', not '10 7 1 1'"
+		cat "$d/tap.err"; ok=1
+	fi
+	# An empty test list fails before any guest boots.
+	mkdir -p "$d/b/selftests"
+	ln -s "$BUILD/k" "$d/b/k"; ln -s "$BUILD/obj" "$d/b/obj"
+	echo "$k" >"$d/b/kernels.list"; : >"$d/b/selftests/ORDER"
+	if sh "$here/vm.sh" -q -b "$d/b" -k "$k" -o "$d/vm" -t 120 2>/dev/null; then
+		echo "harness passed an empty test list"; ok=1
+	fi
+	# GoogleTest: one pass, one failure, one GTEST_SKIP.
+	printf '%s\n' '#include <gtest/gtest.h>' \
+		'TEST(Self, Passes) { EXPECT_EQ(1, 1); }' \
+		'TEST(Self, Fails) { EXPECT_EQ(1, 2); }' \
+		'TEST(Self, Skips) { GTEST_SKIP() << "deliberate"; }' >"$d/g.cpp"
+	if g++ -o "$d/g" "$d/g.cpp" -lgtest -lgtest_main -pthread; then
+		got=$(unit_tests "$d/g" "$d/g.log")
+		if [ "$got" != "1 1 1" ]; then
+			echo "unit counting gave '$got' for pass, fail, skip, not '1 1 1'"; ok=1
+		fi
+	else
+		echo "cannot build the GoogleTest self-check"; ok=1
+	fi
 	rm -rf "$d"
-	rm -rf "$BUILD/vm/$k"
 	return $ok
 }
 gate harness selfcheck
 
 # One boot per kernel: the kernel selftests, then the library's
 # integration tests and the CLI (which end with the module unloaded).
-progs=$(sed "s|^|$BUILD/selftests/|" "$BUILD/selftests/ORDER")
+# An empty selftest list would drop every selftest without a word.
+progs=$(sed "s|^|$BUILD/selftests/|" "$BUILD/selftests/ORDER" 2>/dev/null)
+if [ -z "$progs" ]; then
+	echo "check: $BUILD/selftests/ORDER lists no selftest"
+	failed=$((failed + 1))
+fi
 for k in $kernels; do
 	echo "check: selftests, library and CLI on $k ..."
 	# shellcheck disable=SC2086
-	sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -x "$BUILD/userlib/sctpx-static" \
-		$progs "$BUILD/userlib/sctpx_vmtest" "$top/userlib/tests/vm/cli-demo.sh" \
-		2>&1 | sed 's/^/    /'
-	if [ -f "$BUILD/vm/$k/counts" ]; then
-		read -r p f s <"$BUILD/vm/$k/counts"
-	else
-		p=0 f=1 s=0
-	fi
-	# The failing cases and their assertion lines (the full log stays).
-	if [ "$f" -gt 0 ]; then
-		grep -E '^(not ok|# [a-z_]+\.c[p]*:[0-9]+:)' "$BUILD/vm/$k/serial.log" 2>/dev/null |
-			head -60 | sed 's/^/    /'
-	fi
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	run_vm "$BUILD/vm/$k" -k "$k" -x "$BUILD/userlib/sctpx-static" \
+		$progs "$BUILD/userlib/sctpx_vmtest" "$top/userlib/tests/vm/cli-demo.sh"
 done
 
 # The module as built where sctp_do_peeloff() is not exported (>= 6.16):
 # PEELOFF must be absent and reported so, and the library must serve
 # peeloff through its fallback with the same results.
-k=$(head -1 "$BUILD/kernels.list")
-echo "check: module without PEELOFF, library fallback, on $k ..."
-sh "$here/vm.sh" -q -b "$BUILD" -k "$k" -o "$BUILD/vm/$k-nopeeloff" \
-	-m ko="$BUILD/obj/$k-nopeeloff/kmod/sctpx.ko" -a sctpx_variant=no-peeloff \
+echo "check: module without PEELOFF, library fallback, on $k1 ..."
+run_vm "$BUILD/vm/$k1-nopeeloff" -k "$k1" \
+	-m ko="$BUILD/obj/$k1-nopeeloff/kmod/sctpx.ko" -a sctpx_variant=no-peeloff \
 	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/module" \
-	"$BUILD/selftests/assoc_dump" "$BUILD/userlib/sctpx_vmtest" 2>&1 | sed 's/^/    /'
-if [ -f "$BUILD/vm/$k-nopeeloff/counts" ]; then
-	read -r p f s <"$BUILD/vm/$k-nopeeloff/counts"
-else
-	p=0 f=1 s=0
-fi
-if [ "$f" -gt 0 ]; then
-	grep -E '^(not ok|# [a-z_]+\.c[p]*:[0-9]+:)' "$BUILD/vm/$k-nopeeloff/serial.log" 2>/dev/null |
-		head -60 | sed 's/^/    /'
-fi
-passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	"$BUILD/selftests/assoc_dump" "$BUILD/userlib/sctpx_vmtest"
 finish

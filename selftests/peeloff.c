@@ -75,6 +75,7 @@ static void check_entry(struct __test_metadata *_metadata,
 
 	/* The new socket holds the association the reply described. */
 	ASSERT_EQ(0, getsockopt(a->fd, SOL_SCTP, SCTP_STATUS, &st, &len));
+	EXPECT_EQ(a->id, (uint32_t)st.sstat_assoc_id);
 	EXPECT_EQ(a->instreams, st.sstat_instrms);
 	EXPECT_EQ(a->outstreams, st.sstat_outstrms);
 	EXPECT_EQ(SCTP_ESTABLISHED, st.sstat_state);
@@ -164,6 +165,7 @@ TEST(four_thousand_ninety_six)
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4096"));
 	peel_n(_metadata, 4096, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "1024"));
 }
 
 TEST(order_and_messages_within_a_stream)
@@ -485,6 +487,67 @@ TEST(select_busiest_k)
 	sx_nl_close(&nl);
 }
 
+/*
+ * Busiest K counts DATA chunks sent plus received (SCTPX_ORDER_TRAFFIC),
+ * ties by ascending id. Client 2 ranks first with 3 in and 4 out, though
+ * others received (client 0: 6) or sent (client 1: 6) more one way;
+ * clients 0 and 1 tie at 6 and come by id; then client 3 with 5.
+ */
+TEST(select_busiest_k_sent_plus_received_ties_by_id)
+{
+	static const int in[6] = { 6, 0, 3, 5, 0, 0 };
+	static const int out[6] = { 0, 6, 4, 0, 2, 0 };
+	struct sx_select sel = { .has_order = true,
+				 .order = SCTPX_ORDER_TRAFFIC, .limit = 4 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct sx_pool p;
+	char buf[8] = "x";
+	int want[4], i, j;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 6));
+	for (i = 0; i < 6; i++) {
+		struct sctp_sndrcvinfo si = { .sinfo_assoc_id = p.ids[i] };
+
+		for (j = 0; j < in[i]; j++)
+			ASSERT_EQ(0, sx_send(p.cli[i], buf, 1));
+		for (j = 0; j < out[i]; j++)
+			ASSERT_EQ(1, sctp_send(p.srv, buf, 1, &si, 0));
+		/* Delivered both ways before the counters are read. */
+		for (j = 0; j < out[i]; j++)
+			ASSERT_LT(0, sx_recv(p.cli[i], buf, sizeof(buf), 2000));
+		ASSERT_EQ(0, sx_wait_acked(p.cli[i]));
+	}
+	want[0] = 2;
+	want[1] = p.ids[0] < p.ids[1] ? 0 : 1;
+	want[2] = p.ids[0] < p.ids[1] ? 1 : 0;
+	want[3] = 3;
+
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(4, res.n);
+	for (i = 0; i < 4; i++) {
+		int c = want[i];
+
+		EXPECT_EQ(p.ids[c], res.v[i].id)
+			TH_LOG("place %d: association %u (in %llu, out %llu), want client %d's %u",
+			       i, res.v[i].id, (unsigned long long)res.v[i].data_in,
+			       (unsigned long long)res.v[i].data_out, c, p.ids[c]);
+		EXPECT_EQ(in[c], res.v[i].data_in);
+		EXPECT_EQ(out[c], res.v[i].data_out);
+		EXPECT_TRUE(sx_fd_holds(res.v[i].fd, p.ids[c]));
+		close(res.v[i].fd);
+	}
+	EXPECT_TRUE(res.has_remaining);
+	EXPECT_EQ(2, res.remaining);
+	EXPECT_EQ(2, sx_assoc_count(p.srv));
+	sx_result_free(&res);
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
+}
+
 TEST(select_limit_pages_through)
 {
 	struct sx_select sel = { .limit = 7 };
@@ -711,7 +774,7 @@ TEST(bad_requests)
 	sel.limit = 5;
 	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_STREQ("selection limit above max_batch", nl.extack);
-	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4096"));
+	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "1024"));
 	EXPECT_EQ(5, sx_assoc_count(p.srv));
 
 	/* Order beyond the enum, limit 0: the policy refuses them. */
@@ -884,6 +947,94 @@ TEST(concurrent_overlapping_peelers)
 	sx_pool_free(&p);
 }
 
+struct sleeper {
+	int srv;
+	uint32_t id;
+	volatile int sent;	/* messages sent so far */
+	volatile int done;
+	int err;		/* errno of the send that failed */
+};
+
+/* Send to one association of the parent until a send fails. */
+static void *sleeper_run(void *arg)
+{
+	struct sleeper *s = arg;
+	struct sctp_sndrcvinfo si = { .sinfo_assoc_id = s->id };
+	char buf[1000];
+
+	memset(buf, 'z', sizeof(buf));
+	for (;;) {
+		if (sctp_send(s->srv, buf, sizeof(buf), &si, MSG_NOSIGNAL) < 0) {
+			s->err = errno;
+			break;
+		}
+		s->sent++;
+	}
+	s->done = 1;
+	return NULL;
+}
+
+/*
+ * An association on which a thread sleeps in sendmsg() waiting for buffer
+ * space is peeled all the same; the sleeping sender then fails with EPIPE
+ * and may send again on the new descriptor (Documentation/sctpx.rst).
+ */
+TEST(sender_sleeping_in_sendmsg_gets_epipe)
+{
+	struct sleeper sl = { 0 };
+	struct sx_result res;
+	struct sx_nl nl;
+	struct sx_pool p;
+	char buf[2000];
+	pthread_t t;
+	int last = -1, stable = 0, i, seen = 0, sndbuf = 16384;
+	ssize_t r;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 1));
+	ASSERT_EQ(0, setsockopt(p.srv, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)));
+	sl.srv = p.srv;
+	sl.id = p.ids[0];
+	ASSERT_EQ(0, pthread_create(&t, NULL, sleeper_run, &sl));
+	/* The peer reads nothing: wait until the sender has stopped, asleep. */
+	for (i = 0; i < 3000 && stable < 30; i++) {
+		usleep(10000);
+		stable = sl.sent == last ? stable + 1 : 0;
+		last = sl.sent;
+	}
+	ASSERT_FALSE(sl.done) TH_LOG("the sender failed before the peel: %s", strerror(sl.err));
+	ASSERT_EQ(30, stable) TH_LOG("the sender never blocked (%d sent)", sl.sent);
+	TH_LOG("sender asleep after %d messages", sl.sent);
+
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	ASSERT_LE(0, res.v[0].fd) TH_LOG("errno %d", res.v[0].error);
+	EXPECT_TRUE(sx_fd_holds(res.v[0].fd, p.ids[0]));
+	for (i = 0; i < 500 && !sl.done; i++)
+		usleep(10000);
+	ASSERT_TRUE(sl.done) TH_LOG("the sender still sleeps after the peel");
+	pthread_join(t, NULL);
+	EXPECT_EQ(EPIPE, sl.err) TH_LOG("the sender got %s", strerror(sl.err));
+
+	/*
+	 * Every message sent before the peel reaches the peer; then the new
+	 * descriptor sends, and that arrives next.
+	 */
+	for (i = 0; i < sl.sent; i++) {
+		r = sx_recv(p.cli[0], buf, sizeof(buf), 2000);
+		ASSERT_EQ(1000, r) TH_LOG("message %d of %d: %zd", i, sl.sent, r);
+	}
+	ASSERT_EQ(0, sx_send(res.v[0].fd, "after-the-peel", 14));
+	r = sx_recv(p.cli[0], buf, sizeof(buf), 2000);
+	seen = r == 14 && !memcmp(buf, "after-the-peel", 14);
+	EXPECT_TRUE(seen) TH_LOG("got %zd bytes", r);
+	close(res.v[0].fd);
+	sx_result_free(&res);
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
+}
+
 TEST(parent_closed_by_another_thread)
 {
 	struct racer r;
@@ -914,12 +1065,20 @@ TEST(parent_closed_by_another_thread)
 	pthread_join(t, NULL);
 
 	if (r.ret == 0) {
+		/* Every peeled fd works: its association, and data both ways. */
 		for (i = 0; i < r.res.n; i++) {
-			if (r.res.v[i].error)
+			const struct sx_assoc *a = &r.res.v[i];
+			int c = sx_pool_index(&p, a->id);
+
+			if (a->error)
 				continue;
-			EXPECT_EQ(SOCK_SEQPACKET, so_type(r.res.v[i].fd));
+			EXPECT_EQ(SOCK_SEQPACKET, so_type(a->fd));
+			EXPECT_TRUE(sx_fd_holds(a->fd, a->id));
+			ASSERT_LE(0, c) TH_LOG("id %u not in the pool", a->id);
+			EXPECT_TRUE(sx_ping(a->fd, p.cli[c]))
+				TH_LOG("peeled association %u does not carry data", a->id);
 			ok++;
-			close(r.res.v[i].fd);
+			close(a->fd);
 		}
 		EXPECT_EQ(800, ok);
 	} else {
@@ -976,7 +1135,7 @@ TEST(other_netns_refused)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_TRUE(sx_child_ok(status));
 	EXPECT_EQ(2, sx_assoc_count(p.srv));
 	sx_pool_free(&p);
 }
@@ -986,7 +1145,7 @@ TEST(unprivileged_own_sockets)
 	struct sx_result res;
 	struct sx_nl nl;
 	struct sx_pool p;
-	int status;
+	int status, i;
 	pid_t pid;
 
 	/* No capability is needed to act on one's own sockets. */
@@ -1002,12 +1161,78 @@ TEST(unprivileged_own_sockets)
 			_exit(4);
 		if (sx_peeloff(&nl, p.srv, SOCK_NONBLOCK, false, p.ids, 4, NULL, &res))
 			_exit(5);
-		if (res.n != 4 || res.v[3].fd < 0 || !sx_fd_nonblock(res.v[3].fd))
+		if (res.n != 4)
 			_exit(6);
+		/* Every entry: its own association, non-blocking, working. */
+		for (i = 0; i < 4; i++)
+			if (res.v[i].fd < 0 || res.v[i].id != p.ids[i] ||
+			    !sx_fd_nonblock(res.v[i].fd) ||
+			    !sx_fd_holds(res.v[i].fd, p.ids[i]) ||
+			    !sx_ping(res.v[i].fd, p.cli[i]))
+				_exit(7 + i);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_TRUE(sx_child_ok(status));
+}
+
+/*
+ * SCTPX_STATS_A_PEELOFF_REQUESTS counts only requests that reached the
+ * socket (parsed, and naming a one-to-many SCTP socket of the caller's
+ * namespace): refusals before that move no counter; a request whose only
+ * entry fails counts once, with one PEEL_ERROR and nothing peeled.
+ */
+TEST(counters_skip_requests_refused_before_the_socket)
+{
+	static const int stats[] = { SCTPX_STATS_A_PEELOFF_REQUESTS,
+				     SCTPX_STATS_A_PEELED,
+				     SCTPX_STATS_A_PEEL_ERRORS };
+	static const char *const names[] = { "PEELOFF_REQUESTS", "PEELED",
+					     "PEEL_ERRORS" };
+	struct sx_info a, b;
+	struct sx_result res;
+	struct sx_nl nl;
+	struct sx_pool p;
+	uint32_t *many, bogus = 0x7ffffff0;
+	int closed, k;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	many = calloc(5000, sizeof(*many));
+	ASSERT_NE(NULL, many);
+	for (k = 0; k < 5000; k++)
+		many[k] = p.ids[k % 2] + 1000000 + k;
+	closed = dup(0);
+	close(closed);
+	ASSERT_EQ(0, sx_info(&nl, &a));
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0x8000, false, p.ids, 1, NULL, &res));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, many, 5000, NULL, &res));
+	EXPECT_EQ(-EBADF, sx_peeloff(&nl, closed, 0, false, p.ids, 1, NULL, &res));
+	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.cli[0], 0, false, p.ids, 1, NULL, &res));
+	EXPECT_STREQ("socket is not a one-to-many SCTP socket", nl.extack);
+	ASSERT_EQ(0, sx_info(&nl, &b));
+	/* Braces: the harness runs a TH_LOG after its EXPECT's statement. */
+	for (k = 0; k < 3; k++) {
+		EXPECT_EQ(a.stats[stats[k]], b.stats[stats[k]])
+			TH_LOG("%s moved", names[k]);
+	}
+	EXPECT_EQ(2, sx_assoc_count(p.srv));
+
+	/* Reached the socket: counted, though nothing was peeled. */
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &bogus, 1, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_EQ(EINVAL, res.v[0].error);
+	sx_result_free(&res);
+	ASSERT_EQ(0, sx_info(&nl, &a));
+	EXPECT_EQ(b.stats[SCTPX_STATS_A_PEELOFF_REQUESTS] + 1,
+		  a.stats[SCTPX_STATS_A_PEELOFF_REQUESTS]);
+	EXPECT_EQ(b.stats[SCTPX_STATS_A_PEELED], a.stats[SCTPX_STATS_A_PEELED]);
+	EXPECT_EQ(b.stats[SCTPX_STATS_A_PEEL_ERRORS] + 1,
+		  a.stats[SCTPX_STATS_A_PEEL_ERRORS]);
+	free(many);
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
 }
 
 TEST(counters_move)

@@ -257,7 +257,11 @@ struct ender {
 	pthread_barrier_t *go;
 };
 
-/* Clients i % 3 == 0 abort, i % 3 == 1 shut down, the rest stay. */
+/*
+ * Clients i % 3 == 0 abort, i % 3 == 1 shut down, the rest stay. From the
+ * last to the first, against the peel's first to last: the last ones end
+ * before the batch reaches them, the first ones after it peeled them.
+ */
 static void *ender_run(void *arg)
 {
 	struct ender *e = arg;
@@ -265,7 +269,7 @@ static void *ender_run(void *arg)
 	int i;
 
 	pthread_barrier_wait(e->go);
-	for (i = 0; i < e->p->n; i++) {
+	for (i = e->p->n - 1; i >= 0; i--) {
 		int fd = e->p->cli[i];
 
 		if (i % 3 == 0) {
@@ -283,9 +287,15 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 {
 	const int N = 600;
 	unsigned long accounted = 0, peeled_alive = 0, gone = 0, peeled_dying = 0;
-	int round, R = rounds();
+	int round, R = rounds(), extra = 0;
 
-	for (round = 0; round < R; round++) {
+	/*
+	 * Each outcome for an ended peer (gone before the peel reached it,
+	 * peeled then ended) must happen at least once: a race may need
+	 * more rounds for that, up to 10 more.
+	 */
+	for (round = 0; round < R || ((!gone || !peeled_dying) && extra++ < 10);
+	     round++) {
 		pthread_barrier_t go;
 		struct peeler r = { 0 };
 		struct ender e;
@@ -351,9 +361,10 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 	}
 	total_accounted += accounted;
 	TH_LOG("%d rounds, %lu associations accounted for: %lu peeled alive, %lu peeled then ended by the peer, %lu gone before the peel",
-	       R, accounted, peeled_alive, peeled_dying, gone);
-	/* Both outcomes for ended peers must have happened at least once. */
-	ASSERT_LT(0, gone + peeled_dying);
+	       round, accounted, peeled_alive, peeled_dying, gone);
+	/* Each outcome for ended peers, at least once. */
+	EXPECT_LT(0, gone);
+	EXPECT_LT(0, peeled_dying);
 }
 
 struct closer {

@@ -150,6 +150,7 @@ int sx_send(int fd, const void *buf, size_t len);
 ssize_t sx_recv(int fd, void *buf, size_t len, int timeout_ms);
 bool sx_fd_nonblock(int fd);
 bool sx_fd_cloexec(int fd);
+/* 0, or the write's -errno (EINVAL for a value a parameter refuses). */
 int sx_sysfs_write(const char *path, const char *val);
 int sx_sysfs_read(const char *path, char *buf, size_t len);
 /* A one-to-many server and n one-to-one clients; ids in client order. */
@@ -212,6 +213,20 @@ long sx_slab_settle(const struct sx_slab_snap *before, long bound_kb, int secs);
 bool sx_kernel_at_least(int major, int minor);
 /* Load sctpx.ko if it is not loaded. */
 int sx_module_ensure(void);
+
+/*
+ * Did a child (a waitpid() status) exit normally with status 0? A child
+ * killed by a signal (a segfault, the OOM killer) is not a pass, whatever
+ * WEXITSTATUS() reads. When it is not, say on stderr how it ended.
+ */
+bool sx_child_ok(int status);
+
+/*
+ * Does fd hold association id: SCTP_STATUS answers on it for association
+ * 0 (a one-to-one or peeled socket; a one-to-many socket refuses) and
+ * names id? Says on stderr what it found when not.
+ */
+bool sx_fd_holds(int fd, uint32_t id);
 
 /*
  * The value of the guest's sctpx_timeout_scale (1 when unset): by how much

@@ -30,6 +30,14 @@
 #include "sctpx/types.hpp"
 
 namespace sctpx {
+/* Internal: tests inject a fake netlink transport through it (not exported). */
+struct ClientAccess;
+} // namespace sctpx
+
+/* The library exports what its public headers declare, nothing else. */
+#pragma GCC visibility push(default)
+
+namespace sctpx {
 
 struct ClientOptions {
 	/* Serve every call with socket calls even when the module is loaded. */
@@ -42,13 +50,17 @@ struct ClientOptions {
 	bool autoload = true;
 };
 
-struct ClientAccess; /* tests inject a fake netlink transport through it */
 
 class Client {
 public:
 	/*
 	 * Never fails because the module is missing: that selects the
 	 * fallback. Fails only when memory runs out.
+	 *
+	 * Every call on a moved-from Client fails with EINVAL; every call in
+	 * a child process (after fork()) fails with ECHILD: the client's
+	 * netlink sockets are its parent's, and replies on them could reach
+	 * either process. Open a new client in the child.
 	 */
 	static Result<Client> open(ClientOptions opts = {});
 
@@ -85,7 +97,10 @@ public:
 
 private:
 	struct Impl;
-	explicit Client(std::unique_ptr<Impl> impl) noexcept;
+	/* Internal, not exported. */
+	__attribute__((visibility("hidden"))) explicit Client(std::unique_ptr<Impl> impl) noexcept;
+	/* EINVAL when moved from, ECHILD in a forked child. */
+	[[nodiscard]] Result<void> usable() const;
 	std::unique_ptr<Impl> impl_;
 	friend struct ClientAccess;
 };
@@ -95,5 +110,7 @@ std::string_view state_name(int state) noexcept;
 std::string_view path_name(Path p) noexcept;
 
 } // namespace sctpx
+
+#pragma GCC visibility pop
 
 #endif

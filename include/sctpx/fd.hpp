@@ -7,6 +7,9 @@
 
 #include <utility>
 
+/* The library exports what its public headers declare, nothing else. */
+#pragma GCC visibility push(default)
+
 namespace sctpx {
 
 class Fd {
@@ -37,5 +40,7 @@ private:
 };
 
 } // namespace sctpx
+
+#pragma GCC visibility pop
 
 #endif

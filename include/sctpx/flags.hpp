@@ -14,6 +14,9 @@
 
 #include "sctpx/result.hpp"
 
+/* The library exports what its public headers declare, nothing else. */
+#pragma GCC visibility push(default)
+
 namespace sctpx {
 
 enum class PeelFlag : std::uint8_t {
@@ -60,5 +63,7 @@ constexpr PeelFlags operator|(PeelFlag a, PeelFlag b) noexcept
 }
 
 } // namespace sctpx
+
+#pragma GCC visibility pop
 
 #endif

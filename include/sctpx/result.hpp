@@ -20,6 +20,9 @@
 #include <utility>
 #include <variant>
 
+/* The library exports what its public headers declare, nothing else. */
+#pragma GCC visibility push(default)
+
 namespace sctpx {
 
 struct Error {
@@ -87,5 +90,7 @@ private:
 };
 
 } // namespace sctpx
+
+#pragma GCC visibility pop
 
 #endif

@@ -20,6 +20,9 @@
 #include "sctpx/flags.hpp"
 #include "sctpx/result.hpp"
 
+/* The library exports what its public headers declare, nothing else. */
+#pragma GCC visibility push(default)
+
 namespace sctpx {
 
 /* SCTP association id, as sctp_assoc_t (the wire carries it as u32). */
@@ -81,6 +84,24 @@ struct AssocInfo {
 	std::uint16_t instreams = 0;
 	std::uint16_t outstreams = 0;
 	AssocCounters counters;
+	/*
+	 * Family version 2. The module lists at most 8 peer addresses
+	 * (SCTPX_ENTRY_PEER_ADDRS_MAX); peer_addr_count is how many the peer
+	 * has and peer_addrs_cut says the list was cut (read the rest with
+	 * sctp_getpaddrs(3)). The fallback lists them all.
+	 */
+	std::uint32_t peer_addr_count = 0;
+	bool peer_addrs_cut = false;
+	/* Module only (0 on the fallback, which cannot read them): */
+	std::uint32_t local_vtag = 0;       /* our verification tag ("tag" of ss) */
+	std::uint32_t peer_vtag = 0;        /* the peer's ("ptag") */
+	std::uint32_t outstanding = 0;      /* bytes sent, not yet acknowledged */
+	std::uint32_t queued = 0;           /* bytes queued, not yet sent */
+	std::uint32_t heard_ms = 0;         /* since the peer was last heard */
+	std::uint32_t init_retries = 0;     /* INIT / COOKIE ECHO retransmissions */
+	std::uint32_t max_init_retries = 0; /* after which setup fails (ETIMEDOUT) */
+	/* Both paths (SCTP_STATUS's sstat_rwnd on the fallback): */
+	std::uint32_t peer_rwnd = 0;
 };
 
 /* Bit of a state in Selection::states. */
@@ -134,8 +155,19 @@ struct Peeled {
 };
 
 struct PeelResult {
-	std::vector<Peeled> entries; /* ids: the caller's order; selection: its order */
+	/*
+	 * ids: the caller's order (then, should the module ever answer with
+	 * an entry no id asked for, that entry, so its fd is not lost);
+	 * selection: its order.
+	 */
+	std::vector<Peeled> entries;
 	std::uint32_t remaining = 0; /* selection: matches left by the limit */
+	/*
+	 * A call split into several requests whose later request failed:
+	 * why. entries hold what the earlier requests moved (and, for ids,
+	 * this error for every id not tried).
+	 */
+	std::optional<Error> incomplete;
 	Path path = Path::Module;
 };
 
@@ -150,14 +182,21 @@ struct Peer {
 };
 
 struct ConnectOptions {
-	/* Wait up to this long for all associations to settle; 0: do not wait. */
+	/*
+	 * Non-blocking socket: wait up to this long (and no longer than the
+	 * socket's SO_SNDTIMEO, when set) for every association to be
+	 * established or to fail, all in parallel, in user space; 0: do not
+	 * wait. Any value is accepted (milliseconds::max() waits for ever).
+	 * Blocking socket: one peer only, waited for as sctp_connectx(3)
+	 * does (up to SO_SNDTIMEO, by the kernel); wait does not apply.
+	 */
 	std::chrono::milliseconds wait{0};
 };
 
 enum class WaitEnd : std::uint8_t {
 	Settled, /* every association established or failed */
 	Timeout, /* the wait (or the socket's SO_SNDTIMEO) ran out */
-	Signal,  /* a signal cut it short */
+	Signal,  /* a signal cut it short (EINTR) */
 };
 
 struct Connected {
@@ -165,18 +204,33 @@ struct Connected {
 	int state = 0;
 };
 
+/*
+ * One peer's outcome. result holds the association when it was started
+ * (no wait) or established (with a wait); otherwise the error:
+ *   EINPROGRESS  still being set up when the wait or SO_SNDTIMEO ran out
+ *   EINTR        still being set up when a signal ended the wait
+ *   ETIMEDOUT, ECONNREFUSED, ECONNRESET, ...  it failed
+ * id and state are the association's whenever it was started, also when
+ * result holds an error (0 when it never was, or is not known).
+ */
 struct PeerOutcome {
 	std::uint32_t peer_index = 0; /* position in the caller's list */
 	Result<Connected> result{Error{}};
+	AssocId id = 0;
+	int state = 0; /* last state seen */
 };
 
 struct ConnectResult {
 	std::vector<PeerOutcome> peers; /* the caller's order */
-	std::optional<WaitEnd> wait_end; /* set when a wait was asked for */
+	/* Set when the call waited (a wait asked for, or a blocking socket). */
+	std::optional<WaitEnd> wait_end;
 	Path path = Path::Module;
 };
 
-/* Module-wide counters (enum sctpx_stats_attr), since the module loaded. */
+/*
+ * The module's counters (enum sctpx_stats_attr) of the caller's network
+ * namespace, since the module loaded (or the namespace was created).
+ */
 struct ModuleCounters {
 	std::uint64_t peeloff_requests = 0;
 	std::uint64_t peeled = 0;
@@ -188,6 +242,8 @@ struct ModuleCounters {
 	std::uint64_t floor_ns = 0;
 	std::uint64_t floor_count = 0;
 	std::uint64_t peeloff_ns = 0; /* measure_floor: time inside PEELOFF requests */
+	/* Undelivered replies the module could not keep (their fds are lost). */
+	std::uint64_t lost_replies_dropped = 0;
 };
 
 struct Limits {
@@ -203,8 +259,15 @@ struct Info {
 	bool module_loaded = false; /* the sctpx family resolved */
 	bool forced_fallback = false;
 	std::uint32_t family_version = 0;
+	/*
+	 * The module speaks a family version this library can use (2 or
+	 * later). A version 1 module is reported here but never used: every
+	 * call takes the fallback.
+	 */
+	bool module_usable = false;
 	std::string module_version;
 	std::uint64_t ops = 0; /* SCTPX_OP_BIT() mask from the module */
+	std::uint64_t features = 0; /* SCTPX_FEATURE_* bits (version 2) */
 	Limits limits;
 	ModuleCounters counters;
 	/* Which path each operation takes with this client. */
@@ -215,5 +278,7 @@ struct Info {
 };
 
 } // namespace sctpx
+
+#pragma GCC visibility pop
 
 #endif

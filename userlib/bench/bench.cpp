@@ -598,9 +598,13 @@ int cx_nl(Ctx &c, int sock, const CxServers &s)
 	std::uint32_t end = 0;
 	if (c.nl->connectx(sock, s.ports, 10000, out, end) != 0)
 		return -1;
+	/*
+	 * Family version 2 never waits in the kernel: this variant measures
+	 * the starts alone (every peer started counts).
+	 */
 	int up = 0;
 	for (const RawEntry &e : out)
-		up += e.error == 0 && e.state == SCTP_ESTABLISHED ? 1 : 0;
+		up += e.error == 0 ? 1 : 0;
 	return up;
 }
 

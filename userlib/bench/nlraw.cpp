@@ -106,9 +106,10 @@ static void parse_assoc(nlattr *nest, bool full, RawEntry &e)
 	}
 }
 
-int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, std::uint32_t *wait_end,
+int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, const std::uint32_t *wait_end,
 		    std::uint64_t *stats)
 {
+	(void)wait_end; /* family version 1's WAIT_END; version 2 has none */
 	auto *msg = static_cast<nl_msg *>(m);
 	nlmsghdr *req = nlmsg_hdr(msg);
 	const std::uint32_t seq = req->nlmsg_seq;
@@ -144,10 +145,6 @@ int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, std::uint32_
 						out->emplace_back();
 						parse_assoc(a, full, out->back());
 					}
-					break;
-				case SCTPX_A_WAIT_END:
-					if (wait_end)
-						*wait_end = nla_get_u32(a);
 					break;
 				case SCTPX_A_STATS:
 					if (stats) {
@@ -223,8 +220,8 @@ int RawNl::connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_
 		nla_nest_end(msg, addr);
 		nla_nest_end(msg, peer);
 	}
-	if (wait_ms != 0)
-		bad |= nla_put_u32(msg, SCTPX_A_WAIT_MS, wait_ms);
+	/* Family version 2: CONNECTX never waits (wait_ms is not sent). */
+	(void)wait_ms;
 	if (bad != 0) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;

@@ -52,7 +52,7 @@ public:
 	int floor(std::uint64_t &ns, std::uint64_t &count, std::uint64_t &req_ns);
 
 private:
-	int transact(void *msg, bool full, std::vector<RawEntry> *out, std::uint32_t *wait_end,
+	int transact(void *msg, bool full, std::vector<RawEntry> *out, const std::uint32_t *wait_end,
 		     std::uint64_t *stats);
 	int fd_ = -1;
 	int family_ = -1;

@@ -10,6 +10,9 @@
  */
 #include <cerrno>
 #include <mutex>
+#include <optional>
+#include <fcntl.h>
+#include <unistd.h>
 #include <vector>
 
 #include "client_access.hpp"
@@ -22,16 +25,28 @@ namespace sctpx {
 using detail::Probe;
 using detail::Transport;
 
+/* The oldest family version the library uses (version 1 waited in the kernel). */
+constexpr std::uint32_t kMinFamilyVersion = 2;
+
 struct Client::Impl {
 	Impl(detail::TransportFactory f, ClientOptions o) : factory(std::move(f)), opts(o) {}
 
 	detail::TransportFactory factory;
 	const ClientOptions opts;
+	/* The process that opened the client; a forked child gets ECHILD. */
+	const pid_t pid = getpid();
 	mutable std::mutex mu;
 	std::vector<std::unique_ptr<Transport>> idle; /* guarded by mu */
 	Probe probe;                                   /* guarded by mu */
+	/* The module answered INFO_GET with this family version (0: none). */
+	std::uint32_t seen_version = 0; /* guarded by mu */
+	/* The probe is an answer (INFO_GET, or "not registered"), not a default. */
+	bool probe_known = false; /* guarded by mu */
 
-	/* A transport for one call; back to the pool on destruction. */
+	/*
+	 * A transport for one call; back to the pool on destruction if its
+	 * last exchange completed, closed otherwise (it may hold a reply).
+	 */
 	class Lease {
 	public:
 		Lease(Impl &impl, std::unique_ptr<Transport> t) : impl_(impl), t_(std::move(t)) {}
@@ -39,10 +54,16 @@ struct Client::Impl {
 		Lease &operator=(const Lease &) = delete;
 		Lease(Lease &&) = delete;
 		Lease &operator=(Lease &&) = delete;
-		~Lease()
+		~Lease() noexcept
 		{
+			if (!t_->reusable() || getpid() != impl_.pid)
+				return; /* t_ closes its socket */
 			const std::lock_guard lock(impl_.mu);
-			impl_.idle.push_back(std::move(t_));
+			try {
+				impl_.idle.push_back(std::move(t_));
+			} catch (...) {
+				/* No room in the pool: close this one. */
+			}
 		}
 		Transport &operator*() const { return *t_; }
 
@@ -64,40 +85,65 @@ struct Client::Impl {
 		return factory();
 	}
 
+	bool known() const
+	{
+		const std::lock_guard lock(mu);
+		return probe_known;
+	}
+
 	Probe snapshot() const
 	{
 		const std::lock_guard lock(mu);
 		return probe;
 	}
 
-	/* Ask the kernel whether the family is there and what it offers. */
+	/*
+	 * Ask the kernel whether the family is there and what it offers.
+	 * The probe changes only on an answer: the module's INFO_GET, or
+	 * ENOENT (the family is not registered). Any other failure (no
+	 * memory, a transport error) leaves it as it was and is returned, so
+	 * one bad moment never moves the client to the fallback.
+	 */
 	Result<detail::InfoReply> reprobe()
 	{
-		Probe p;
 		auto t = borrow();
 		if (!t) {
-			/* No generic netlink at all: the fallback still works. */
+			const int e = t.error().errnum();
+			if (e != EAFNOSUPPORT && e != EPROTONOSUPPORT)
+				return std::move(t).error();
+			/* No generic netlink in this kernel: no module, surely. */
 			const std::lock_guard lock(mu);
-			probe = p;
-			return std::move(t).error();
+			probe = Probe{};
+			seen_version = 0;
+			probe_known = true;
+			return Error{ENOENT, "no generic netlink in this kernel"};
 		}
 		Lease lease(*this, std::move(*t));
-		auto family = (*lease).resolve(opts.autoload);
+		/* Forcing the fallback never loads the module. */
+		auto family = (*lease).resolve(opts.autoload && !opts.force_fallback);
 		if (!family) {
-			const std::lock_guard lock(mu);
-			probe = p;
+			if (family.error().errnum() == ENOENT) {
+				const std::lock_guard lock(mu);
+				probe = Probe{};
+				seen_version = 0;
+				probe_known = true;
+			}
 			return std::move(family).error();
 		}
 		detail::Session s{*lease, *family, {}};
 		auto info = detail::module_info(s);
-		if (info) {
-			p.module = true;
-			p.family = *family;
-			p.ops = info->ops;
-			p.limits = info->limits;
-		}
+		if (!info)
+			return info;
+		Probe p;
+		/* Version 1 waits in the kernel and loses replies: not used. */
+		p.module = info->family_version >= kMinFamilyVersion;
+		p.family = *family;
+		p.ops = info->ops;
+		p.limits = info->limits;
 		const std::lock_guard lock(mu);
 		probe = p;
+		seen_version = info->family_version;
+		probe_known = true;
 		return info;
 	}
 
@@ -111,6 +157,15 @@ struct Client::Impl {
 	template <typename R, typename ModFn, typename FbFn>
 	Result<R> run(Op op, ModFn &&mod, FbFn &&fb)
 	{
+		/*
+		 * The kernel could not be asked when the client opened (no
+		 * descriptor, no memory): ask now. The fallback is chosen only
+		 * when the module is really absent, never for want of asking.
+		 */
+		if (!opts.force_fallback && !known()) {
+			if (auto r = reprobe(); !r && r.error().errnum() != ENOENT)
+				return std::move(r).error();
+		}
 		for (int attempt = 0;; attempt++) {
 			const Probe p = snapshot();
 			if (detail::choose_path(p, op, opts.force_fallback) == Path::Fallback)
@@ -126,13 +181,42 @@ struct Client::Impl {
 			const int e = r ? 0 : r.error().errnum();
 			if (attempt > 0 || (e != ENOENT && e != E2BIG))
 				return r;
-			(void)reprobe();
+			auto again = reprobe();
+			/* The family is still there and still says ENOENT: its answer. */
+			if (again && e == ENOENT && snapshot().family == p.family)
+				return r;
+			if (!again && again.error().errnum() != ENOENT)
+				return r;
 			if (e == E2BIG && snapshot().limits.max_batch == p.limits.max_batch &&
 			    snapshot().limits.max_peers == p.limits.max_peers)
 				return r;
 		}
 	}
 };
+
+namespace {
+
+Error moved_from()
+{
+	return {EINVAL, "sctpx::Client used after it was moved from"};
+}
+
+Error forked()
+{
+	return {ECHILD, "sctpx client used in a child process after fork(); open a new one there"};
+}
+
+} // namespace
+
+/* Every public call starts here: a usable client in the process that opened it. */
+Result<void> Client::usable() const
+{
+	if (!impl_)
+		return moved_from();
+	if (getpid() != impl_->pid)
+		return forked();
+	return {};
+}
 
 Client::Client(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 Client::Client(Client &&) noexcept = default;
@@ -142,7 +226,10 @@ Client::~Client() = default;
 Result<Client> ClientAccess::make(detail::TransportFactory factory, ClientOptions opts)
 {
 	auto impl = std::make_unique<Client::Impl>(std::move(factory), opts);
-	/* An absent module is not an error: the probe says "fallback". */
+	/*
+	 * An absent module is not an error: the probe says "fallback". Nor
+	 * is any other failure to ask: the first call asks again.
+	 */
 	(void)impl->reprobe();
 	return Client(std::move(impl));
 }
@@ -154,6 +241,8 @@ Result<Client> Client::open(ClientOptions opts)
 
 Result<void> Client::refresh()
 {
+	if (auto u = usable(); !u)
+		return std::move(u).error();
 	auto r = impl_->reprobe();
 	if (!r && r.error().errnum() != ENOENT)
 		return std::move(r).error();
@@ -162,19 +251,25 @@ Result<void> Client::refresh()
 
 Path Client::path_for(Op op) const
 {
+	if (!impl_ || getpid() != impl_->pid)
+		return Path::Fallback;
 	return detail::choose_path(impl_->snapshot(), op, impl_->opts.force_fallback);
 }
 
 Result<Info> Client::info()
 {
+	if (auto u = usable(); !u)
+		return std::move(u).error();
 	Info out;
 	out.forced_fallback = impl_->opts.force_fallback;
 	auto r = impl_->reprobe();
 	if (r) {
 		out.module_loaded = true;
 		out.family_version = r->family_version;
+		out.module_usable = r->family_version >= kMinFamilyVersion;
 		out.module_version = r->module_version;
 		out.ops = r->ops;
+		out.features = r->features;
 		out.limits = r->limits;
 		out.counters = r->counters;
 		out.path = Path::Module;
@@ -190,6 +285,10 @@ Result<Info> Client::info()
 
 Result<ModuleCounters> Client::counters()
 {
+	if (auto u = usable(); !u)
+		return std::move(u).error();
+	if (impl_->opts.force_fallback)
+		return Error{ENOENT, "the fallback is forced: no module counters"};
 	auto r = impl_->reprobe();
 	if (!r)
 		return std::move(r).error();
@@ -198,6 +297,8 @@ Result<ModuleCounters> Client::counters()
 
 Result<AssocList> Client::list(int sock, const Selection &filter)
 {
+	if (auto u = usable(); !u)
+		return std::move(u).error();
 	return impl_->run<AssocList>(
 		Op::List, [&](detail::Session &s) { return detail::module_list(s, sock, filter); },
 		[&] { return detail::fallback_list(sock, filter); });
@@ -205,6 +306,8 @@ Result<AssocList> Client::list(int sock, const Selection &filter)
 
 Result<PeelResult> Client::peeloff(int sock, std::span<const AssocId> ids, PeelOptions opts)
 {
+	if (auto u = usable(); !u)
+		return std::move(u).error();
 	if (ids.empty())
 		return Error{EINVAL,
 			     "missing association ids (SCTPX_A_ASSOC_ID) or selection (SCTPX_A_SELECT)"};
@@ -215,6 +318,8 @@ Result<PeelResult> Client::peeloff(int sock, std::span<const AssocId> ids, PeelO
 
 Result<PeelResult> Client::peeloff(int sock, const Selection &sel, PeelOptions opts)
 {
+	if (auto u = usable(); !u)
+		return std::move(u).error();
 	return impl_->run<PeelResult>(
 		Op::Peeloff, [&](detail::Session &s) { return detail::module_peeloff(s, sock, sel, opts); },
 		[&] { return detail::fallback_peeloff(sock, sel, opts); });
@@ -222,6 +327,16 @@ Result<PeelResult> Client::peeloff(int sock, const Selection &sel, PeelOptions o
 
 Result<ConnectResult> Client::connectx(int sock, std::span<const Peer> peers, ConnectOptions opts)
 {
+	if (auto u = usable(); !u)
+		return std::move(u).error();
+	/*
+	 * The module never waits and refuses blocking sockets: a blocking
+	 * socket gets sctp_connectx(3)'s own system call, whose wait is the
+	 * kernel's, up to SO_SNDTIMEO (served as the fallback is).
+	 */
+	const int fl = fcntl(sock, F_GETFL);
+	if (fl >= 0 && (static_cast<unsigned int>(fl) & O_NONBLOCK) == 0)
+		return detail::fallback_connectx(sock, peers, opts);
 	return impl_->run<ConnectResult>(
 		Op::Connectx,
 		[&](detail::Session &s) { return detail::module_connectx(s, sock, peers, opts); },

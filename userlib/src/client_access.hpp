@@ -6,6 +6,7 @@
 #define SCTPX_SRC_CLIENT_ACCESS_HPP
 
 #include "sctpx/client.hpp"
+#include "sctpx/sctpx.h"
 #include "transport.hpp"
 
 namespace sctpx {
@@ -13,6 +14,9 @@ namespace sctpx {
 struct ClientAccess {
 	static Result<Client> make(detail::TransportFactory factory, ClientOptions opts);
 };
+
+/* A C API handle around c (the unit tests drive the C API over a fake). */
+sctpx_client *c_handle(Client c);
 
 } // namespace sctpx
 

@@ -141,7 +141,8 @@ std::optional<Address> decode_addr(const nlattr *nest)
 	return out;
 }
 
-void decode_entry(const nlattr *nest, Entry &e)
+/* Returns false when the nest has bytes no attribute covers. */
+bool decode_entry(const nlattr *nest, Entry &e)
 {
 	const nlattr *pos = nullptr;
 	int rem = 0;
@@ -155,8 +156,39 @@ void decode_entry(const nlattr *nest, Entry &e)
 			e.info.state = static_cast<int>(get<std::uint32_t>(pos).value_or(0));
 			break;
 		case SCTPX_ASSOC_A_PEER_ADDR:
-			if (auto a = decode_addr(pos))
+			/* Room reserved by decode_entries(): no allocation here. */
+			if (auto a = decode_addr(pos); a && e.info.peer_addrs.size() < e.info.peer_addrs.capacity())
 				e.info.peer_addrs.push_back(*a);
+			break;
+		case SCTPX_ASSOC_A_PEER_ADDR_COUNT:
+			e.info.peer_addr_count = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_PEER_ADDRS_CUT:
+			e.info.peer_addrs_cut = true;
+			break;
+		case SCTPX_ASSOC_A_LOCAL_VTAG:
+			e.info.local_vtag = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_PEER_VTAG:
+			e.info.peer_vtag = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_OUTSTANDING:
+			e.info.outstanding = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_QUEUED:
+			e.info.queued = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_PEER_RWND:
+			e.info.peer_rwnd = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_HEARD_MS:
+			e.info.heard_ms = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_INIT_RETRIES:
+			e.info.init_retries = get<std::uint32_t>(pos).value_or(0);
+			break;
+		case SCTPX_ASSOC_A_MAX_INIT_RETRIES:
+			e.info.max_init_retries = get<std::uint32_t>(pos).value_or(0);
 			break;
 		case SCTPX_ASSOC_A_LOCAL_PORT:
 			e.info.local_port = get<std::uint16_t>(pos).value_or(0);
@@ -184,7 +216,7 @@ void decode_entry(const nlattr *nest, Entry &e)
 			break;
 		case SCTPX_ASSOC_A_FD:
 			if (auto fd = get<std::int32_t>(pos); fd && *fd >= 0)
-				e.fd.reset(*fd);
+				e.fd = *fd;
 			break;
 		case SCTPX_ASSOC_A_ERROR:
 			e.error = static_cast<int>(get<std::uint32_t>(pos).value_or(EPROTO));
@@ -196,6 +228,18 @@ void decode_entry(const nlattr *nest, Entry &e)
 			break;
 		}
 	}
+	return rem <= 0;
+}
+
+/* SCTPX_ASSOC_A_PEER_ADDR attributes in an entry nest. */
+std::size_t count_addrs(const nlattr *nest) noexcept
+{
+	const nlattr *pos = nullptr;
+	int rem = 0;
+	std::size_t n = 0;
+	nla_for_each_nested(pos, nest, rem)
+		n += nla_type(pos) == SCTPX_ASSOC_A_PEER_ADDR ? 1 : 0;
+	return n;
 }
 
 void decode_stats(const nlattr *nest, ModuleCounters &c)
@@ -216,6 +260,7 @@ void decode_stats(const nlattr *nest, ModuleCounters &c)
 		case SCTPX_STATS_A_FLOOR_NS: c.floor_ns = v; break;
 		case SCTPX_STATS_A_FLOOR_COUNT: c.floor_count = v; break;
 		case SCTPX_STATS_A_PEELOFF_NS: c.peeloff_ns = v; break;
+		case SCTPX_STATS_A_LOST_REPLIES_DROPPED: c.lost_replies_dropped = v; break;
 		default: break;
 		}
 	}
@@ -283,12 +328,27 @@ Result<NlMsg> encode_peeloff(int family, int sock, const Selection &sel,
 	return msg;
 }
 
-Result<NlMsg> encode_connectx(int family, int sock, std::span<const Peer> peers,
-			      std::uint32_t wait_ms)
+std::size_t peer_attr_size(const Peer &p) noexcept
+{
+	std::size_t n = NLA_HDRLEN;
+	for (const Address &a : p.addrs) {
+		n += NLA_HDRLEN + static_cast<std::size_t>(NLA_ALIGN(NLA_HDRLEN + (a.family() == AF_INET ? 4 : 16)));
+		n += a.port() != 0 ? static_cast<std::size_t>(NLA_ALIGN(NLA_HDRLEN + 2)) : 0;
+		n += a.scope_id() != 0 ? static_cast<std::size_t>(NLA_ALIGN(NLA_HDRLEN + 4)) : 0;
+	}
+	return n;
+}
+
+Result<NlMsg> encode_connectx(int family, int sock, std::span<const Peer> peers)
 {
 	std::size_t size = 0;
-	for (const Peer &p : peers)
-		size += 4 + p.addrs.size() * addr_size;
+	for (const Peer &p : peers) {
+		const std::size_t one = peer_attr_size(p);
+		/* libnl would cancel the nest and the peer would vanish. */
+		if (one > kMaxAttrSize)
+			return Error{EMSGSIZE, "a peer's addresses do not fit one netlink attribute"};
+		size += one;
+	}
 	auto msg = new_request(family, SCTPX_CMD_CONNECTX, 0, size);
 	if (!msg)
 		return msg;
@@ -308,11 +368,35 @@ Result<NlMsg> encode_connectx(int family, int sock, std::span<const Peer> peers,
 		for (const Address &a : p.addrs)
 			if (!put_addr(m, SCTPX_PEER_A_ADDR, a))
 				return no_space();
-		nla_nest_end(m, nest);
+		/* libnl cancels a nest over 65,535 bytes and says so: never drop a peer. */
+		if (nla_nest_end(m, nest) < 0)
+			return Error{EMSGSIZE, "a peer's addresses do not fit one netlink attribute"};
 	}
-	if (wait_ms != 0 && nla_put_u32(m, SCTPX_A_WAIT_MS, wait_ms) != 0)
-		return no_space();
 	return msg;
+}
+
+Result<NlMsg> encode_list_ids(int family, int sock, std::span<const AssocId> ids)
+{
+	auto msg = new_request(family, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP, ids.size() * 8 + 8);
+	if (!msg)
+		return msg;
+	nl_msg *m = msg->get();
+	if (nla_put_s32(m, SCTPX_A_SOCK_FD, sock) != 0)
+		return no_space();
+	nlattr *nest = nla_nest_start(m, SCTPX_A_SELECT | NLA_F_NESTED);
+	if (nest == nullptr)
+		return no_space();
+	for (const AssocId id : ids)
+		if (nla_put_u32(m, SCTPX_SELECT_A_ASSOC_ID, id) != 0)
+			return no_space();
+	if (nla_nest_end(m, nest) < 0)
+		return Error{EMSGSIZE, "too many association ids for one request"};
+	return msg;
+}
+
+Result<NlMsg> encode_lost_reply_get(int family)
+{
+	return new_request(family, SCTPX_CMD_LOST_REPLY_GET, 0, 0);
 }
 
 Result<InfoReply> decode_info(const nlmsghdr *nlh)
@@ -350,6 +434,9 @@ Result<InfoReply> decode_info(const nlmsghdr *nlh)
 		case SCTPX_A_STATS:
 			decode_stats(pos, r.counters);
 			break;
+		case SCTPX_A_FEATURES:
+			r.features = get<std::uint64_t>(pos).value_or(0);
+			break;
 		default:
 			break;
 		}
@@ -363,25 +450,48 @@ Result<void> decode_entries(const nlmsghdr *nlh, Reply &out)
 {
 	nlattr *head = nullptr;
 	int len = 0;
-	if (!genl_attrs(nlh, head, len))
+	if (!genl_attrs(nlh, head, len)) {
+		out.malformed = true;
 		return Error{EPROTO, "short sctpx reply"};
+	}
 
+	/*
+	 * Reserve first: once a descriptor is in an Fd, a std::bad_alloc
+	 * would close it (and end its association).
+	 */
 	const nlattr *pos = nullptr;
 	int rem = 0;
+	std::size_t n = 0;
+	nla_for_each_attr(pos, head, len, rem)
+		n += nla_type(pos) == SCTPX_A_ASSOC ? 1 : 0;
+	const std::size_t first = out.entries.size();
+	out.entries.reserve(first + n);
+	for (std::size_t i = 0; i < n; i++)
+		out.entries.emplace_back();
+	std::size_t k = first;
+	nla_for_each_attr(pos, head, len, rem) {
+		if (nla_type(pos) == SCTPX_A_ASSOC)
+			out.entries[k++].info.peer_addrs.reserve(count_addrs(pos));
+	}
+
+	/* Nothing below allocates. */
+	bool ok = rem <= 0;
+	k = first;
 	nla_for_each_attr(pos, head, len, rem) {
 		switch (nla_type(pos)) {
 		case SCTPX_A_ASSOC:
-			decode_entry(pos, out.entries.emplace_back());
+			ok = decode_entry(pos, out.entries[k++]) && ok;
 			break;
 		case SCTPX_A_REMAINING:
 			out.remaining = get<std::uint32_t>(pos);
 			break;
-		case SCTPX_A_WAIT_END:
-			out.wait_end = get<std::uint32_t>(pos);
-			break;
 		default:
 			break;
 		}
+	}
+	if (!ok) {
+		out.malformed = true;
+		return Error{EPROTO, "malformed sctpx reply (bytes outside any attribute)"};
 	}
 	return {};
 }

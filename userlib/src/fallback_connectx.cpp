@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * connectx through sctp_connectx(3), one peer at a time, and the module's
- * wait redone in user space: poll every pending association's SCTP_STATUS
- * until all have settled or the deadline passes.
+ * connectx through the kernel's own socket option, one peer at a time,
+ * and the wait in user space (connect_wait.hpp) polling each pending
+ * association's SCTP_STATUS.
+ *
+ * The socket option is issued here, as lksctp-tools' sctp_connectx3()
+ * issues it, rather than by calling sctp_connectx(3): a program that
+ * interposes sctp_connectx (LD_PRELOAD, -Wl,--wrap) to route it to
+ * libsctpx must not see libsctpx call back into it.
  */
 #include <algorithm>
 #include <cerrno>
@@ -16,16 +21,13 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "connect_wait.hpp"
 #include "fallback.hpp"
+#include "peeled.hpp"
 
 namespace sctpx::detail {
 
 namespace {
-
-using clock = std::chrono::steady_clock;
-
-/* The module rechecks every 500 us; so do we. */
-constexpr long tick_ns = 500000;
 
 Result<SockFacts> facts(int sock, const SockKind &kind)
 {
@@ -43,80 +45,127 @@ Result<SockFacts> facts(int sock, const SockKind &kind)
 }
 
 /* Current state of a started association, or why it is gone. */
-Result<int> state_of(int sock, AssocId id)
+Result<AssocInfo> status_of(int sock, AssocId id)
 {
 	sctp_status st{};
 	st.sstat_assoc_id = static_cast<sctp_assoc_t>(id);
 	socklen_t len = sizeof(st);
 	if (getsockopt(sock, SOL_SCTP, SCTP_STATUS, &st, &len) != 0)
-		return Error{ECONNREFUSED};
-	return static_cast<int>(st.sstat_state);
+		return Error{errno};
+	AssocInfo a;
+	a.id = id;
+	a.state = st.sstat_state;
+	return a;
 }
 
-Result<Connected> start(int sock, const Peer &p)
+/* The addresses of p packed as the socket option wants them. */
+std::vector<std::uint8_t> pack(const Peer &p)
 {
 	std::vector<std::uint8_t> packed;
+	packed.reserve(p.addrs.size() * sizeof(sockaddr_in6));
 	for (const Address &a : p.addrs) {
 		sockaddr_storage ss{};
 		const socklen_t len = a.to_sockaddr(ss);
 		const auto *b = reinterpret_cast<const std::uint8_t *>(&ss);
 		packed.insert(packed.end(), b, b + len);
 	}
-	sctp_assoc_t id = 0;
-	const int rc = sctp_connectx(sock, reinterpret_cast<sockaddr *>(packed.data()),
-				     static_cast<int>(p.addrs.size()), &id);
-	/* EINPROGRESS: started (non-blocking, or the blocking wait ran out). */
-	if (rc < 0 && (errno != EINPROGRESS || id == 0))
-		return Error{errno};
-	auto state = state_of(sock, static_cast<AssocId>(id));
-	if (!state)
-		return std::move(state).error();
-	return Connected{static_cast<AssocId>(id), *state};
+	return packed;
 }
 
-/* The deadline: wait, or the socket's SO_SNDTIMEO if that is shorter. */
-clock::time_point deadline_for(int sock, std::chrono::milliseconds wait)
+struct Started {
+	int err = 0; /* 0, EINPROGRESS, or why it did not start */
+	AssocId id = 0;
+};
+
+/*
+ * getsockopt(SCTP_SOCKOPT_CONNECTX3), as sctp_connectx3() does: the id
+ * comes back on success and with EINPROGRESS. errno is read only when
+ * the call failed (lksctp-tools reads it after a success too, and can
+ * then connect a second time).
+ */
+Started connectx3(int sock, const std::vector<std::uint8_t> &packed)
 {
-	auto d = std::chrono::duration_cast<clock::duration>(wait);
-	timeval tv{};
-	socklen_t len = sizeof(tv);
-	if (getsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) == 0 && (tv.tv_sec != 0 || tv.tv_usec != 0))
-		d = std::min(d, std::chrono::duration_cast<clock::duration>(
-					std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec)));
-	return clock::now() + d;
+	sctp_getaddrs_old param{};
+	param.assoc_id = 0;
+	param.addr_num = static_cast<int>(packed.size());
+	param.addrs = reinterpret_cast<sockaddr *>(const_cast<std::uint8_t *>(packed.data()));
+	socklen_t len = sizeof(param);
+	if (getsockopt(sock, SOL_SCTP, SCTP_SOCKOPT_CONNECTX3, &param, &len) == 0)
+		return {0, static_cast<AssocId>(param.assoc_id)};
+	const int e = errno;
+	if (e == EINPROGRESS)
+		return {e, static_cast<AssocId>(param.assoc_id)};
+	return {e, 0};
 }
 
-WaitEnd wait_all(int sock, std::vector<PeerOutcome> &peers, std::chrono::milliseconds wait)
+/*
+ * The association to this peer address on sock, if there is one (after
+ * a blocking connect was interrupted, the kernel keeps it and does not
+ * say its id): SCTP_GET_PEER_ADDR_INFO looks the address up.
+ */
+AssocId find_by_addr(int sock, const Address &a)
 {
-	const auto deadline = deadline_for(sock, wait);
-	for (;;) {
-		bool pending = false;
-		for (PeerOutcome &p : peers) {
-			if (!p.result || p.result->state == SCTP_ESTABLISHED)
-				continue;
-			auto st = state_of(sock, p.result->id);
-			if (!st)
-				p.result = std::move(st).error();
-			else if (*st >= SCTP_SHUTDOWN_PENDING)
-				p.result = Error{ECONNRESET};
-			else
-				p.result->state = *st;
-			pending = pending || (p.result && p.result->state != SCTP_ESTABLISHED);
-		}
-		if (!pending)
-			return WaitEnd::Settled;
-		if (clock::now() >= deadline)
-			return WaitEnd::Timeout;
-		const timespec ts{0, tick_ns};
-		if (nanosleep(&ts, nullptr) != 0 && errno == EINTR)
-			return WaitEnd::Signal;
+	sctp_paddrinfo pi{};
+	sockaddr_storage ss{};
+	const socklen_t alen = a.to_sockaddr(ss);
+	std::memcpy(&pi.spinfo_address, &ss, std::min<std::size_t>(alen, sizeof(pi.spinfo_address)));
+	socklen_t len = sizeof(pi);
+	if (getsockopt(sock, SOL_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &len) != 0)
+		return 0;
+	return static_cast<AssocId>(pi.spinfo_assoc_id);
+}
+
+/*
+ * One peer on a blocking socket: sctp_connectx(3)'s behaviour. The kernel
+ * waits (up to SO_SNDTIMEO) inside the system call, not in any netlink
+ * handler: established, EINPROGRESS with the id when the send timeout
+ * expires, EINTR when a signal interrupts (the association lives on; its
+ * id is looked up by address), or why it failed.
+ */
+ConnectResult blocking_connect(int sock, const Peer &p)
+{
+	ConnectResult out;
+	out.path = Path::Fallback;
+	PeerOutcome po;
+	const Started st = connectx3(sock, pack(p));
+	po.id = st.id;
+	switch (st.err) {
+	case 0: {
+		auto a = status_of(sock, st.id);
+		po.state = a ? a->state : SCTP_ESTABLISHED;
+		po.result = Connected{st.id, po.state};
+		out.wait_end = WaitEnd::Settled;
+		break;
 	}
+	case EINPROGRESS:
+		if (auto a = status_of(sock, st.id))
+			po.state = a->state;
+		po.result = Error{EINPROGRESS, "association still being set up when SO_SNDTIMEO expired"};
+		out.wait_end = WaitEnd::Timeout;
+		break;
+	case EINTR:
+		po.id = find_by_addr(sock, p.addrs.front());
+		if (po.id != 0)
+			if (auto a = status_of(sock, po.id))
+				po.state = a->state;
+		po.result = Error{EINTR, "interrupted by a signal; the association is still being set up"};
+		out.wait_end = WaitEnd::Signal;
+		break;
+	default:
+		po.result = Error{st.err};
+		out.wait_end = WaitEnd::Settled;
+		break;
+	}
+	out.peers.push_back(std::move(po));
+	return out;
 }
 
 } // namespace
 
 Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, ConnectOptions o)
 {
+	/* The wait's deadline is taken before the first association starts. */
+	const auto deadline = wait_deadline(sock, WaitClock::now(), o.wait);
 	auto kind = check_sctp_socket(sock);
 	if (!kind)
 		return std::move(kind).error();
@@ -125,14 +174,44 @@ Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, C
 		return std::move(f).error();
 	if (auto ok = validate_peers(peers, *f); !ok)
 		return std::move(ok).error();
+	if (!f->nonblocking)
+		return blocking_connect(sock, peers.front());
 
 	ConnectResult out;
 	out.path = Path::Fallback;
 	out.peers.reserve(peers.size());
-	for (std::size_t i = 0; i < peers.size(); i++)
-		out.peers.push_back({static_cast<std::uint32_t>(i), start(sock, peers[i])});
+	for (std::size_t i = 0; i < peers.size(); i++) {
+		PeerOutcome po;
+		po.peer_index = static_cast<std::uint32_t>(i);
+		const Started st = connectx3(sock, pack(peers[i]));
+		po.id = st.id;
+		if (st.err != 0 && st.err != EINPROGRESS) {
+			po.result = Error{st.err};
+		} else if (auto a = status_of(sock, st.id)) {
+			po.state = a->state;
+			po.result = Connected{st.id, a->state};
+		} else {
+			/* Already gone (refused at once on loopback): the id is kept. */
+			po.result = Error{ECONNREFUSED, "association ended while being set up"};
+		}
+		out.peers.push_back(std::move(po));
+	}
 	if (o.wait.count() > 0)
-		out.wait_end = wait_all(sock, out.peers, o.wait);
+		out.wait_end = wait_connected(
+			out.peers, deadline,
+			[sock](std::span<const AssocId> ids) -> Result<std::vector<AssocInfo>> {
+				std::vector<AssocInfo> v;
+				v.reserve(ids.size());
+				for (const AssocId id : ids) {
+					auto a = status_of(sock, id);
+					if (a)
+						v.push_back(*a);
+					else if (a.error().errnum() != EINVAL)
+						return std::move(a).error();
+				}
+				return v;
+			},
+			[sock](AssocId id) { return was_peeled(sock, id); });
 	return out;
 }
 

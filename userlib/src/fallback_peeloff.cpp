@@ -16,6 +16,7 @@
  * plain sctp_peeloff().
  */
 #include <cerrno>
+#include <new>
 #include <fcntl.h>
 #include <unordered_set>
 
@@ -24,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "fallback.hpp"
+#include "peeled.hpp"
 
 namespace sctpx::detail {
 
@@ -114,15 +116,21 @@ Result<PeelResult> peel(int sock, std::span<const AssocId> ids, PeelOptions o)
 			p.fd = Error{errno};
 			continue;
 		}
+		/* The descriptor is the caller's before anything else allocates. */
+		p.fd = std::move(fd);
 		/* A one-to-one socket now: its association is id 0 to it. */
 		if (!o.brief) {
-			if (auto a = describe(fd.get(), 0)) {
-				p.info = std::move(*a);
-				p.info.id = ids[i];
+			try {
+				if (auto a = describe(p.fd->get(), 0)) {
+					p.info = std::move(*a);
+					p.info.id = ids[i];
+				}
+			} catch (const std::bad_alloc &) {
+				/* Out of memory: the fd, without its description. */
 			}
 		}
-		p.fd = std::move(fd);
 	}
+	note_peeled(sock, out);
 	return out;
 }
 

@@ -116,7 +116,7 @@ Result<void> validate_peers(std::span<const Peer> peers, const SockFacts &sock)
 	}
 	if (peers.size() > 1 && !sock.nonblocking)
 		return Error{EINVAL,
-			     "a batch of peers needs a non-blocking socket (use SCTPX_A_WAIT_MS to wait)"};
+			     "a batch of peers needs a non-blocking socket"};
 	return {};
 }
 

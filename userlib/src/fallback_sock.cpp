@@ -27,27 +27,44 @@ int get_int_opt(int fd, int level, int name, int &out)
 	return getsockopt(fd, level, name, &out, &len) == 0 ? 0 : errno;
 }
 
-struct PaddrsFree {
-	void operator()(sockaddr *p) const noexcept { sctp_freepaddrs(p); }
-};
-
-/* sctp_getpaddrs()'s packed list of sockaddr_in / sockaddr_in6. */
+/*
+ * The peer's addresses through SCTP_GET_PEER_ADDRS, as sctp_getpaddrs(3)
+ * reads them (called directly: no libsctp symbol an interposer could
+ * replace). The buffer grows while the kernel says ENOMEM (too small).
+ */
 std::vector<Address> peer_addrs(int sock, AssocId id)
 {
-	sockaddr *raw = nullptr;
-	const int n = sctp_getpaddrs(sock, static_cast<sctp_assoc_t>(id), &raw);
-	std::unique_ptr<sockaddr, PaddrsFree> owner(raw);
 	std::vector<Address> out;
-	const auto *p = reinterpret_cast<const char *>(raw);
-	for (int i = 0; i < n && p != nullptr; i++) {
-		sa_family_t fam = 0;
-		std::memcpy(&fam, p + offsetof(sockaddr, sa_family), sizeof(fam));
-		const socklen_t len = fam == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
-		sockaddr_storage ss{};
-		std::memcpy(&ss, p, len);
-		if (auto a = Address::from_sockaddr(reinterpret_cast<const sockaddr *>(&ss), len))
-			out.push_back(*a);
-		p += len;
+	std::vector<std::uint64_t> buf(64 * sizeof(sockaddr_in6) / sizeof(std::uint64_t));
+	for (int tries = 0; tries < 16; tries++) {
+		auto *ga = reinterpret_cast<sctp_getaddrs *>(buf.data());
+		ga->assoc_id = static_cast<sctp_assoc_t>(id);
+		ga->addr_num = 0;
+		auto len = static_cast<socklen_t>(buf.size() * sizeof(std::uint64_t));
+		if (getsockopt(sock, SOL_SCTP, SCTP_GET_PEER_ADDRS, ga, &len) != 0) {
+			if (errno != ENOMEM)
+				return out;
+			buf.resize(buf.size() * 4);
+			continue;
+		}
+		const auto *p = reinterpret_cast<const char *>(ga->addrs);
+		const char *end = reinterpret_cast<const char *>(buf.data()) + len;
+		out.reserve(ga->addr_num);
+		for (std::uint32_t i = 0; i < ga->addr_num; i++) {
+			sa_family_t fam = 0;
+			if (p + sizeof(sockaddr_in) > end)
+				break;
+			std::memcpy(&fam, p + offsetof(sockaddr, sa_family), sizeof(fam));
+			const socklen_t alen = fam == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+			if (p + alen > end)
+				break;
+			sockaddr_storage ss{};
+			std::memcpy(&ss, p, alen);
+			if (auto a = Address::from_sockaddr(reinterpret_cast<const sockaddr *>(&ss), alen))
+				out.push_back(*a);
+			p += alen;
+		}
+		return out;
 	}
 	return out;
 }
@@ -136,6 +153,8 @@ Result<AssocInfo> describe(int sock, AssocId id)
 	a.outstreams = st.sstat_outstrms;
 	a.local_port = local_port(sock);
 	a.peer_addrs = peer_addrs(sock, id);
+	a.peer_addr_count = static_cast<std::uint32_t>(a.peer_addrs.size());
+	a.peer_rwnd = st.sstat_rwnd;
 
 	/* Primary path first, as the module lists it. */
 	const auto &pa = st.sstat_primary.spinfo_address;

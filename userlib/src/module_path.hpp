@@ -24,6 +24,12 @@ Result<AssocList> module_list(Session &s, int sock, const Selection &filter);
 Result<PeelResult> module_peeloff(Session &s, int sock, std::span<const AssocId> ids,
 				  PeelOptions opts);
 Result<PeelResult> module_peeloff(Session &s, int sock, const Selection &sel, PeelOptions opts);
+/* id, state and INIT retries of these associations (absent: gone). */
+Result<std::vector<AssocInfo>> module_states(Session &s, int sock, std::span<const AssocId> ids);
+/*
+ * CONNECTX on a non-blocking socket, then the wait in user space
+ * (connect_wait.hpp) when opts asks for one.
+ */
 Result<ConnectResult> module_connectx(Session &s, int sock, std::span<const Peer> peers,
 				      ConnectOptions opts);
 

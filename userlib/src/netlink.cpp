@@ -10,6 +10,7 @@
  * into a buffer of that size.
  */
 #include <algorithm>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -19,6 +20,7 @@
 #include <linux/sctpx.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
+#include <netlink/errno.h>
 #include <netlink/handlers.h>
 #include <netlink/socket.h>
 #include <sys/socket.h>
@@ -41,6 +43,19 @@ const nlmsghdr *Message::hdr() const noexcept
 	return reinterpret_cast<const nlmsghdr *>(words_.data());
 }
 
+bool reply_matches(const nlmsghdr *nlh, const Expect &x) noexcept
+{
+	if (nlh->nlmsg_pid != x.port)
+		return false;
+	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
+		return nlh->nlmsg_seq == x.seq || (x.alt_seq != 0 && nlh->nlmsg_seq == x.alt_seq);
+	if (nlh->nlmsg_seq != x.seq || nlh->nlmsg_type != x.family)
+		return false;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return false;
+	return static_cast<const genlmsghdr *>(nlmsg_data(nlh))->cmd == x.cmd;
+}
+
 namespace {
 
 struct NlSockFree {
@@ -52,16 +67,43 @@ struct NlCbPut {
 
 /* What the callbacks of one exchange collect. */
 struct Exchange {
+	Expect expect;
 	std::vector<Message> msgs;
 	std::optional<Error> err;
 	bool done = false;
+	bool mismatch = false;  /* a message that does not answer the request */
+	bool dump_intr = false; /* NLM_F_DUMP_INTR on a part of the dump */
+	bool failed = false;    /* the exchange could not complete (memory) */
 };
 
-int on_valid(nl_msg *msg, void *arg)
+/* Every message goes through this first (libnl's sequence check slot). */
+int on_seq_check(nl_msg *msg, void *arg)
+{
+	auto *x = static_cast<Exchange *>(arg);
+	const sockaddr_nl *src = nlmsg_get_src(msg);
+	if ((src != nullptr && src->nl_pid != 0) || !reply_matches(nlmsg_hdr(msg), x->expect)) {
+		x->mismatch = true;
+		x->done = true;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+int on_valid(nl_msg *msg, void *arg) noexcept
 {
 	auto *x = static_cast<Exchange *>(arg);
 	const nlmsghdr *nlh = nlmsg_hdr(msg);
-	x->msgs.emplace_back(nlh);
+	/* No exception may cross libnl's C frames. */
+	try {
+		x->msgs.emplace_back(nlh);
+	} catch (...) {
+		x->err = Error{ENOMEM, "out of memory while receiving the reply"};
+		x->failed = true;
+		x->done = true;
+		return NL_STOP;
+	}
+	if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) != 0)
+		x->dump_intr = true;
 	if ((nlh->nlmsg_flags & NLM_F_MULTI) == 0) {
 		x->done = true;
 		return NL_STOP;
@@ -69,29 +111,45 @@ int on_valid(nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int on_finish(nl_msg *msg, void *arg)
+int on_finish(nl_msg *msg, void *arg) noexcept
 {
 	auto *x = static_cast<Exchange *>(arg);
-	x->err = error_from_done(nlmsg_hdr(msg));
+	try {
+		x->err = error_from_done(nlmsg_hdr(msg));
+	} catch (...) {
+		x->err = Error{ENOMEM};
+	}
 	x->done = true;
 	return NL_STOP;
 }
 
-int on_error(sockaddr_nl * /*who*/, nlmsgerr *e, void *arg)
+int on_error(sockaddr_nl * /*who*/, nlmsgerr *e, void *arg) noexcept
 {
 	auto *x = static_cast<Exchange *>(arg);
 	/* libnl hands us the payload; the header sits right before it. */
 	const auto *nlh = reinterpret_cast<const nlmsghdr *>(
 		reinterpret_cast<const char *>(e) - NLMSG_HDRLEN);
-	x->err = error_from_nlmsgerr(nlh);
+	try {
+		x->err = error_from_nlmsgerr(nlh);
+	} catch (...) {
+		x->err = Error{std::abs(e->error)};
+	}
 	x->done = true;
 	return NL_STOP;
 }
 
-int on_ack(nl_msg * /*msg*/, void *arg)
+int on_ack(nl_msg * /*msg*/, void *arg) noexcept
 {
 	static_cast<Exchange *>(arg)->done = true;
 	return NL_STOP;
+}
+
+std::uint8_t genl_cmd(const nl_msg *req)
+{
+	const nlmsghdr *h = nlmsg_hdr(const_cast<nl_msg *>(req));
+	if (h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return 0;
+	return static_cast<const genlmsghdr *>(nlmsg_data(h))->cmd;
 }
 
 class NlTransport final : public Transport {
@@ -107,13 +165,46 @@ public:
 		if (!autoload && access("/sys/module/sctpx", F_OK) != 0)
 			return Error{ENOENT, "sctpx module not loaded"};
 		const int id = genl_ctrl_resolve(sk_.get(), SCTPX_FAMILY_NAME);
-		if (id < 0)
+		if (id < 0) {
+			/* nlctrl's answer is not ours to check: start afresh. */
+			broken_ = true;
 			return Error{nle_to_errno(id), "sctpx generic netlink family not found"};
+		}
 		return id;
 	}
 
 	Result<std::vector<Message>> transact(NlMsg req, std::size_t reply_max) override
 	{
+		Expect x;
+		x.cmd = genl_cmd(req.get());
+		auto r = exchange(std::move(req), reply_max, x, false);
+		if (r)
+			last_seq_ = 0;
+		return r;
+	}
+
+	Result<std::vector<Message>> recover_lost(NlMsg lost_req, std::uint8_t cmd) override
+	{
+		if (last_seq_ == 0)
+			return Error{ENOENT, "no request to recover the reply of"};
+		Expect x;
+		x.cmd = cmd;
+		x.seq = last_seq_;
+		return exchange(std::move(lost_req), 0, x, true);
+	}
+
+	[[nodiscard]] bool reusable() const noexcept override { return !broken_; }
+
+private:
+	/*
+	 * One request and its replies. For a LOST_REPLY_GET (lost) the
+	 * expected sequence number is the lost request's, and the request's
+	 * own goes to alt_seq (its errors, ENOENT).
+	 */
+	Result<std::vector<Message>> exchange(NlMsg req, std::size_t reply_max, Expect x, bool lost)
+	{
+		/* Until the exchange completes, the socket may hold a reply. */
+		broken_ = true;
 		/*
 		 * Never below a page: an error with its extended ack must
 		 * fit too, and libnl's own default is a page.
@@ -129,28 +220,61 @@ public:
 
 		std::unique_ptr<nl_cb, NlCbPut> cb(nl_cb_alloc(NL_CB_DEFAULT));
 		if (!cb)
-			return Error{ENOMEM};
-		Exchange x;
-		nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &x);
-		nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
-		nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &x);
-		nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
+			return Error{ENOMEM, "out of memory (libnl callbacks)"};
+		Exchange ex;
+		nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
+		nl_cb_set(cb.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, &ex);
+		nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
+		nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
+		nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
 
+		errno = 0;
 		const int sent = nl_send_auto(sk_.get(), req.get());
-		if (sent < 0)
-			return Error{nle_to_errno(sent), "cannot send the netlink request"};
-		while (!x.done) {
-			const int r = nl_recvmsgs(sk_.get(), cb.get());
-			if (r < 0 && !x.done)
-				return Error{nle_to_errno(r), "cannot receive the netlink reply"};
+		if (sent < 0) {
+			const int sys = errno;
+			/* libnl says NLE_NOMEM for ENOBUFS and ENOMEM alike. */
+			const int e = sent == -NLE_NOMEM ? (sys == ENOBUFS ? ENOBUFS : ENOMEM) : nle_to_errno(sent);
+			return Error{e, "cannot send the netlink request"};
 		}
-		if (x.err)
-			return std::move(*x.err);
-		return std::move(x.msgs);
+		const std::uint32_t seq = nlmsg_hdr(req.get())->nlmsg_seq;
+		if (lost) {
+			x.alt_seq = seq;
+		} else {
+			x.seq = seq;
+			last_seq_ = seq;
+		}
+		x.port = nl_socket_get_local_port(sk_.get());
+		x.family = nlmsg_hdr(req.get())->nlmsg_type;
+		ex.expect = x;
+		while (!ex.done) {
+			errno = 0;
+			const int r = nl_recvmsgs(sk_.get(), cb.get());
+			const int sys = errno;
+			if (r < 0 && !ex.done) {
+				/* libnl says NLE_NOMEM for an overrun and for its own malloc. */
+				if (r == -NLE_NOMEM && sys == ENOBUFS)
+					return Error{ENOBUFS, "netlink receive queue overrun: the reply was lost"};
+				if (r == -NLE_NOMEM)
+					return Error{ENOMEM, "out of memory while receiving the reply"};
+				return Error{nle_to_errno(r), "cannot receive the netlink reply"};
+			}
+		}
+		if (ex.mismatch)
+			return Error{EPROTO, "a netlink message that does not answer the request"};
+		if (ex.failed)
+			return std::move(*ex.err);
+		/* The exchange is complete: nothing of it is left in the socket. */
+		broken_ = false;
+		if (ex.err)
+			return std::move(*ex.err);
+		if (ex.dump_intr)
+			return Error{EAGAIN, "the association list changed during the dump (NLM_F_DUMP_INTR)"};
+		return std::move(ex.msgs);
 	}
 
-private:
 	std::unique_ptr<nl_sock, NlSockFree> sk_;
+	bool broken_ = false;
+	std::uint32_t last_seq_ = 0; /* of the last request without a complete reply */
 };
 
 } // namespace

@@ -66,8 +66,15 @@ Result<Round> run_round(Client &lister, Client &peeler, std::string way, std::ui
 		for (std::size_t i = 0; i < l->assocs.size() && i < 3; i++) {
 			const AssocInfo &a = l->assocs[i];
 			std::cout << "  id " << a.id << " " << state_name(a.state) << " peer "
-				  << (a.peer_addrs.empty() ? "-" : a.peer_addrs.front().to_string())
-				  << " streams " << a.instreams << "/" << a.outstreams << '\n';
+				  << (a.peer_addrs.empty() ? "-" : a.peer_addrs.front().to_string());
+			if (a.peer_addr_count > 1)
+				std::cout << " (+" << a.peer_addr_count - 1 << " more"
+					  << (a.peer_addrs_cut ? ", list cut" : "") << ")";
+			std::cout << " streams " << a.instreams << "/" << a.outstreams;
+			if (a.local_vtag != 0)
+				std::cout << " vtags " << a.local_vtag << "/" << a.peer_vtag << " rwnd "
+					  << a.peer_rwnd << " heard " << a.heard_ms << " ms ago";
+			std::cout << '\n';
 		}
 		if (l->assocs.size() > 3)
 			std::cout << "  ...\n";

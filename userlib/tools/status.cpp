@@ -38,6 +38,11 @@ void print_json(const Info &i, const std::string &kernel)
 	j.open().field("module_loaded", i.module_loaded).field("kernel", kernel);
 	j.field("family_version", static_cast<std::uint64_t>(i.family_version));
 	j.field("module_version", i.module_version);
+	j.field("module_usable", i.module_usable);
+	j.open("features")
+		.field("connectx_hooks", (i.features & SCTPX_FEATURE_CONNECTX_HOOKS) != 0)
+		.field("peeloff_hooks", (i.features & SCTPX_FEATURE_PEELOFF_HOOKS) != 0)
+		.close();
 	j.open("ops");
 	for (const OpName &op : op_names)
 		j.field(op.name, has_op(i, op.cmd));
@@ -59,6 +64,7 @@ void print_json(const Info &i, const std::string &kernel)
 		.field("floor_ns", c.floor_ns)
 		.field("floor_count", c.floor_count)
 		.field("peeloff_ns", c.peeloff_ns)
+		.field("lost_replies_dropped", c.lost_replies_dropped)
 		.close();
 	j.open("paths")
 		.field("list", path_name(i.list_path))
@@ -76,7 +82,13 @@ void print_text(const Info &i, const std::string &kernel)
 		std::cout << "module:          not loaded (calls use the socket-call fallback)\n";
 	} else {
 		std::cout << "module:          loaded, version " << i.module_version
-			  << ", family version " << i.family_version << '\n';
+			  << ", family version " << i.family_version
+			  << (i.module_usable ? "" : " (too old: not used, calls use the fallback)")
+			  << '\n';
+		std::cout << "hooks:           connectx "
+			  << ((i.features & SCTPX_FEATURE_CONNECTX_HOOKS) != 0 ? "LSM + cgroup-BPF" : "none")
+			  << ", peeloff "
+			  << ((i.features & SCTPX_FEATURE_PEELOFF_HOOKS) != 0 ? "LSM" : "none") << '\n';
 		std::cout << "ops:            ";
 		for (const OpName &op : op_names)
 			std::cout << ' ' << op.name << (has_op(i, op.cmd) ? "" : " (absent)");
@@ -89,7 +101,8 @@ void print_text(const Info &i, const std::string &kernel)
 			  << " peeled, " << c.peel_errors << " errors\n";
 		std::cout << "connectx:        " << c.connectx_requests << " requests, "
 			  << c.connectx_started << " started, " << c.connectx_errors << " errors\n";
-		std::cout << "reply errors:    " << c.reply_errors << '\n';
+		std::cout << "reply errors:    " << c.reply_errors << " (kept for the caller), "
+			  << c.lost_replies_dropped << " dropped\n";
 		if (c.floor_count != 0)
 			std::cout << "peel floor:      " << c.floor_ns / c.floor_count
 				  << " ns/assoc, whole request " << c.peeloff_ns / c.floor_count

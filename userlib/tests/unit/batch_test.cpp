@@ -8,7 +8,9 @@
 #include <linux/sctpx.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
+#include <mutex>
 #include <set>
+#include <sys/socket.h>
 
 #include "codec.hpp"
 #include "fake_transport.hpp"
@@ -23,11 +25,11 @@ struct FakeModule {
 	std::set<std::uint32_t> assocs;
 	std::vector<std::size_t> batch_sizes;
 	std::uint32_t next_id = 100;
-	int wait_end_of_second = SCTPX_WAIT_END_TIMEOUT;
-	std::vector<std::uint32_t> waits;
+	std::mutex mu; /* calls may come from several threads */
 
 	Result<std::vector<detail::Message>> handle(const Request &r)
 	{
+		const std::lock_guard lock(mu);
 		switch (r.cmd()) {
 		case SCTPX_CMD_INFO_GET:
 			return std::vector<detail::Message>{info_reply(all_ops(), max_batch, max_peers)};
@@ -92,15 +94,9 @@ struct FakeModule {
 		if (peers.size() > max_peers)
 			return Error{E2BIG, "more peers than max_peers"};
 		batch_sizes.push_back(peers.size());
-		if (const nlattr *w = r.one(SCTPX_A_WAIT_MS))
-			waits.push_back(nla_get_u32(w));
 		ReplyBuilder b(SCTPX_CMD_CONNECTX);
 		for (std::size_t i = 0; i < peers.size(); i++)
 			b.entry(next_id++, SCTP_COOKIE_WAIT, -1, 0, static_cast<long>(i));
-		if (r.one(SCTPX_A_WAIT_MS) != nullptr)
-			nla_put_u32(b.msg(), SCTPX_A_WAIT_END,
-				    batch_sizes.size() == 2 ? static_cast<std::uint32_t>(wait_end_of_second)
-							    : static_cast<std::uint32_t>(SCTPX_WAIT_END_SETTLED));
 		return std::vector<detail::Message>{b.done()};
 	}
 };
@@ -259,9 +255,11 @@ TEST_F(BatchTest, ConnectxSplitsPeersAndRebasesIndexes)
 	std::vector<Peer> peers(7);
 	for (auto &p : peers)
 		p.addrs = {*Address::parse("127.0.0.1", 9)};
-	ConnectOptions o;
-	o.wait = std::chrono::milliseconds(5000);
-	auto r = c.connectx(7, peers, o);
+	int sv[2];
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+	const Fd a(sv[0]);
+	const Fd b(sv[1]);
+	auto r = c.connectx(a.get(), peers);
 	ASSERT_TRUE(r.ok()) << r.error().message();
 	EXPECT_EQ(m->batch_sizes, (std::vector<std::size_t>{3, 3, 1}));
 	ASSERT_EQ(r->peers.size(), 7U);
@@ -269,13 +267,10 @@ TEST_F(BatchTest, ConnectxSplitsPeersAndRebasesIndexes)
 		EXPECT_EQ(r->peers[i].peer_index, i);
 		ASSERT_TRUE(r->peers[i].result.ok());
 		EXPECT_EQ(r->peers[i].result->id, 100 + i);
+		EXPECT_EQ(r->peers[i].id, 100 + i);
+		EXPECT_EQ(r->peers[i].state, SCTP_COOKIE_WAIT);
 	}
-	/* One deadline for the whole call, every chunk asked to wait. */
-	ASSERT_EQ(m->waits.size(), 3U);
-	EXPECT_LE(m->waits[1], m->waits[0]);
-	EXPECT_LE(m->waits[0], 5000U);
-	ASSERT_TRUE(r->wait_end.has_value());
-	EXPECT_EQ(*r->wait_end, WaitEnd::Timeout) << "one chunk timed out";
+	EXPECT_FALSE(r->wait_end.has_value()) << "no wait was asked for";
 }
 
 TEST_F(BatchTest, StaleLimitIsRefreshedOnE2big)

@@ -30,7 +30,8 @@ TEST_F(CApi, BadOpenFlags)
 
 TEST_F(CApi, InfoReportsPaths)
 {
-	struct sctpx_info i {};
+	struct sctpx_info i;
+	SCTPX_INIT(&i);
 	ASSERT_EQ(sctpx_get_info(c, &i), 0);
 	EXPECT_EQ(i.forced_fallback, 1);
 	EXPECT_EQ(i.peeloff_path, SCTPX_PATH_FALLBACK);
@@ -49,7 +50,8 @@ TEST_F(CApi, ErrnoStyleReturnAndExtack)
 	/* The library's own flags are not SOCK_* flags: accepted. */
 	EXPECT_EQ(sctpx_peeloff(c, -1, ids, 1, SCTPX_PEEL_ATOMIC | SCTPX_PEEL_BRIEF, &r), -EBADF);
 	EXPECT_EQ(sctpx_assoc_list(c, -1, nullptr, &r), -EBADF);
-	struct sctpx_info i {};
+	struct sctpx_info i;
+	SCTPX_INIT(&i);
 	EXPECT_EQ(sctpx_get_info(c, &i), 0);
 	EXPECT_STREQ(sctpx_extack(), "") << "a success clears it";
 }
@@ -66,22 +68,25 @@ TEST_F(CApi, NullArguments)
 
 TEST_F(CApi, BadSelectionOrder)
 {
-	struct sctpx_select s {};
+	struct sctpx_select s;
+	SCTPX_INIT(&s);
 	s.order = 7;
 	struct sctpx_assocs *r = nullptr;
 	EXPECT_EQ(sctpx_peeloff_select(c, 3, &s, 0, &r), -EINVAL);
 }
 
-TEST_F(CApi, ConnectxChecksPeersBeforeTheSocket)
+TEST_F(CApi, ConnectxChecksTheSocketBeforeThePeers)
 {
-	/* A socket that is not SCTP: the socket check answers first. */
-	const int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	/* A socket that is not SCTP and a peer without a port: the socket check answers. */
+	const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_GE(fd, 0);
 	union sctpx_sockaddr a {};
 	a.v4.sin_family = AF_INET;
 	struct sctpx_peer p {&a, 1};
 	struct sctpx_connect_result *r = nullptr;
-	EXPECT_EQ(sctpx_connectx(c, fd, &p, 1, 0, &r), -EOPNOTSUPP);
+	EXPECT_EQ(sctpx_connectx(c, fd, &p, 1, nullptr, &r), -EOPNOTSUPP);
 	EXPECT_STREQ(sctpx_extack(), "socket is not an SCTP socket");
+	EXPECT_EQ(r, nullptr);
 	close(fd);
 }
 

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "fake_transport.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <thread>
+
+#include <dirent.h>
 
 #include <linux/sctpx.h>
 
@@ -36,11 +43,13 @@ namespace {
 
 class FakeTransport final : public detail::Transport {
 public:
-	explicit FakeTransport(std::shared_ptr<FakeKernel> k) : k_(std::move(k)) {}
+	FakeTransport(std::shared_ptr<FakeKernel> k, int number) : k_(std::move(k)), number_(number) {}
 
-	Result<int> resolve(bool /*autoload*/) override
+	Result<int> resolve(bool autoload) override
 	{
+		const AllocExempt exempt;
 		const std::lock_guard lock(k_->mu);
+		k_->resolves.push_back(autoload);
 		if (!k_->family_registered)
 			return Error{ENOENT, "sctpx generic netlink family not found"};
 		return fake_family;
@@ -48,21 +57,54 @@ public:
 
 	Result<std::vector<detail::Message>> transact(detail::NlMsg req, std::size_t reply_max) override
 	{
+		const AllocExempt exempt;
 		/* As nl_send_auto() would: the length is final once sent. */
 		Request r{detail::Message(nlmsg_hdr(req.get())), reply_max};
 		Handler h;
+		int lose = 0;
+		bool keep = true;
+		int withhold = 0;
 		{
 			const std::lock_guard lock(k_->mu);
 			k_->requests.push_back(r);
+			k_->request_transport.push_back(number_);
+			if (!stale_.empty()) {
+				/* What the socket held answers this request. */
+				auto old = std::move(stale_);
+				stale_.clear();
+				return old;
+			}
 			if (!k_->family_registered)
 				return Error{ENOENT};
 			h = k_->handler;
+			const bool big = r.cmd() == SCTPX_CMD_PEELOFF || r.cmd() == SCTPX_CMD_CONNECTX;
+			if (big && k_->lose_replies > 0) {
+				k_->lose_replies--;
+				lose = 1;
+				keep = k_->keep_lost;
+			} else if (k_->withhold_replies > 0) {
+				k_->withhold_replies--;
+				withhold = 1;
+			}
 		}
+		Result<std::vector<detail::Message>> msgs{Error{}};
 		if (r.cmd() == SCTPX_CMD_INFO_GET && !h)
-			return std::vector<detail::Message>{info_reply(all_ops(), 4096, 1024)};
-		if (!h)
+			msgs = std::vector<detail::Message>{info_reply(all_ops(), 4096, 1024)};
+		else if (!h)
 			return Error{EOPNOTSUPP};
-		auto msgs = h(r);
+		else
+			msgs = h(r);
+		if (msgs && lose != 0) {
+			broken_ = true;
+			if (keep)
+				lost_ = std::move(*msgs);
+			return Error{ENOBUFS, "netlink receive queue overrun: the reply was lost"};
+		}
+		if (msgs && withhold != 0) {
+			broken_ = true;
+			stale_ = std::move(*msgs);
+			return Error{EINTR, "interrupted"};
+		}
 		/*
 		 * A bound the reply breaks would make the real transport lose
 		 * it, descriptors and all: fail loudly instead.
@@ -74,8 +116,32 @@ public:
 		return msgs;
 	}
 
+	Result<std::vector<detail::Message>> recover_lost(detail::NlMsg req, std::uint8_t /*cmd*/) override
+	{
+		const AllocExempt exempt;
+		Request r{detail::Message(nlmsg_hdr(req.get())), 0};
+		const std::lock_guard lock(k_->mu);
+		k_->requests.push_back(r);
+		k_->request_transport.push_back(number_);
+		k_->lost_reply_gets.push_back(number_);
+		if (r.cmd() != SCTPX_CMD_LOST_REPLY_GET)
+			return Error{EINVAL, "not a LOST_REPLY_GET"};
+		if (!lost_)
+			return Error{ENOENT, "no lost reply"};
+		auto m = std::move(*lost_);
+		lost_.reset();
+		broken_ = false;
+		return m;
+	}
+
+	[[nodiscard]] bool reusable() const noexcept override { return !broken_ && stale_.empty(); }
+
 private:
 	std::shared_ptr<FakeKernel> k_;
+	const int number_;
+	bool broken_ = false;
+	std::vector<detail::Message> stale_;
+	std::optional<std::vector<detail::Message>> lost_;
 };
 
 } // namespace
@@ -83,7 +149,17 @@ private:
 detail::TransportFactory fake_factory(std::shared_ptr<FakeKernel> k)
 {
 	return [k]() -> Result<std::unique_ptr<detail::Transport>> {
-		return std::unique_ptr<detail::Transport>(std::make_unique<FakeTransport>(k));
+		const AllocExempt exempt;
+		int n = 0;
+		{
+			const std::lock_guard lock(k->mu);
+			if (k->factory_failures > 0) {
+				k->factory_failures--;
+				return Error{EMFILE, "cannot open a generic netlink socket"};
+			}
+			n = ++k->transports_made;
+		}
+		return std::unique_ptr<detail::Transport>(std::make_unique<FakeTransport>(k, n));
 	};
 }
 
@@ -140,10 +216,22 @@ detail::Message ReplyBuilder::done()
 	return detail::Message(nlmsg_hdr(msg_.get()));
 }
 
+detail::Message info_reply_version(std::uint32_t version, std::uint64_t ops)
+{
+	ReplyBuilder b(SCTPX_CMD_INFO_GET);
+	nla_put_u32(b.msg(), SCTPX_A_FAMILY_VERSION, version);
+	nla_put_string(b.msg(), SCTPX_A_MODULE_VERSION, "0.9");
+	nla_put_u64(b.msg(), SCTPX_A_OPS, ops);
+	nla_put_u32(b.msg(), SCTPX_A_MAX_BATCH, 64);
+	nla_put_u32(b.msg(), SCTPX_A_MAX_PEERS, 64);
+	return b.done();
+}
+
 detail::Message info_reply(std::uint64_t ops, std::uint32_t max_batch, std::uint32_t max_peers)
 {
 	ReplyBuilder b(SCTPX_CMD_INFO_GET);
 	nla_put_u32(b.msg(), SCTPX_A_FAMILY_VERSION, SCTPX_FAMILY_VERSION);
+	nla_put_u64(b.msg(), SCTPX_A_FEATURES, SCTPX_FEATURE_CONNECTX_HOOKS);
 	nla_put_string(b.msg(), SCTPX_A_MODULE_VERSION, "1.2.3");
 	nla_put_u64(b.msg(), SCTPX_A_OPS, ops);
 	nla_put_u32(b.msg(), SCTPX_A_MAX_BATCH, max_batch);
@@ -152,6 +240,7 @@ detail::Message info_reply(std::uint64_t ops, std::uint32_t max_batch, std::uint
 	nlattr *s = b.nest(SCTPX_A_STATS);
 	nla_put_u64(b.msg(), SCTPX_STATS_A_PEELED, 7);
 	nla_put_u64(b.msg(), SCTPX_STATS_A_REPLY_ERRORS, 1);
+	nla_put_u64(b.msg(), SCTPX_STATS_A_LOST_REPLIES_DROPPED, 2);
 	b.end(s);
 	return b.done();
 }
@@ -197,7 +286,68 @@ std::vector<std::uint32_t> request_ids(const Request &r)
 std::uint64_t all_ops()
 {
 	return SCTPX_OP_BIT(SCTPX_CMD_INFO_GET) | SCTPX_OP_BIT(SCTPX_CMD_ASSOC_GET) |
-	       SCTPX_OP_BIT(SCTPX_CMD_PEELOFF) | SCTPX_OP_BIT(SCTPX_CMD_CONNECTX);
+	       SCTPX_OP_BIT(SCTPX_CMD_PEELOFF) | SCTPX_OP_BIT(SCTPX_CMD_CONNECTX) |
+	       SCTPX_OP_BIT(SCTPX_CMD_LOST_REPLY_GET);
+}
+
+namespace {
+std::atomic<long> g_alloc_left{-1};   /* -1: not armed */
+std::atomic<long> g_alloc_failed{0};
+std::atomic<std::thread::id> g_alloc_thread{};
+thread_local int t_exempt = 0;
+} // namespace
+
+void fail_allocations_after(long n)
+{
+	g_alloc_failed = 0;
+	g_alloc_thread = std::this_thread::get_id();
+	g_alloc_left = n;
+}
+
+void stop_failing_allocations()
+{
+	g_alloc_left = -1;
+}
+
+long failed_allocations()
+{
+	return g_alloc_failed;
+}
+
+AllocExempt::AllocExempt() { t_exempt++; }
+AllocExempt::~AllocExempt() { t_exempt--; }
+
+/* Called by the replaced operator new: should this allocation fail? */
+bool injected_alloc_failure() noexcept
+{
+	if (g_alloc_left.load(std::memory_order_relaxed) < 0 || t_exempt != 0 ||
+	    g_alloc_thread.load(std::memory_order_relaxed) != std::this_thread::get_id())
+		return false;
+	if (g_alloc_left.load() == 0) {
+		g_alloc_failed++;
+		return true;
+	}
+	g_alloc_left--;
+	return false;
+}
+
+std::vector<int> open_fds()
+{
+	std::vector<int> out;
+	DIR *d = opendir("/proc/self/fd");
+	if (d == nullptr)
+		return out;
+	const int self = dirfd(d);
+	while (const dirent *e = readdir(d)) {
+		if (e->d_name[0] == '.')
+			continue;
+		const int fd = std::atoi(e->d_name);
+		if (fd != self)
+			out.push_back(fd);
+	}
+	closedir(d);
+	std::sort(out.begin(), out.end());
+	return out;
 }
 
 } // namespace sctpx::test

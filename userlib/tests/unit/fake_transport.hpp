@@ -41,6 +41,31 @@ struct FakeKernel {
 	bool family_registered = true;
 	std::vector<Request> requests;
 	Handler handler;
+	/* Fault injection, all guarded by mu: */
+	/*
+	 * The next N PEELOFF / CONNECTX replies are not delivered: the
+	 * exchange fails with ENOBUFS, as the module makes it, and the reply
+	 * is kept for LOST_REPLY_GET on that transport (keep_lost), or
+	 * dropped (LOST_REPLY_GET then answers ENOENT).
+	 */
+	int lose_replies = 0;
+	bool keep_lost = true;
+	/*
+	 * The next N replies stay in the transport's socket while the
+	 * exchange fails (EINTR), as a cancelled or failed read leaves them.
+	 * That transport then answers its next request with them, as a
+	 * socket read without any matching would.
+	 */
+	int withhold_replies = 0;
+	/* The next N factory calls fail (EMFILE). */
+	int factory_failures = 0;
+	int transports_made = 0;
+	/* The autoload argument of every resolve(). */
+	std::vector<bool> resolves;
+	/* LOST_REPLY_GET requests, and on which transport (its number). */
+	std::vector<int> lost_reply_gets;
+	/* The transport (its number) each request went through. */
+	std::vector<int> request_transport;
 };
 
 detail::TransportFactory fake_factory(std::shared_ptr<FakeKernel> k);
@@ -79,6 +104,33 @@ std::vector<std::uint32_t> request_ids(const Request &r);
 
 /* The full op mask of the module. */
 std::uint64_t all_ops();
+
+/* An INFO_GET reply of a given family version. */
+detail::Message info_reply_version(std::uint32_t version, std::uint64_t ops);
+
+/*
+ * Allocation fault injection (the unit test binary replaces operator
+ * new): after n more allocations on this thread, every allocation throws
+ * std::bad_alloc until disarmed. The fake kernel's own work is exempt.
+ */
+void fail_allocations_after(long n);
+void stop_failing_allocations();
+/* For the replaced operator new: should this allocation fail? */
+bool injected_alloc_failure() noexcept;
+/* Allocations that threw since the last fail_allocations_after(). */
+long failed_allocations();
+/* RAII: exempts the current scope from the injection. */
+struct AllocExempt {
+	AllocExempt();
+	AllocExempt(const AllocExempt &) = delete;
+	AllocExempt &operator=(const AllocExempt &) = delete;
+	AllocExempt(AllocExempt &&) = delete;
+	AllocExempt &operator=(AllocExempt &&) = delete;
+	~AllocExempt();
+};
+
+/* The descriptors open in this process (/proc/self/fd), sorted. */
+std::vector<int> open_fds();
 
 } // namespace sctpx::test
 

@@ -95,10 +95,26 @@ TEST(Select, PeerChecksInTheModulesOrder)
 	EXPECT_EQ(check({Peer{{A("fe80::1", 1, 2)}}}, v6), "ok");
 	v6.v6only = true;
 	EXPECT_EQ(check({Peer{{A("10.0.0.1", 1)}}}, v6), "IPv4 address on an IPV6_V6ONLY socket");
+	/*
+	 * The order: cases with two faults each, where only the check that
+	 * comes first may answer.
+	 */
+	EXPECT_EQ(check({Peer{}, Peer{{A("10.0.0.1")}}}, v4), "peer has no address")
+		<< "peers in order";
+	EXPECT_EQ(check({Peer{{A("10.0.0.1"), A("::1", 1)}}}, v4), "address has no port")
+		<< "addresses in order";
+	EXPECT_EQ(check({Peer{{A("10.0.0.1", 1), A("::1", 2)}}}, v4),
+		  "addresses of one peer must share one port")
+		<< "the port before the family";
+	EXPECT_EQ(check({Peer{{A("fe80::1")}}}, v6), "address has no port")
+		<< "the port before the scope";
 	SockFacts blocking;
+	EXPECT_EQ(check({Peer{{A("10.0.0.1")}}, Peer{{A("10.0.0.2", 1)}}}, blocking),
+		  "address has no port")
+		<< "the peers before the socket's blocking mode";
 	EXPECT_EQ(check({Peer{{A("10.0.0.1", 1)}}}, blocking), "ok");
 	EXPECT_EQ(check({Peer{{A("10.0.0.1", 1)}}, Peer{{A("10.0.0.2", 1)}}}, blocking),
-		  "a batch of peers needs a non-blocking socket (use SCTPX_A_WAIT_MS to wait)");
+		  "a batch of peers needs a non-blocking socket");
 }
 
 } // namespace

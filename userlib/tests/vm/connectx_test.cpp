@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* connectx(): one peer or many, with and without a wait. */
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
+#include <sys/time.h>
+#include <linux/filter.h>
+#include <csignal>
+#include <pthread.h>
+#include <thread>
+#include <fstream>
+#include <sys/mount.h>
 
 #include "env.hpp"
 
@@ -22,6 +30,22 @@ Peer peer_at(std::uint16_t port)
 	return Peer{{*Address::parse("127.0.0.1", port)}};
 }
 
+/*
+ * A listening server that never answers: a socket filter dropping every
+ * packet (sctp_rcv() runs sk_filter() before any chunk is handled), so an
+ * INIT to it stays unanswered and the association waits in COOKIE_WAIT.
+ */
+Fd make_deaf_server(std::uint16_t &port)
+{
+	Fd srv = make_server(port);
+	sock_filter drop{BPF_RET | BPF_K, 0, 0, 0};
+	const sock_fprog prog{1, &drop};
+	EXPECT_EQ(setsockopt(srv.get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)), 0);
+	return srv;
+}
+
+void on_usr1(int /*sig*/) {}
+
 TEST_P(ConnectxTest, OnePeerBlocking)
 {
 	std::uint16_t port = 0;
@@ -29,12 +53,14 @@ TEST_P(ConnectxTest, OnePeerBlocking)
 	Fd s = sctp_socket(false);
 	auto r = client().connectx(s.get(), peer_at(port));
 	ASSERT_TRUE(r.ok()) << r.error().message();
-	EXPECT_EQ(r->path, expected_path(Op::Connectx));
+	/* A blocking socket is always sctp_connectx(3)'s own system call. */
+	EXPECT_EQ(r->path, Path::Fallback);
 	ASSERT_EQ(r->peers.size(), 1U);
 	ASSERT_TRUE(r->peers[0].result.ok()) << r->peers[0].result.error().message();
 	EXPECT_NE(r->peers[0].result->id, 0U);
 	EXPECT_EQ(r->peers[0].result->state, SCTP_ESTABLISHED);
-	EXPECT_FALSE(r->wait_end.has_value());
+	ASSERT_TRUE(r->wait_end.has_value());
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
 	EXPECT_EQ(assoc_count(srv.get()), 1U);
 }
 
@@ -114,7 +140,188 @@ TEST_P(ConnectxTest, PeerErrorsMatchTheModule)
 	const std::vector<Peer> two{peer_at(9), peer_at(10)};
 	auto batch = client().connectx(blocking.get(), two);
 	EXPECT_EQ(batch.error().extack,
-		  "a batch of peers needs a non-blocking socket (use SCTPX_A_WAIT_MS to wait)");
+		  "a batch of peers needs a non-blocking socket");
+}
+
+/* sctp_connectx(3) on a blocking socket whose SO_SNDTIMEO expires: EINPROGRESS with the id. */
+TEST_P(ConnectxTest, BlockingSendTimeoutIsEinprogressWithTheId)
+{
+	std::uint16_t port = 0;
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(false);
+	const timeval tv{0, 300000};
+	ASSERT_EQ(setsockopt(s.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+	auto r = client().connectx(s.get(), peer_at(port));
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->peers.size(), 1U);
+	ASSERT_FALSE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result.error().errnum(), EINPROGRESS);
+	EXPECT_NE(r->peers[0].id, 0U);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Timeout);
+}
+
+/* The wait on a non-blocking socket ends at the caller's timeout, with every state. */
+TEST_P(ConnectxTest, UnansweredPeersEndAtTheTimeoutInProgress)
+{
+	std::uint16_t live = 0;
+	std::uint16_t port = 0;
+	Fd srv = make_server(live);
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(true);
+	const std::vector<Peer> peers{peer_at(live), peer_at(port)};
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(400);
+	const auto t0 = std::chrono::steady_clock::now();
+	auto r = client().connectx(s.get(), peers, o);
+	const auto took = std::chrono::steady_clock::now() - t0;
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_TRUE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result->state, SCTP_ESTABLISHED);
+	ASSERT_FALSE(r->peers[1].result.ok());
+	EXPECT_EQ(r->peers[1].result.error().errnum(), EINPROGRESS);
+	EXPECT_NE(r->peers[1].id, 0U);
+	EXPECT_EQ(r->peers[1].state, SCTP_COOKIE_WAIT);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Timeout);
+	EXPECT_GE(took, std::chrono::milliseconds(400));
+	EXPECT_LT(took, std::chrono::milliseconds(2000));
+}
+
+/*
+ * The library's wait for a big batch: 500 peers (distinct loopback
+ * addresses to one server bound to all of them), split at max_peers, all
+ * waited for in parallel, all established, and the wait settled early.
+ */
+TEST_P(ConnectxTest, FiveHundredPeersAllEstablished)
+{
+	Fd srv(socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC, IPPROTO_SCTP));
+	ASSERT_TRUE(srv.valid());
+	sockaddr_in sin{};
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	socklen_t len = sizeof(sin);
+	ASSERT_EQ(bind(srv.get(), reinterpret_cast<sockaddr *>(&sin), len), 0);
+	ASSERT_EQ(listen(srv.get(), 1024), 0);
+	ASSERT_EQ(getsockname(srv.get(), reinterpret_cast<sockaddr *>(&sin), &len), 0);
+	const std::uint16_t port = ntohs(sin.sin_port);
+	Fd s = sctp_socket(true);
+	std::vector<Peer> peers;
+	for (std::uint32_t i = 0; i < 500; i++) {
+		in_addr a{};
+		a.s_addr = htonl(0x7f000001U + i); /* 127.0.0.1 ... 127.0.1.244 */
+		peers.push_back(Peer{{Address::v4(a, port)}});
+	}
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(30000);
+	const auto t0 = std::chrono::steady_clock::now();
+	auto r = client().connectx(s.get(), peers, o);
+	const auto took = std::chrono::steady_clock::now() - t0;
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->peers.size(), 500U);
+	std::size_t up = 0;
+	for (std::uint32_t i = 0; i < 500; i++) {
+		EXPECT_EQ(r->peers[i].peer_index, i);
+		up += r->peers[i].result.ok() && r->peers[i].result->state == SCTP_ESTABLISHED ? 1 : 0;
+	}
+	EXPECT_EQ(up, 500U);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
+	EXPECT_LT(took, std::chrono::milliseconds(30000)) << "settled before the deadline";
+	EXPECT_EQ(assoc_count(s.get()), 500U);
+}
+
+/* A signal during sctp_connectx(3)'s blocking wait: EINTR, the association lives on. */
+TEST_P(ConnectxTest, BlockingConnectInterruptedBySignalIsEintr)
+{
+	std::uint16_t port = 0;
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(false);
+	struct sigaction sa {};
+	sa.sa_handler = on_usr1; /* no SA_RESTART */
+	struct sigaction old {};
+	ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+	const pthread_t self = pthread_self();
+	std::thread poke([self] {
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+		pthread_kill(self, SIGUSR1);
+	});
+	auto r = client().connectx(s.get(), peer_at(port));
+	poke.join();
+	sigaction(SIGUSR1, &old, nullptr);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_FALSE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result.error().errnum(), EINTR);
+	EXPECT_EQ(*r->wait_end, WaitEnd::Signal);
+	EXPECT_NE(r->peers[0].id, 0U) << "found again by its address";
+	EXPECT_EQ(assoc_count(s.get()), 1U) << "the association lives on, as with lksctp";
+}
+
+/* The library's own wait (non-blocking socket) ends at a signal with EINTR and the id. */
+TEST_P(ConnectxTest, SignalEndsTheLibrarysWait)
+{
+	std::uint16_t port = 0;
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(true);
+	struct sigaction sa {};
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART; /* the wait ends all the same */
+	struct sigaction old {};
+	ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+	const pthread_t self = pthread_self();
+	std::thread poke([self] {
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+		pthread_kill(self, SIGUSR1);
+	});
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(10000);
+	const auto t0 = std::chrono::steady_clock::now();
+	auto r = client().connectx(s.get(), peer_at(port), o);
+	const auto took = std::chrono::steady_clock::now() - t0;
+	poke.join();
+	sigaction(SIGUSR1, &old, nullptr);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	EXPECT_EQ(*r->wait_end, WaitEnd::Signal);
+	ASSERT_FALSE(r->peers[0].result.ok());
+	EXPECT_EQ(r->peers[0].result.error().errnum(), EINTR);
+	EXPECT_NE(r->peers[0].id, 0U);
+	EXPECT_LT(took, std::chrono::milliseconds(5000));
+	EXPECT_EQ(assoc_count(s.get()), 1U) << "the association is still being set up";
+}
+
+/* A CONNECTX reply the module could not deliver: recovered, every id told. */
+TEST_P(ConnectxTest, LostReplyIsRecovered)
+{
+	if (GetParam() != Way::Module)
+		return; /* the fallback has no reply to lose */
+	(void)mount("debugfs", "/sys/kernel/debug", "debugfs", 0, nullptr);
+	std::vector<std::uint16_t> ports(3);
+	std::vector<Fd> servers;
+	for (auto &p : ports)
+		servers.push_back(make_server(p));
+	Fd s = sctp_socket(true);
+	std::vector<Peer> peers;
+	for (const auto p : ports)
+		peers.push_back(peer_at(p));
+	auto before = client().counters();
+	ASSERT_TRUE(before.ok());
+	{
+		std::ofstream knob("/sys/kernel/debug/sctpx/fail_replies");
+		ASSERT_TRUE(knob.good()) << "no fail_replies knob";
+		knob << "1\n";
+		knob.flush();
+		ASSERT_TRUE(knob.good());
+	}
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(5000);
+	auto r = client().connectx(s.get(), peers, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->peers.size(), 3U);
+	for (const PeerOutcome &p : r->peers) {
+		ASSERT_TRUE(p.result.ok()) << p.result.error().message();
+		EXPECT_EQ(p.result->state, SCTP_ESTABLISHED);
+	}
+	auto after = client().counters();
+	ASSERT_TRUE(after.ok());
+	EXPECT_EQ(after->reply_errors - before->reply_errors, 1U) << "the loss really happened";
+	EXPECT_EQ(assoc_count(s.get()), 3U);
 }
 
 INSTANTIATE_TEST_SUITE_P(, ConnectxTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),

@@ -68,11 +68,50 @@ void unload_module()
 	ASSERT_FALSE(module_loaded());
 }
 
+namespace {
+std::string param_path(const char *name)
+{
+	return std::string("/sys/module/sctpx/parameters/") + name;
+}
+} // namespace
+
+std::string get_param(const char *name)
+{
+	std::ifstream f(param_path(name));
+	std::string v;
+	if (!std::getline(f, v))
+		return {};
+	return v;
+}
+
 void set_param(const char *name, const std::string &value)
 {
-	std::ofstream f(std::string("/sys/module/sctpx/parameters/") + name);
-	f << value;
-	ASSERT_TRUE(f.good()) << name;
+	/*
+	 * One write(2), its result checked: a buffered stream reports the
+	 * kernel's refusal only when it is flushed, after any check.
+	 */
+	const std::string path = param_path(name);
+	const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0) << path << ": " << std::strerror(errno);
+	const ssize_t w = write(fd, value.data(), value.size());
+	const int err = errno;
+	close(fd);
+	ASSERT_EQ(w, static_cast<ssize_t>(value.size()))
+		<< path << " refused '" << value << "': " << std::strerror(err);
+	ASSERT_EQ(get_param(name), value) << path << " does not hold what was written";
+}
+
+ParamScope::ParamScope(const char *name, const std::string &value)
+	: name_(name), old_(get_param(name))
+{
+	EXPECT_FALSE(old_.empty()) << "cannot read " << param_path(name);
+	set_param(name, value);
+}
+
+ParamScope::~ParamScope()
+{
+	if (!old_.empty() && get_param(name_) != old_)
+		set_param(name_, old_);
 }
 
 Fd make_server(std::uint16_t &port, int type)

@@ -30,7 +30,26 @@ bool kernel_at_least(int major, int minor);
 bool variant_no_peeloff();
 void load_module();   /* modprobe sctpx */
 void unload_module(); /* rmmod sctpx */
+/*
+ * Write a module parameter and read it back: a write the kernel refuses
+ * (or that does not stick) is a fatal failure, so wrap the call in
+ * ASSERT_NO_FATAL_FAILURE().
+ */
 void set_param(const char *name, const std::string &value);
+std::string get_param(const char *name); /* "" if unreadable */
+
+/* Sets a parameter for a scope and puts the old value back at its end. */
+class ParamScope {
+public:
+	ParamScope(const char *name, const std::string &value);
+	~ParamScope();
+	ParamScope(const ParamScope &) = delete;
+	ParamScope &operator=(const ParamScope &) = delete;
+
+private:
+	const char *name_;
+	std::string old_;
+};
 
 /* n associations: a one-to-many server on 127.0.0.1, one-to-one clients. */
 struct Assocs {

@@ -4,9 +4,18 @@
 #include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <optional>
+#include <semaphore>
+#include <thread>
+
 #include "env.hpp"
+#include "sctpx/sctpx.h"
 
 namespace sctpx::vm {
 namespace {
@@ -139,7 +148,6 @@ TEST_P(PeeloffTest, DescriptorTableFullLosesNothing)
 		EXPECT_TRUE(p.fd.ok());
 }
 
-/* More ids than max_batch: split, in the caller's order. */
 TEST_P(PeeloffTest, BriefGivesIdsAndFdsOnly)
 {
 	/*
@@ -185,23 +193,193 @@ TEST_P(PeeloffTest, BriefGivesIdsAndFdsOnly)
 	EXPECT_EQ(full->entries[0].info.state, SCTP_ESTABLISHED);
 }
 
+/*
+ * More ids than max_batch: split, in the caller's order. On the module
+ * path the module must have taken the new limit, and the call must have
+ * been at least ceil(11 / 4) = 3 PEELOFF requests.
+ */
 TEST_P(PeeloffTest, BatchesAboveMaxBatch)
 {
-	if (GetParam() != Way::Absent)
-		set_param("max_batch", "4");
+	std::optional<ParamScope> limit;
+	if (GetParam() != Way::Absent) {
+		ASSERT_NO_FATAL_FAILURE(limit.emplace("max_batch", "4"));
+	}
 	ASSERT_TRUE(client().refresh().ok());
+	const bool module_path = expected_path(Op::Peeloff) == Path::Module;
+	std::uint64_t requests = 0;
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		ASSERT_EQ(i->limits.max_batch, 4U);
+		requests = i->counters.peeloff_requests;
+	}
 	Assocs a = make_assocs(11);
 	std::vector<AssocId> ids(a.ids.rbegin(), a.ids.rend());
 	auto r = client().peeloff(a.server.get(), ids);
-	if (GetParam() != Way::Absent)
-		set_param("max_batch", "4096");
 	ASSERT_TRUE(r.ok()) << r.error().message();
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		EXPECT_GE(i->counters.peeloff_requests - requests, 3U)
+			<< "11 ids at max_batch 4 went in fewer than 3 requests";
+	}
 	ASSERT_EQ(r->entries.size(), 11U);
 	for (std::size_t k = 0; k < ids.size(); k++) {
 		EXPECT_EQ(r->entries[k].info.id, ids[k]);
 		EXPECT_TRUE(r->entries[k].fd.ok());
 	}
 	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+}
+
+/*
+ * The library never puts more than 16,384 ids in one request, whatever
+ * max_batch says (Documentation/sctpx.rst, usage notes): 20,000 ids at
+ * max_batch 65536 are at least two PEELOFF requests on the module path.
+ * Every way answers every id, in order: the five real ones peeled, the
+ * made-up ones EINVAL.
+ */
+TEST_P(PeeloffTest, AtMost16384IdsPerRequest)
+{
+	std::optional<ParamScope> limit;
+	if (GetParam() != Way::Absent) {
+		ASSERT_NO_FATAL_FAILURE(limit.emplace("max_batch", "65536"));
+	}
+	ASSERT_TRUE(client().refresh().ok());
+	const bool module_path = expected_path(Op::Peeloff) == Path::Module;
+	std::uint64_t requests = 0;
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		ASSERT_EQ(i->limits.max_batch, 65536U);
+		requests = i->counters.peeloff_requests;
+	}
+	Assocs a = make_assocs(5);
+	std::vector<AssocId> ids;
+	for (std::uint32_t k = 0; k < 20000; k++)
+		ids.push_back(0x40000000U + k);
+	for (std::size_t k = 0; k < 5; k++)
+		ids[k * 4001] = a.ids[k];
+	PeelOptions o;
+	o.brief = true;
+	auto r = client().peeloff(a.server.get(), ids, o);
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	ASSERT_EQ(r->entries.size(), ids.size());
+	std::size_t peeled = 0;
+	for (std::size_t k = 0; k < ids.size(); k++) {
+		const Peeled &p = r->entries[k];
+		ASSERT_EQ(p.info.id, ids[k]) << "entry " << k;
+		if (k % 4001 == 0 && k / 4001 < 5) {
+			ASSERT_TRUE(p.fd.ok()) << "entry " << k << ": " << p.fd.error().message();
+			peeled++;
+		} else {
+			ASSERT_FALSE(p.fd.ok()) << "entry " << k;
+			EXPECT_EQ(p.fd.error().errnum(), EINVAL);
+		}
+	}
+	EXPECT_EQ(peeled, 5U);
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+	if (module_path) {
+		auto i = client().info();
+		ASSERT_TRUE(i.ok()) << i.error().message();
+		EXPECT_GE(i->counters.peeloff_requests - requests, 2U)
+			<< "20,000 ids went in one request";
+	}
+}
+
+/*
+ * Thread safety (userlib/README.md): one Client used by four threads at
+ * once, all peeling the same 200 associations in different orders: each
+ * association goes to exactly one caller, the others get EINVAL for it.
+ * Then sctpx_extack() is per thread: two threads failing with two
+ * different messages, interleaved, each always read their own.
+ */
+TEST_P(PeeloffTest, OneClientManyThreads)
+{
+	constexpr std::size_t kThreads = 4;
+	constexpr std::size_t kAssocs = 200;
+	Assocs a = make_assocs(kAssocs);
+	std::vector<std::vector<Peeled>> got(kThreads);
+	std::vector<std::string> errs(kThreads);
+	std::vector<std::thread> t;
+	for (std::size_t k = 0; k < kThreads; k++) {
+		t.emplace_back([&, k] {
+			std::vector<AssocId> ids(a.ids.begin(), a.ids.end());
+			/* Each thread in its own order. */
+			std::rotate(ids.begin(), ids.begin() + static_cast<long>(k * 50), ids.end());
+			if (k % 2 != 0)
+				std::reverse(ids.begin(), ids.end());
+			auto r = client().peeloff(a.server.get(), ids);
+			if (!r.ok()) {
+				errs[k] = r.error().message();
+				return;
+			}
+			got[k] = std::move(r->entries);
+		});
+	}
+	for (std::thread &th : t)
+		th.join();
+	std::map<AssocId, int> owners;
+	for (std::size_t k = 0; k < kThreads; k++) {
+		ASSERT_TRUE(errs[k].empty()) << "thread " << k << ": " << errs[k];
+		ASSERT_EQ(got[k].size(), kAssocs) << "thread " << k;
+		for (const Peeled &p : got[k]) {
+			if (p.fd.ok()) {
+				owners[p.info.id]++;
+				continue;
+			}
+			EXPECT_EQ(p.fd.error().errnum(), EINVAL) << "thread " << k;
+		}
+	}
+	for (std::size_t i = 0; i < kAssocs; i++)
+		EXPECT_EQ(owners[a.ids[i]], 1) << "association " << a.ids[i];
+	EXPECT_EQ(assoc_count(a.server.get()), 0U);
+
+	/* sctpx_extack(): per thread. */
+	sctpx_client *c = nullptr;
+	ASSERT_EQ(sctpx_open(&c, c_open_flags()), 0) << sctpx_extack();
+	Fd udp(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	const std::uint32_t id = 5;
+	struct sctpx_assocs *r = nullptr;
+	ASSERT_LT(sctpx_peeloff(c, -1, &id, 1, 0, &r), 0);
+	const std::string msg_badf = sctpx_extack();
+	ASSERT_LT(sctpx_peeloff(c, udp.get(), &id, 1, 0, &r), 0);
+	const std::string msg_udp = sctpx_extack();
+	ASSERT_NE(msg_badf, msg_udp) << "the two errors must differ for the check to mean anything";
+	/*
+	 * Lock-step, so that each thread's error lands between the other's
+	 * call and its read of sctpx_extack(): A fails, B fails, A reads
+	 * (still its own message), B reads.
+	 */
+	std::atomic<int> wrong{0};
+	std::binary_semaphore a_go{0};
+	std::binary_semaphore b_go{0};
+	std::thread ta([&] {
+		for (int n = 0; n < 50; n++) {
+			struct sctpx_assocs *out = nullptr;
+			if (sctpx_peeloff(c, -1, &id, 1, 0, &out) >= 0)
+				wrong++;
+			b_go.release();
+			a_go.acquire();
+			if (msg_badf != sctpx_extack())
+				wrong++;
+		}
+		b_go.release();
+	});
+	std::thread tb([&] {
+		for (int n = 0; n < 50; n++) {
+			struct sctpx_assocs *out = nullptr;
+			b_go.acquire();
+			if (sctpx_peeloff(c, udp.get(), &id, 1, 0, &out) >= 0)
+				wrong++;
+			a_go.release();
+			if (msg_udp != sctpx_extack())
+				wrong++;
+		}
+	});
+	ta.join();
+	tb.join();
+	EXPECT_EQ(wrong.load(), 0) << "a thread read another thread's extack";
+	sctpx_close(c);
 }
 
 INSTANTIATE_TEST_SUITE_P(, PeeloffTest, ::testing::Values(Way::Module, Way::Forced, Way::Absent),
