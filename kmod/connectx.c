@@ -23,12 +23,14 @@
  * handler holds and which stalls every family on the node while a
  * registration waits behind it.
  */
-#include <linux/hash.h>
-#include <linux/log2.h>
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/hashtable.h>
+#include <linux/log2.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/net.h>
 #include <net/genetlink.h>
@@ -308,7 +310,7 @@ static int sctpx_conn_setsockopt(struct socket *sock, struct sctpx_conn *c)
 }
 
 /*
- * Start one peer, in the caller's own task (sctpx_conn_work()). Any wait
+ * Start one peer, in the caller's own task (sctpx_conn_release()). Any wait
  * in the kernel's connect (another thread cleared O_NONBLOCK after our
  * check; a signal) is the caller's own time, as in sctp_connectx(3): no
  * lock of ours or of genetlink is held. Whatever the kernel answers once
@@ -372,14 +374,14 @@ static int sctpx_conn_put(struct sk_buff *msg, const struct sctpx_conn *c,
 /**
  * struct sctpx_conn_work - a checked request, to be carried out by its
  *	caller's task on its way back to user space
- * @task: that task
+ * @list: in its &sctpx_conn_batch, in the order the requests came
  * @r: the request (its socket reference, peers and seen ids)
  * @to: where the reply goes
  * @msg: the reply, allocated and checked for room by the handler
  * @hdr: its genl header
  */
 struct sctpx_conn_work {
-	struct task_struct *task;
+	struct list_head list;
 	struct sctpx_conn_req r;
 	struct sctpx_reply_to to;
 	struct sk_buff *msg;
@@ -395,27 +397,41 @@ static void sctpx_conn_work_free(struct sctpx_conn_work *w)
 	kfree(w);
 }
 
-/*
- * The starts. This is the release of a private file whose last reference
- * the handler dropped: the VFS runs it as task work of the task that sent
- * the request, after the netlink handler returned and genetlink's cb_lock
- * was released, before the system call returns to user space. (Task work
- * of our own could run after the module is gone; a file's release runs
- * with a reference on its owner, dropped by the VFS after it returns.)
- * Anywhere else - the task exiting, or a kernel thread's delayed fput -
- * nothing is started and no reply is sent.
+/**
+ * struct sctpx_conn_batch - the CONNECTX requests one task sent in one
+ *	system call (several messages in one send, sendmmsg(), io_uring)
+ * @node: in sctpx_conn_batches, by task
+ * @task: that task, held
+ * @works: its requests, oldest first
  */
-static int sctpx_conn_release(struct inode *inode, struct file *file)
+struct sctpx_conn_batch {
+	struct hlist_node node;
+	struct task_struct *task;
+	struct list_head works;
+};
+
+static DEFINE_SPINLOCK(sctpx_conn_batches_lock);
+static DEFINE_HASHTABLE(sctpx_conn_batches, 6);
+
+/* The batch @current is filling, if any. Caller holds the lock. */
+static struct sctpx_conn_batch *sctpx_conn_batch_find(void)
 {
-	struct sctpx_conn_work *w = file->private_data;
+	struct sctpx_conn_batch *b;
+
+	hash_for_each_possible(sctpx_conn_batches, b, node,
+			       (unsigned long)current)
+		if (b->task == current)
+			return b;
+	return NULL;
+}
+
+/* Start a request's peers and send its reply. */
+static void sctpx_conn_run(struct sctpx_conn_work *w)
+{
 	struct net *net = w->to.net;
 	u64 started = 0, failed = 0;
 	size_t i;
 
-	if (current != w->task || (current->flags & PF_EXITING)) {
-		sctpx_conn_work_free(w);
-		return 0;
-	}
 	for (i = 0; i < w->r.n; i++) {
 		struct sctpx_conn *c = &w->r.v[i];
 
@@ -435,7 +451,40 @@ static int sctpx_conn_release(struct inode *inode, struct file *file)
 
 	sctpx_reply_send(&w->to, w->msg);
 	w->msg = NULL;
-	sctpx_conn_work_free(w);
+}
+
+/*
+ * The starts. This is the release of a private file whose last reference
+ * the first request of a batch dropped: the VFS runs it as task work of
+ * the task that sent the requests, after the netlink handlers returned
+ * and genetlink's cb_lock was released, before the system call returns to
+ * user space. (Task work of our own could run after the module is gone; a
+ * file's release runs with a reference on its owner, dropped by the VFS
+ * after it returns. And task work runs last-queued first: one file a
+ * batch keeps the requests in the order they came.) Anywhere else - the
+ * task exiting, a kernel thread's delayed fput - nothing is started and
+ * no reply is sent.
+ */
+static int sctpx_conn_release(struct inode *inode, struct file *file)
+{
+	struct sctpx_conn_batch *b = file->private_data;
+	struct sctpx_conn_work *w, *tmp;
+	bool run;
+
+	spin_lock(&sctpx_conn_batches_lock);
+	hash_del(&b->node);
+	spin_unlock(&sctpx_conn_batches_lock);
+
+	run = current == b->task &&
+	      !(current->flags & (PF_EXITING | PF_KTHREAD));
+	list_for_each_entry_safe(w, tmp, &b->works, list) {
+		list_del(&w->list);
+		if (run)
+			sctpx_conn_run(w);
+		sctpx_conn_work_free(w);
+	}
+	put_task_struct(b->task);
+	kfree(b);
 	return 0;
 }
 
@@ -444,11 +493,52 @@ static const struct file_operations sctpx_conn_fops = {
 	.release	= sctpx_conn_release,
 };
 
+/*
+ * Queue @w for the calling task: in the batch it is filling, or in a new
+ * one whose file's release will run them all.
+ */
+static int sctpx_conn_queue(struct sctpx_conn_work *w)
+{
+	struct sctpx_conn_batch *b, *fresh;
+	struct file *file;
+
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+	if (!fresh)
+		return -ENOMEM;
+
+	spin_lock(&sctpx_conn_batches_lock);
+	b = sctpx_conn_batch_find();
+	if (b)
+		list_add_tail(&w->list, &b->works);
+	spin_unlock(&sctpx_conn_batches_lock);
+	if (b) {
+		kfree(fresh);
+		return 0;
+	}
+
+	fresh->task = get_task_struct(current);
+	INIT_LIST_HEAD(&fresh->works);
+	list_add_tail(&w->list, &fresh->works);
+	file = anon_inode_getfile("[sctpx-connectx]", &sctpx_conn_fops, fresh,
+				  O_RDONLY);
+	if (IS_ERR(file)) {
+		list_del(&w->list);
+		put_task_struct(fresh->task);
+		kfree(fresh);
+		return PTR_ERR(file);
+	}
+	spin_lock(&sctpx_conn_batches_lock);
+	hash_add(sctpx_conn_batches, &fresh->node, (unsigned long)current);
+	spin_unlock(&sctpx_conn_batches_lock);
+	fput(file);
+	return 0;
+}
+
 int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct sctpx_conn_work *w;
-	struct file *file;
+	size_t i;
 	int err;
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
@@ -498,19 +588,16 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	/*
 	 * The kernel's connect may wait (see sctpx_conn_start()): never
 	 * under cb_lock. The caller's task starts the peers and sends the
-	 * reply itself on its way back to user space, when it drops the last
-	 * reference to this file.
+	 * reply itself on its way back to user space (sctpx_conn_release()).
+	 * The request's attributes go with its skb: forget them.
 	 */
 	w->r.info = NULL;
-	w->task = current;
+	for (i = 0; i < w->r.n; i++)
+		w->r.v[i].attr = NULL;
 	sctpx_reply_to_get(&w->to, skb, info);
-	file = anon_inode_getfile("[sctpx-connectx]", &sctpx_conn_fops, w,
-				  O_RDONLY);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
+	err = sctpx_conn_queue(w);
+	if (err)
 		goto free;
-	}
-	fput(file);
 	return 0;
 
 free:

@@ -164,7 +164,12 @@ static void sctpx_lost_keep(const struct sctpx_reply_to *to,
 	old = sctpx_lost_find(sn, to->nlsk);
 	if (old)
 		sctpx_lost_unlink(sn, old);
-	fits = sn->lost_bytes + skb->truesize <= SCTPX_LOST_REPLY_BYTES_MAX;
+	/*
+	 * A socket already released (its notifier has run, under this lock)
+	 * can never ask: keeping the reply would pin it, and its namespace.
+	 */
+	fits = !sock_flag(to->nlsk, SOCK_DEAD) &&
+	       sn->lost_bytes + skb->truesize <= SCTPX_LOST_REPLY_BYTES_MAX;
 	if (fits) {
 		list_add_tail(&l->list, &sn->lost);
 		sn->lost_bytes += skb->truesize;
@@ -196,6 +201,7 @@ static void sctpx_lost_forget(struct net *net, u32 portid)
 		}
 	}
 	spin_unlock(&sn->lost_lock);
+	/* One entry a socket: the one found is the only one. */
 	if (found)
 		sctpx_lost_free(net, found, false);
 }
@@ -279,7 +285,19 @@ static bool sctpx_reply_drop(const struct sctpx_reply_to *to,
  */
 void sctpx_reply_send(const struct sctpx_reply_to *to, struct sk_buff *msg)
 {
-	struct sk_buff *out = skb_clone(msg, GFP_KERNEL | __GFP_NOWARN);
+	struct sk_buff *out;
+
+	/*
+	 * Sent after the handler (CONNECTX): the requester may have closed
+	 * its socket meanwhile, and another bound its port id since.
+	 */
+	if (sock_flag(to->nlsk, SOCK_DEAD)) {
+		sctpx_stat_add(to->net, SCTPX_STATS_A_REPLY_ERRORS, 1);
+		sctpx_stat_add(to->net, SCTPX_STATS_A_LOST_REPLIES_DROPPED, 1);
+		nlmsg_free(msg);
+		return;
+	}
+	out = skb_clone(msg, GFP_KERNEL | __GFP_NOWARN);
 
 	if (!out) {
 		/* Cannot keep a copy: send the reply itself. */

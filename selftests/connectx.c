@@ -1176,6 +1176,57 @@ TEST(init_timeout)
 }
 
 /*
+ * Several CONNECTX requests in one send: the replies come in the order of
+ * the requests (the starts run after the handlers, in one batch per send).
+ */
+TEST(batched_requests_answered_in_order)
+{
+	static char buf[1 << 16];
+	struct nl_msg *m[3];
+	uint16_t port[3];
+	int srv[3], fd, nlfd, i;
+	size_t len = 0;
+	struct sx_nl nl;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	nlfd = nl_socket_get_fd(nl.sk);
+	fd = cx_socket(AF_INET, true);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 3; i++) {
+		struct sx_addr a;
+
+		srv[i] = sx_server(AF_INET, &port[i]);
+		ASSERT_LE(0, srv[i]);
+		a = sx_addr4("127.0.0.1", port[i]);
+		m[i] = cx_begin(&nl, fd, 0, 1);
+		ASSERT_NE(NULL, m[i]);
+		ASSERT_EQ(0, cx_peer(m[i], &a, 1));
+		nlmsg_hdr(m[i])->nlmsg_seq = 100 + i;
+		nlmsg_hdr(m[i])->nlmsg_pid = 0;
+		nlmsg_hdr(m[i])->nlmsg_flags |= NLM_F_REQUEST;
+		memcpy(buf + len, nlmsg_hdr(m[i]), nlmsg_hdr(m[i])->nlmsg_len);
+		len += NLMSG_ALIGN(nlmsg_hdr(m[i])->nlmsg_len);
+		nlmsg_free(m[i]);
+	}
+	ASSERT_EQ((ssize_t)len, send(nlfd, buf, len, 0));
+	for (i = 0; i < 3; i++) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		ssize_t n = recv(nlfd, buf, sizeof(buf), 0);
+
+		ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
+		EXPECT_EQ(nl.family, h->nlmsg_type);
+		EXPECT_EQ(100 + i, (int)h->nlmsg_seq) TH_LOG("reply %d", i);
+	}
+	EXPECT_EQ(3, sx_assoc_count(fd));
+	for (i = 0; i < 3; i++)
+		close(srv[i]);
+	close(fd);
+	sx_nl_close(&nl);
+}
+
+/*
  * CONNECTX replies after its request returns, so an ack would come before
  * the reply: a request asking for one is refused, nothing started.
  */

@@ -613,9 +613,12 @@ static void gen_addr(struct world *w, struct req *r, uint16_t type,
 	nest_end(r, off);
 }
 
-static void gen_select(struct world *w, struct req *r)
+/* A selection; true if it carries ids, which only ASSOC_GET takes. */
+static bool gen_select(struct world *w, struct req *r)
 {
 	size_t off = nest_start(r, nested(SCTPX_A_SELECT));
+	bool ids = chance(15);
+	int k;
 
 	if (chance(30))
 		put_u32(r, SCTPX_SELECT_A_STATES,
@@ -629,6 +632,10 @@ static void gen_select(struct world *w, struct req *r)
 	if (chance(40))
 		put_u32(r, SCTPX_SELECT_A_LIMIT,
 			chance(70) ? rnd(6) : chance(50) ? 4097 : rnd32());
+	for (k = 0; ids && k < 1 + (int)rnd(8); k++)
+		put_u32(r, SCTPX_SELECT_A_ASSOC_ID,
+			w->npeeled && chance(30) ?
+			w->peeled_ids[rnd(w->npeeled)] : rnd(5000));
 	if (chance(5))
 		put_junk(r, rnd(SCTPX_SELECT_A_MAX + 3));
 	if (chance(2)) {
@@ -642,6 +649,7 @@ static void gen_select(struct world *w, struct req *r)
 			nest_end(r, o[d]);
 	}
 	nest_end(r, off);
+	return ids;
 }
 
 static void gen_peeloff(struct world *w, struct req *r, int *fd,
@@ -691,7 +699,9 @@ static void gen_peeloff(struct world *w, struct req *r, int *fd,
 
 	x = rnd(100);
 	if (x < 25) {
-		gen_select(w, r);
+		/* PEELOFF's selection policy refuses ids. */
+		if (gen_select(w, r))
+			w->req_bad = true;
 		w->req_sel = true;
 		if (chance(10)) {
 			n = 1;	/* both: refused */

@@ -529,9 +529,18 @@ static void *nd_flip(void *arg)
 	struct nd_load *l = arg;
 
 	while (!atomic_load(&l->stop)) {
-		fcntl(l->cx_sock, F_SETFL, 0);
-		fcntl(l->cx_sock, F_SETFL, O_NONBLOCK);
-		atomic_fetch_add(&l->flips, 1);
+		double end = nd_now() + 0.3;
+
+		while (nd_now() < end && !atomic_load(&l->stop)) {
+			fcntl(l->cx_sock, F_SETFL, 0);
+			fcntl(l->cx_sock, F_SETFL, O_NONBLOCK);
+			atomic_fetch_add(&l->flips, 1);
+		}
+		/*
+		 * A request the flips made wait holds the module in its own
+		 * task: rest as long, so that the unloader finds windows.
+		 */
+		usleep(600000);
 	}
 	return NULL;
 }
@@ -633,7 +642,7 @@ static void *nd_reload(void *arg)
 			usleep(20000);
 			sx_module_load();
 		}
-		usleep(200000);
+		usleep(100000);
 	}
 	return NULL;
 }

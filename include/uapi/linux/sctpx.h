@@ -62,7 +62,9 @@
  * @SCTPX_CMD_CONNECTX: do; start associations to one or more peers, each
  *	given by several addresses, on a non-blocking socket; it returns as
  *	soon as every peer is started (or failed to start), never waiting for
- *	a handshake
+ *	a handshake. The peers are started, and the reply sent, by the calling
+ *	task after the request's handler returned, so the request must not
+ *	ask for an ack (%NLM_F_ACK: EINVAL)
  * @SCTPX_CMD_LOST_REPLY_GET: do; the last PEELOFF or CONNECTX reply the
  *	module could not deliver to the requesting netlink socket, sent again
  *	as it was (its own command and the sequence number of the request it

@@ -187,29 +187,24 @@ TEST_P(ConnectxTest, UnansweredPeersEndAtTheTimeoutInProgress)
 }
 
 /*
- * The library's wait for a big batch: 500 peers (distinct loopback
- * addresses to one server bound to all of them), split at max_peers, all
+ * The library's wait for a big batch: 500 peers (500 servers, each on its
+ * own port of 127.0.0.1: one server would see 500 INITs from one peer
+ * address and port, which is one association), split at max_peers, all
  * waited for in parallel, all established, and the wait settled early.
  */
 TEST_P(ConnectxTest, FiveHundredPeersAllEstablished)
 {
-	Fd srv(socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC, IPPROTO_SCTP));
-	ASSERT_TRUE(srv.valid());
-	sockaddr_in sin{};
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	socklen_t len = sizeof(sin);
-	ASSERT_EQ(bind(srv.get(), reinterpret_cast<sockaddr *>(&sin), len), 0);
-	ASSERT_EQ(listen(srv.get(), 1024), 0);
-	ASSERT_EQ(getsockname(srv.get(), reinterpret_cast<sockaddr *>(&sin), &len), 0);
-	const std::uint16_t port = ntohs(sin.sin_port);
-	Fd s = sctp_socket(true);
+	std::vector<Fd> servers;
 	std::vector<Peer> peers;
+	in_addr lo{};
+	lo.s_addr = htonl(INADDR_LOOPBACK);
 	for (std::uint32_t i = 0; i < 500; i++) {
-		in_addr a{};
-		a.s_addr = htonl(0x7f000001U + i); /* 127.0.0.1 ... 127.0.1.244 */
-		peers.push_back(Peer{{Address::v4(a, port)}});
+		std::uint16_t port = 0;
+		servers.push_back(make_server(port));
+		ASSERT_TRUE(servers.back().valid());
+		peers.push_back(Peer{{Address::v4(lo, port)}});
 	}
+	Fd s = sctp_socket(true);
 	ConnectOptions o;
 	o.wait = std::chrono::milliseconds(30000);
 	const auto t0 = std::chrono::steady_clock::now();

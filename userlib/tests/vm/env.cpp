@@ -224,6 +224,31 @@ void WayTest::SetUp()
 	client_.emplace(std::move(*c));
 }
 
+void WayTest::limit_batch(unsigned int value)
+{
+	if (GetParam() != Way::Absent) {
+		ASSERT_NO_FATAL_FAILURE(batch_limit_.emplace("max_batch", std::to_string(value)));
+	}
+	ASSERT_TRUE(client().refresh().ok());
+	if (expected_path(Op::Peeloff) != Path::Module)
+		return;
+	auto i = client().info();
+	ASSERT_TRUE(i.ok()) << i.error().message();
+	ASSERT_EQ(i->limits.max_batch, value);
+	peeloff_requests0_ = i->counters.peeloff_requests;
+}
+
+std::optional<std::uint64_t> WayTest::peeloff_requests_since()
+{
+	if (!peeloff_requests0_)
+		return std::nullopt;
+	auto i = client().info();
+	EXPECT_TRUE(i.ok()) << i.error().message();
+	if (!i.ok())
+		return std::nullopt;
+	return i->counters.peeloff_requests - *peeloff_requests0_;
+}
+
 unsigned int WayTest::c_open_flags() const
 {
 	switch (GetParam()) {

@@ -83,9 +83,20 @@ protected:
 		return Path::Module;
 	}
 	unsigned int c_open_flags() const;
+	/*
+	 * max_batch at @value for the rest of the test (not where the module
+	 * is absent), the client refreshed to see it; on the PEELOFF module
+	 * path, checks the module took it and notes its PEELOFF requests.
+	 * Call through ASSERT_NO_FATAL_FAILURE().
+	 */
+	void limit_batch(unsigned int value);
+	/* PEELOFF requests since limit_batch() on the module path, else none. */
+	std::optional<std::uint64_t> peeloff_requests_since();
 
 private:
 	std::optional<Client> client_;
+	std::optional<ParamScope> batch_limit_;
+	std::optional<std::uint64_t> peeloff_requests0_;
 };
 
 } // namespace sctpx::vm

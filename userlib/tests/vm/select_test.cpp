@@ -88,27 +88,12 @@ TEST_P(SelectTest, BusiestK)
  */
 TEST_P(SelectTest, SelectionAboveMaxBatchLoops)
 {
-	std::optional<ParamScope> limit;
-	if (GetParam() != Way::Absent) {
-		ASSERT_NO_FATAL_FAILURE(limit.emplace("max_batch", "3"));
-	}
-	ASSERT_TRUE(client().refresh().ok());
-	const bool module_path = expected_path(Op::Peeloff) == Path::Module;
-	std::uint64_t requests = 0;
-	if (module_path) {
-		auto i = client().info();
-		ASSERT_TRUE(i.ok()) << i.error().message();
-		ASSERT_EQ(i->limits.max_batch, 3U);
-		requests = i->counters.peeloff_requests;
-	}
+	ASSERT_NO_FATAL_FAILURE(limit_batch(3));
 	Assocs a = make_assocs(8);
 	auto r = client().peeloff(a.server.get(), Selection::all());
 	ASSERT_TRUE(r.ok()) << r.error().message();
-	if (module_path) {
-		auto i = client().info();
-		ASSERT_TRUE(i.ok()) << i.error().message();
-		EXPECT_GE(i->counters.peeloff_requests - requests, 3U)
-			<< "a selection of 8 at max_batch 3 went in fewer than 3 requests";
+	if (auto n = peeloff_requests_since()) {
+		EXPECT_GE(*n, 3U) << "a selection of 8 at max_batch 3 went in fewer than 3 requests";
 	}
 	EXPECT_EQ(r->entries.size(), 8U);
 	EXPECT_EQ(r->remaining, 0U);
