@@ -329,7 +329,7 @@ TEST(filter_link_local_scope)
 	ASSERT_EQ(0, sx_module_ensure());
 	/* A network namespace of this test's own: nothing to undo after. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, system("ip link set lo up && ip -6 addr add fe80::1/64 dev lo"));
+	ASSERT_EQ(0, system("ip link set lo up && ip -6 addr add fe80::1/64 dev lo nodad"));
 	lo = if_nametoindex("lo");
 	ASSERT_LT(0, lo);
 	ASSERT_EQ(0, sx_nl_open(&nl));
