@@ -3,7 +3,7 @@
  * sctpx: INFO_GET, what this module offers.
  *
  * A library asks this first: the family version says which attributes
- * exist, %SCTPX_A_OPS which commands this build registered (PEELOFF is
+ * exist, %SCTPX_A_OPS which commands this build offers (PEELOFF is
  * missing where the kernel no longer exports sctp_do_peeloff), and the
  * limits how to split its batches.
  */

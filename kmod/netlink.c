@@ -61,8 +61,11 @@ sctpx_assoc_get_policy[SCTPX_A_SELECT + 1] = {
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_filter_policy),
 };
 
-/* PEELOFF exists only where the kernel exports sctp_do_peeloff(). */
-#ifdef SCTPX_HAVE_SCTP_DO_PEELOFF
+/*
+ * PEELOFF's policy is the same on every kernel, also where the op can only
+ * refuse (no sctp_do_peeloff()): a malformed request gets the same answer
+ * everywhere.
+ */
 static const struct nla_policy sctpx_select_policy[SCTPX_SELECT_A_MAX + 1] = {
 	[SCTPX_SELECT_A_STATES]		= NLA_POLICY_MASK(NLA_U32,
 							  SCTPX_STATES_MASK),
@@ -81,7 +84,6 @@ static const struct nla_policy sctpx_peeloff_policy[SCTPX_A_BRIEF + 1] = {
 	[SCTPX_A_SELECT]	= NLA_POLICY_NESTED(sctpx_select_policy),
 	[SCTPX_A_BRIEF]		= { .type = NLA_FLAG },
 };
-#endif
 
 static const struct nla_policy
 sctpx_connectx_policy[SCTPX_A_RESERVED_16 + 1] = {
@@ -93,38 +95,118 @@ sctpx_connectx_policy[SCTPX_A_RESERVED_16 + 1] = {
 	},
 };
 
+/**
+ * sctpx_nl_header_check() - what strict validation refuses in the headers
+ * @nlh: the request
+ * @extack: extended ack
+ *
+ * From 6.1 on the generic netlink core refuses, for a family that
+ * validates every op strictly, a non-zero genlmsghdr.reserved and any
+ * nlmsg_flags bit but REQUEST, ACK, ECHO and DUMP. Older kernels (5.10)
+ * pass such requests on: every handler checks here first, on every kernel
+ * (where the core checked already, this finds nothing), with the core's
+ * messages.
+ *
+ * Return: 0 or -EINVAL.
+ */
+static int sctpx_nl_header_check(const struct nlmsghdr *nlh,
+				 struct netlink_ext_ack *extack)
+{
+	const struct genlmsghdr *hdr = nlmsg_data(nlh);
+	u16 flags = nlh->nlmsg_flags;
+
+	if (hdr->reserved) {
+		NL_SET_ERR_MSG(extack, "genlmsghdr.reserved field is not 0");
+		return -EINVAL;
+	}
+	if ((flags & NLM_F_DUMP) == NLM_F_DUMP)
+		flags &= ~NLM_F_DUMP;
+	if (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO)) {
+		NL_SET_ERR_MSG(extack,
+			       "ambiguous or reserved bits set in nlmsg_flags");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sctpx_nl_info_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return sctpx_nl_header_check(info->nlhdr, info->extack) ?:
+		sctpx_nl_info_get_doit(skb, info);
+}
+
+static int sctpx_nl_assoc_get_begin(struct netlink_callback *cb)
+{
+	return sctpx_nl_header_check(cb->nlh, cb->extack) ?:
+		sctpx_nl_assoc_get_start(cb);
+}
+
+#ifdef SCTPX_HAVE_SCTP_DO_PEELOFF
+static int sctpx_nl_peeloff(struct sk_buff *skb, struct genl_info *info)
+{
+	return sctpx_nl_header_check(info->nlhdr, info->extack) ?:
+		sctpx_nl_peeloff_doit(skb, info);
+}
+#else
+/*
+ * No sctp_do_peeloff() in this kernel (static from 6.16 on), and nothing
+ * exported replaces it. The op stays in the table so that a request says
+ * why it fails, but INFO_GET reports it absent (sctpx_nl_ops_available()).
+ */
+static int sctpx_nl_peeloff(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = sctpx_nl_header_check(info->nlhdr, info->extack);
+
+	if (err)
+		return err;
+	NL_SET_ERR_MSG(info->extack,
+		       "PEELOFF unavailable: this kernel does not export sctp_do_peeloff(); use sctp_peeloff(3)");
+	return -EOPNOTSUPP;
+}
+#endif
+
+static int sctpx_nl_connectx(struct sk_buff *skb, struct genl_info *info)
+{
+	return sctpx_nl_header_check(info->nlhdr, info->extack) ?:
+		sctpx_nl_connectx_doit(skb, info);
+}
+
+static int sctpx_nl_lost_reply_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return sctpx_nl_header_check(info->nlhdr, info->extack) ?:
+		sctpx_nl_lost_reply_get_doit(skb, info);
+}
+
 static const struct genl_ops sctpx_nl_ops[] = {
 	{
 		.cmd		= SCTPX_CMD_INFO_GET,
-		.doit		= sctpx_nl_info_get_doit,
+		.doit		= sctpx_nl_info_get,
 		.policy		= sctpx_none_policy,
 		.maxattr	= SCTPX_A_MAX,
 	},
 	{
 		.cmd		= SCTPX_CMD_ASSOC_GET,
-		.start		= sctpx_nl_assoc_get_start,
+		.start		= sctpx_nl_assoc_get_begin,
 		.dumpit		= sctpx_nl_assoc_get_dumpit,
 		.done		= sctpx_nl_assoc_get_done,
 		.policy		= sctpx_assoc_get_policy,
 		.maxattr	= SCTPX_A_SELECT,
 	},
-#ifdef SCTPX_HAVE_SCTP_DO_PEELOFF
 	{
 		.cmd		= SCTPX_CMD_PEELOFF,
-		.doit		= sctpx_nl_peeloff_doit,
+		.doit		= sctpx_nl_peeloff,
 		.policy		= sctpx_peeloff_policy,
 		.maxattr	= SCTPX_A_BRIEF,
 	},
-#endif
 	{
 		.cmd		= SCTPX_CMD_CONNECTX,
-		.doit		= sctpx_nl_connectx_doit,
+		.doit		= sctpx_nl_connectx,
 		.policy		= sctpx_connectx_policy,
 		.maxattr	= SCTPX_A_RESERVED_16,
 	},
 	{
 		.cmd		= SCTPX_CMD_LOST_REPLY_GET,
-		.doit		= sctpx_nl_lost_reply_get_doit,
+		.doit		= sctpx_nl_lost_reply_get,
 		.policy		= sctpx_none_policy,
 		.maxattr	= SCTPX_A_MAX,
 	},
@@ -153,8 +235,9 @@ int sctpx_nl_assoc_get_parse(const struct nlmsghdr *nlh, struct nlattr **tb,
 /**
  * sctpx_nl_ops_available() - the commands this build registers
  *
- * Return: the SCTPX_OP_BIT() of every command in the family's op table,
- * which is what INFO_GET reports in %SCTPX_A_OPS.
+ * Return: the SCTPX_OP_BIT() of every command in the family's op table
+ * that does its work (PEELOFF only where the kernel exports
+ * sctp_do_peeloff()), which is what INFO_GET reports in %SCTPX_A_OPS.
  */
 u64 sctpx_nl_ops_available(void)
 {
@@ -163,6 +246,9 @@ u64 sctpx_nl_ops_available(void)
 
 	for (i = 0; i < ARRAY_SIZE(sctpx_nl_ops); i++)
 		ops |= SCTPX_OP_BIT(sctpx_nl_ops[i].cmd);
+#ifndef SCTPX_HAVE_SCTP_DO_PEELOFF
+	ops &= ~SCTPX_OP_BIT(SCTPX_CMD_PEELOFF);
+#endif
 	return ops;
 }
 

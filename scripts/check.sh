@@ -5,18 +5,26 @@
 #
 #   scripts/check.sh [--vm-only] [BUILD_DIR]
 #
-#  1. dependencies (scripts/deps.sh: apt packages, the two Debian kernels,
-#     checkpatch and kselftest_harness.h from linux-source);
+#  1. dependencies (scripts/deps.sh: apt packages, the Debian kernels and
+#     their suites' build userlands, checkpatch and kselftest_harness.h
+#     from linux-source);
 #  2. the library's host unit tests (GoogleTest);
 #  3. style and ABI gates: checkpatch --strict and kernel-doc on kmod/,
 #     clang-tidy on the library and CLI, the YAML spec against the UAPI
 #     header and the policies, the man pages through groff -ww;
-#  4. the module for both kernels with W=1, sparse and -Werror, the
-#     selftests and the static guest binaries of the library;
-#  5. in QEMU, on both kernels: the kernel selftests, the library's
+#  4. the module for every kernel, each in its kernel's userland, with
+#     W=1, sparse and -Werror (scripts/build-module.sh), the selftests and
+#     the static guest binaries of the library;
+#  5. in QEMU, one guest per kernel: the kernel selftests, the library's
 #     integration tests and the CLI; the harness itself is checked first:
-#     a guest that fails, and one that panics, must fail.
-# It ends with the line "N passed, N failed" (test cases over both kernels,
+#     a guest that fails, and one that panics, must fail. A kernel whose
+#     module has no PEELOFF (sctp_do_peeloff() static, 6.16 on) runs the
+#     same programs with sctpx_variant=no-peeloff.
+# The kernels: KERNELS (slots or releases, as the Makefile's KERNELS=),
+# else all of BUILD/kernels.list. It prints a total per kernel, set-up,
+# build and test times, and every kernel the archive cannot give today
+# (that alone does not fail the run: make check-kernels-complete does).
+# It ends with the line "N passed, N failed" (test cases over all kernels,
 # every GoogleTest case of the unit tests, plus one per other gate; skips
 # and expected failures, when there are any, follow on the same line) and
 # exits non-zero on any failure, skip or expected failure, or when nothing
@@ -34,7 +42,7 @@ top=$(dirname "$here")
 cd "$top" || exit 1
 mkdir -p "$BUILD"
 
-passed=0 failed=0 skipped=0 xfailed=0
+passed=0 failed=0 skipped=0 xfailed=0 totals=
 t0=$(date +%s)
 
 gate() { # gate NAME COMMAND... : one pass or one failure
@@ -51,7 +59,14 @@ gate() { # gate NAME COMMAND... : one pass or one failure
 }
 
 finish() {
-	echo "check: $(($(date +%s) - t0))s in all (set-up ${setup_s:-0}s)"
+	if [ -n "$totals" ]; then
+		echo "check: per kernel:"
+		printf '%s' "$totals"
+	fi
+	if [ -s "$BUILD/kernels.unavailable" ]; then
+		sed 's/^\([^ ]*\) [^ ]* /check: NOT AVAILABLE TODAY: \1: /' "$BUILD/kernels.unavailable"
+	fi
+	echo "check: $(($(date +%s) - t0))s in all (set-up ${setup_s:-0}s, build ${build_s:-0}s, tests ${test_s:-0}s)"
 	line="$passed passed, $failed failed"
 	[ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
 	[ "$xfailed" -eq 0 ] || line="$line, $xfailed xfail"
@@ -157,18 +172,27 @@ if [ -z "$vm_only" ]; then
 	gate clang-tidy make -s -C userlib tidy BUILD="$BUILD"
 	gate spec make -s spec BUILD="$BUILD"
 	gate man make -s man
+	b0=$(date +%s)
 	gate modules make -s modules BUILD="$BUILD"
 	gate modules-nopeeloff make -s modules-nopeeloff BUILD="$BUILD"
 	gate selftests-build make -s selftests BUILD="$BUILD"
 	gate userlib-build make -s userlib-vm BUILD="$BUILD"
+	build_s=$(($(date +%s) - b0))
 fi
 
-kernels=$(cat "$BUILD/kernels.list" 2>/dev/null)
+# shellcheck disable=SC2086
+kernels=$(sh "$here/kernels.sh" "$BUILD" $(echo "${KERNELS:-}" | tr ',' ' ') 2>&1) || {
+	echo "check: $kernels"
+	failed=$((failed + 1)); finish
+}
 if [ -z "$kernels" ]; then
 	echo "check: no test kernel in $BUILD/kernels.list"
 	failed=$((failed + 1)); finish
 fi
-k1=$(echo "$kernels" | head -1)
+# The harness self-check and the PEELOFF-less variant use the first kernel
+# of kernels.list (bookworm's 6.1), whatever KERNELS selects.
+k1=$(head -1 "$BUILD/kernels.list")
+t1=$(date +%s)
 
 # run_vm OUTDIR VM_ARGS...: one guest through scripts/vm.sh, its counts
 # added to the totals. Nothing is read from an earlier run: the counts are
@@ -273,10 +297,21 @@ if [ -z "$progs" ]; then
 	failed=$((failed + 1))
 fi
 for k in $kernels; do
-	echo "check: selftests, library and CLI on $k ..."
+	slot=$(awk -v r="$k" '$2 == r { print $1 ", built in " $3 }' "$BUILD/kernels.slots" 2>/dev/null)
+	# Where the module has no PEELOFF (the build's probe of
+	# sctp_do_peeloff, scripts/build-module.sh), the tests assert that.
+	variant=
+	if grep -qx 'sctp_do_peeloff=n' "$BUILD/obj/$k/features" 2>/dev/null; then
+		variant=sctpx_variant=no-peeloff
+	fi
+	echo "check: selftests, library and CLI on $k (${slot:-?})${variant:+ [$variant]} ..."
+	k0=$(date +%s)
 	# shellcheck disable=SC2086
-	run_vm "$BUILD/vm/$k" -k "$k" -x "$BUILD/userlib/sctpx-static" \
+	run_vm "$BUILD/vm/$k" -k "$k" -a "$variant" -x "$BUILD/userlib/sctpx-static" \
 		$progs "$BUILD/userlib/sctpx_vmtest" "$top/userlib/tests/vm/cli-demo.sh"
+	totals="$totals$(printf '  %-24s %-36s %4d passed, %d failed, %d skipped, %d xfail (%ds)' \
+		"$k" "${slot:-?}${variant:+, no PEELOFF}" "$p" "$f" "$s" "$x" $(($(date +%s) - k0)))
+"
 done
 
 # The module as built where sctp_do_peeloff() is not exported (>= 6.16):
@@ -287,4 +322,8 @@ run_vm "$BUILD/vm/$k1-nopeeloff" -k "$k1" \
 	-m ko="$BUILD/obj/$k1-nopeeloff/kmod/sctpx.ko" -a sctpx_variant=no-peeloff \
 	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/module" \
 	"$BUILD/selftests/assoc_dump" "$BUILD/userlib/sctpx_vmtest"
+totals="$totals$(printf '  %-24s %-36s %4d passed, %d failed, %d skipped, %d xfail' \
+	"$k1-nopeeloff" "PEELOFF left out on purpose" "$p" "$f" "$s" "$x")
+"
+test_s=$(($(date +%s) - t1))
 finish

@@ -56,6 +56,9 @@ mkdir -p "$out"
 rm -f "$out/serial.log" "$out/dmesg.log" "$out/counts"
 kroot=$build/k/$rel/root
 vmlinuz=$kroot/boot/vmlinuz-$rel
+# Newer packages (trixie-backports 7.x, sid) have no /boot: the image is
+# /usr/lib/modules/REL/vmlinuz (scripts/deps.sh also links it to /boot).
+[ -f "$vmlinuz" ] || vmlinuz=$kroot/usr/lib/modules/$rel/vmlinuz
 [ -f "$vmlinuz" ] || { echo "vm: no kernel $rel in $build/k (run scripts/deps.sh)" >&2; exit 2; }
 [ -n "$ko" ] || ko=$build/obj/$rel/kmod/sctpx.ko
 [ -f "$ko" ] || { echo "vm: no $ko (run make modules)" >&2; exit 2; }

@@ -42,8 +42,10 @@
  * At the end, with everything closed, unreclaimable slab must be back
  * within SLAB_BOUND_KB of what it was before the fuzzing, and each op
  * must have had requests, successes and something in them (unknown
- * commands: no success); replies must have been lost, every one
- * recovered, and some of them carried fds.
+ * commands: no success; PEELOFF on a module without it: no success, no
+ * fd, every request its policy lets through refused with EOPNOTSUPP:
+ * only those errnos or the policy's); replies must have been lost,
+ * every one recovered, and (where PEELOFF exists) some carried fds.
  *
  * The request count comes from the environment: sctpx_fuzz_requests
  * (default FUZZ_DEFAULT), sctpx_fuzz_seed (default 1). Pass them on the
@@ -287,6 +289,8 @@ struct world {
 	int nmenu;
 	uint32_t *peeled_ids;	/* ids already peeled, for reuse */
 	size_t npeeled;
+	bool no_peeloff;	/* the module has no PEELOFF (INFO_GET) */
+	unsigned long peel_refused_absent;	/* its EOPNOTSUPPs */
 	uint8_t *rbuf;
 	/* figures */
 	unsigned long requests, replies, errors, fds_received, mutated;
@@ -453,9 +457,25 @@ static int menu_open(struct world *w)
 	/* An already peeled socket: peel srv6's one association. */
 	if (sx_nl_open(&nl) || sx_assoc_ids(w->srv6, &ids, &n) || n != 1)
 		return -EIO;
-	if (sx_peeloff(&nl, w->srv6, 0, false, ids, 1, NULL, &res) ||
-	    res.n != 1 || res.v[0].fd < 0)
+	if (w->no_peeloff) {
+		/*
+		 * The module cannot: the kernel's own peeloff. (7.3 returns
+		 * the new fd from getsockopt() too, older kernels 0.)
+		 */
+		sctp_peeloff_flags_arg_t arg = { .p_arg.associd = ids[0] };
+		socklen_t len = sizeof(arg);
+
+		if (getsockopt(w->srv6, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS, &arg, &len) < 0)
+			return -errno;
+		res.v = calloc(1, sizeof(*res.v));
+		if (!res.v)
+			return -ENOMEM;
+		res.n = 1;
+		res.v[0].fd = arg.p_arg.sd;
+	} else if (sx_peeloff(&nl, w->srv6, 0, false, ids, 1, NULL, &res) ||
+		   res.n != 1 || res.v[0].fd < 0) {
 		return -EIO;
+	}
 	sctp_opts(res.v[0].fd);
 	menu_add(w, res.v[0].fd, "sctp-peeled");
 	w->peeled_ids[w->npeeled++] = ids[0];
@@ -1658,6 +1678,19 @@ static bool oracle(struct __test_metadata *_metadata, struct world *w,
 	 * else EINVAL; an atomic request with a failing entry fails.
 	 */
 	if (cmd == SCTPX_CMD_PEELOFF && strict) {
+		/*
+		 * A module without PEELOFF refuses every request its policy
+		 * lets through with EOPNOTSUPP, before looking at the socket:
+		 * the policy's EINVAL or ERANGE, or EOPNOTSUPP, nothing else.
+		 */
+		if (w->no_peeloff && !ans->err)
+			OOPS("request %lu: PEELOFF succeeded on a module without it", i);
+		if (w->no_peeloff && ans->err && ans->err != EOPNOTSUPP &&
+		    ans->err != EINVAL && ans->err != ERANGE)
+			OOPS("request %lu: PEELOFF on a module without it answered %d",
+			     i, ans->err);
+		if (w->no_peeloff && ans->err == EOPNOTSUPP)
+			w->peel_refused_absent++;
 		if ((w->req_bad || !req || req->one_to_one) && !ans->err)
 			OOPS("request %lu: a PEELOFF to refuse (%s, fd %d) succeeded", i,
 			     w->req_bad ? "malformed" : "not a one-to-many socket", fd);
@@ -1787,7 +1820,10 @@ static int world_open(struct world *w)
 		return -EIO;
 	}
 	w->max_batch = info.max_batch;
+	w->no_peeloff = !(info.ops & SCTPX_OP_BIT(SCTPX_CMD_PEELOFF));
 	sx_nl_close(&nl);
+	if (sx_peeloff_offered() != !w->no_peeloff)
+		return -EPROTO;
 
 	w->nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (w->nl < 0 || bind(w->nl, (struct sockaddr *)&sa, sizeof(sa)) ||
@@ -2222,16 +2258,26 @@ TEST_F_TIMEOUT(fuzz, every_op, 7200)
 	 */
 	for (op = SCTPX_CMD_INFO_GET; op <= SCTPX_CMD_LOST_REPLY_GET; op++) {
 		EXPECT_LT(0, w.op_req[op]) TH_LOG("%s: no request", op_name[op]);
+		if (op == SCTPX_CMD_PEELOFF && w.no_peeloff) {
+			/* No PEELOFF in this module: none succeeds, no fd. */
+			EXPECT_EQ(0, w.op_ok[op]);
+			EXPECT_EQ(0, w.fds_received);
+			EXPECT_LT(0, w.peel_refused_absent);
+			continue;
+		}
 		EXPECT_LT(0, w.op_ok[op]) TH_LOG("%s: no success", op_name[op]);
 		EXPECT_LT(0, w.op_items[op]) TH_LOG("%s: nothing in its successes", op_name[op]);
 	}
 	EXPECT_LT(0, w.op_req[0]);
 	EXPECT_EQ(0, w.op_ok[0]);
-	/* Lost replies: forced, each recovered, and some carried fds. */
+	/*
+	 * Lost replies: forced, each recovered, and, where PEELOFF exists,
+	 * some carried fds.
+	 */
 	EXPECT_LT(0, w.lost_forced);
 	EXPECT_EQ(w.lost_forced, w.lost_recovered);
-	EXPECT_LT(0, w.lost_fds);
-	EXPECT_LT(0, w.checked_fds);
+	EXPECT_LT(0, w.lost_fds + w.no_peeloff);
+	EXPECT_LT(0, w.checked_fds + w.no_peeloff);
 	EXPECT_EQ(w.fds_received, w.checked_fds);
 }
 

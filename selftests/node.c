@@ -247,7 +247,7 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	const char *at = family == AF_INET ? "127.0.0.1" : "fd00::1";
 	struct sx_select sel = { .limit = FIRST };
 	struct sx_result list, full, brief;
-	int cli[ORDINARY], big, srv, i, held = 0;
+	int cli[ORDINARY], big, srv, i, held = 0, offered;
 	uint32_t big_id = 0;
 	struct sx_nl nl;
 	uint16_t port;
@@ -287,6 +287,20 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	ASSERT_NE(0, big_id);
 	sx_result_free(&list);
 
+	offered = sx_peeloff_offered();
+	ASSERT_LE(0, offered);
+	if (!offered) {
+		/* No PEELOFF in this module: refused, every association stays. */
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, srv, SOCK_CLOEXEC, 0, NULL, 0,
+						  &sel, &full));
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
+		EXPECT_EQ(0, full.n);
+		sx_result_free(&full);
+		EXPECT_EQ(ORDINARY + 1, sx_assoc_count(srv));
+		memset(&brief, 0, sizeof(brief));
+		goto out;
+	}
+
 	/* Full entries for the first six (in id order, the big one last). */
 	ASSERT_EQ(0, sx_peeloff(&nl, srv, SOCK_CLOEXEC, 0, NULL, 0, &sel,
 				&full)) TH_LOG("%s", nl.extack);
@@ -305,6 +319,7 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	nd_check_peeled(_metadata, &brief, big_id, held);
 	EXPECT_EQ(0, sx_assoc_count(srv));
 
+out:
 	for (k = 0; k < full.n; k++)
 		close(full.v[k].fd);
 	for (k = 0; k < brief.n; k++)
@@ -374,6 +389,8 @@ TEST_F(node, lost_reply_recovered)
 	size_t k;
 	int nlfd, i;
 
+	/* lost_connectx_reply_recovered tests the same without PEELOFF. */
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	ASSERT_EQ(0, nd_debugfs());
 	ASSERT_EQ(0, access(FAIL_REPLIES, W_OK)) TH_LOG("debugfs: %s", strerror(errno));
 	ASSERT_EQ(0, nd_netns());
@@ -512,6 +529,7 @@ TEST_F(node, counters_per_netns)
 	struct sx_pool p;
 	int i;
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	ASSERT_EQ(0, sx_nl_open(&nl0));
 	ASSERT_EQ(0, sx_info(&nl0, &a0));
 	ASSERT_EQ(0, nd_netns());
@@ -555,6 +573,8 @@ struct nd_load {
 	int cx_sock;		/* non-blocking, 2 s send timeout */
 	int dump_srv;		/* many associations, listed slowly */
 	atomic_ulong cx, peels, pages, unloads, flips;
+	bool no_peeloff;	/* the module has none: each request refused */
+	atomic_ulong peel_refused, peel_wrong;
 };
 
 /* Has every kind of load run at least once? */
@@ -650,10 +670,25 @@ static void *nd_peel(void *arg)
 		}
 		/* The family id changes with every reload: resolve it anew. */
 		for (tries = 0; tries < 10 && !atomic_load(&l->stop); tries++) {
+			int err;
+
 			nd_reopen(&nl);
-			if (!sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0, NULL, 0,
-					&all, &res))
+			err = sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0, NULL, 0,
+					 &all, &res);
+			if (l->no_peeloff && err == -EOPNOTSUPP) {
+				if (strcmp(nl.extack, SX_NO_PEELOFF_MSG) || res.n ||
+				    sx_assoc_count(p.srv) != batch)
+					atomic_fetch_add(&l->peel_wrong, 1);
+				atomic_fetch_add(&l->peel_refused, 1);
+				sx_result_free(&res);
+				tries = 10;	/* nothing to close */
 				break;
+			}
+			if (!err) {
+				if (l->no_peeloff)
+					atomic_fetch_add(&l->peel_wrong, 1);
+				break;
+			}
 			sx_result_free(&res);
 		}
 		if (tries < 10 && !atomic_load(&l->stop)) {
@@ -773,6 +808,9 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 				sizeof(tv)));
 	ASSERT_EQ(0, sx_pool_make(&dp, 1000));
 	l.dump_srv = dp.srv;
+	i = sx_peeloff_offered();
+	ASSERT_LE(0, i);
+	l.no_peeloff = !i;
 
 	ASSERT_EQ(0, pthread_create(&th[0], NULL, nd_connectx, &l));
 	ASSERT_EQ(0, pthread_create(&th[1], NULL, nd_flip, &l));
@@ -817,7 +855,14 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 	EXPECT_GT(ND_STALL_MAX * sx_timeout_scale(), worst);
 	/* The load really ran, and the family really came and went. */
 	EXPECT_LT(0, atomic_load(&l.cx));
-	EXPECT_LT(0, atomic_load(&l.peels));
+	if (l.no_peeloff) {
+		/* No PEELOFF in this module: its requests were all refused. */
+		EXPECT_EQ(0, atomic_load(&l.peels));
+		EXPECT_LT(0, atomic_load(&l.peel_refused));
+		EXPECT_EQ(0, atomic_load(&l.peel_wrong));
+	} else {
+		EXPECT_LT(0, atomic_load(&l.peels));
+	}
 	EXPECT_LT(0, atomic_load(&l.pages));
 	EXPECT_LT(0, atomic_load(&l.unloads));
 
@@ -878,10 +923,23 @@ TEST_F_TIMEOUT(node, request_hold_times, 600)
 
 	/* PEELOFF of max_batch associations with full entries. */
 	t0 = nd_now();
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0, NULL, 0, &all,
-				&res)) TH_LOG("%s", nl.extack);
+	if (info.ops & SCTPX_OP_BIT(SCTPX_CMD_PEELOFF)) {
+		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0, NULL, 0,
+					&all, &res)) TH_LOG("%s", nl.extack);
+	} else {
+		/* No PEELOFF in this module (INFO_GET): refused, timed too. */
+		ASSERT_EQ(0, sx_peeloff_offered());
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0,
+						  NULL, 0, &all, &res));
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
+		EXPECT_EQ(info.max_batch, sx_assoc_count(p.srv));
+		EXPECT_EQ(0, res.n);
+		sx_result_free(&res);
+		memset(&res, 0, sizeof(res));
+	}
 	peel_s = nd_now() - t0;
-	ASSERT_EQ(info.max_batch, res.n);
+	ASSERT_EQ(info.ops & SCTPX_OP_BIT(SCTPX_CMD_PEELOFF) ? info.max_batch : 0,
+		  res.n);
 	for (k = 0; k < res.n; k++)
 		close(res.v[k].fd);
 	sx_result_free(&res);

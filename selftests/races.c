@@ -190,6 +190,7 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 	unsigned long accounted = 0;
 	int round, R = rounds();
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	srand(1);
 	for (round = 0; round < R; round++) {
 		struct peeler r[4];
@@ -297,6 +298,7 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 	unsigned long accounted = 0, peeled_alive = 0, gone = 0, peeled_dying = 0;
 	int round, R = rounds(), extra = 0;
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	/*
 	 * Each outcome for an ended peer (gone before the peel reached it,
 	 * peeled then ended) must happen at least once: a race may need
@@ -407,6 +409,7 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 	unsigned long mid = 0, after = 0;
 	int round, R = 2 * rounds(), extra = 0;
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	for (round = 0; round < R || (!mid && extra++ < 10); round++) {
 		struct peeler r = { 0 };
 		struct closer c;
@@ -599,6 +602,7 @@ TEST_F_TIMEOUT(races, connectx_against_peeloff, 600)
 	unsigned long err_but_alive = 0;
 	int round, R = rounds();
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	for (round = 0; round < R; round++) {
 		static struct cx_race x;
 		static int lsn[CX_PEERS];
@@ -692,6 +696,7 @@ TEST_F_TIMEOUT(races, connectx_against_peeloff, 600)
 struct hammer {
 	pthread_t t;
 	int kind;		/* 0 info, 1 dump, 2 peeloff */
+	bool no_peeloff;	/* the module has none: its refusal is an answer */
 	struct sx_pool *p;
 	pthread_mutex_t *lock;	/* guards the pool's bookkeeping */
 	int *got;		/* fds by client index */
@@ -742,6 +747,9 @@ static void *hammer_run(void *arg)
 			}
 			if (!ret && next < h->p->n)
 				next++;
+			if (ret == -EOPNOTSUPP && h->no_peeloff &&
+			    !strcmp(nl.extack, SX_NO_PEELOFF_MSG) && !res.n)
+				ret = 0;	/* the module answered: no PEELOFF */
 			sx_result_free(&res);
 		}
 		if (!ret) {
@@ -779,9 +787,12 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 	struct stat st;
 
 	ASSERT_EQ(0, sx_pool_make(&p, N));
+	i = sx_peeloff_offered();
+	ASSERT_LE(0, i);
 	for (k = 0; k < 3; k++) {
 		memset(&h[k], 0, sizeof(h[k]));
 		h[k].kind = k;
+		h[k].no_peeloff = !i;
 		h[k].p = &p;
 		h[k].lock = &lock;
 		h[k].got = got;

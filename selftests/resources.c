@@ -98,6 +98,7 @@ TEST_F(res, emfile_at_every_point_of_a_batch)
 	const int N = 40;
 	int f, mode;
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	for (mode = 0; mode < 3; mode++) {
 		for (f = 0; f < 6; f++) {
 			struct sx_select sel = { 0 };
@@ -184,6 +185,7 @@ TEST_F(res, emfile_racing_another_thread)
 	const int N = 300;
 	int round, emfile = 0, whole = 0;
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	for (round = 0; round < 6; round++) {
 		static struct grabber g;
 		struct sx_result res;
@@ -269,6 +271,7 @@ TEST_F(res, enfile_after_peel_is_reported)
 	char c = 0, buf[32];
 	pid_t pid;
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	ASSERT_LT(0, fmax);
 	ASSERT_EQ(0, pipe(to_child));
 	ASSERT_EQ(0, pipe(to_parent));
@@ -350,6 +353,7 @@ TEST_F(res, tiny_netlink_rcvbuf)
 	int rcv = 1, got = 0, before, i;
 	socklen_t len = sizeof(rcv);
 
+	SX_PEELOFF_OR_ASSERT_ABSENT();
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, sx_pool_make(&p, N));
 	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
@@ -408,10 +412,19 @@ TEST_F(res, per_request_caps)
 	struct sx_nl nl;
 	struct sx_pool p;
 	uint16_t dead;
-	int fd, i, s;
+	int fd, i, s, offered;
+	char why[256];
 
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, sx_pool_make(&p, 30));
+	offered = sx_peeloff_offered();
+	ASSERT_LE(0, offered);
+	if (!offered) {
+		/* No PEELOFF in this module: refused whatever max_batch is. */
+		ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "1"));
+		EXPECT_EQ(0, sx_peeloff_absent_check(why, sizeof(why))) TH_LOG("%s", why);
+		goto peers;
+	}
 
 	/* max_batch: 10 ids pass, 11 are E2BIG; a selection too. */
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "10"));
@@ -443,6 +456,7 @@ TEST_F(res, per_request_caps)
 	sx_result_free(&res);
 	EXPECT_EQ(9, sx_assoc_count(p.srv));
 
+peers:
 	/* max_peers and max_peer_addrs, against a port nobody listens on. */
 	s = sx_server(AF_INET, &dead);
 	ASSERT_LE(0, s);
@@ -500,8 +514,9 @@ TEST_F_TIMEOUT(res, repeated_requests_leak_nothing, 300)
 	struct sx_nl nl;
 	struct sx_pool p;
 	long slab0, slab1;
-	int i, k;
+	int i, k, offered = sx_peeloff_offered();
 
+	ASSERT_LE(0, offered);
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, sx_pool_make(&p, 16));
 	/* Warm: the first requests fill per-CPU caches. */
@@ -518,6 +533,14 @@ TEST_F_TIMEOUT(res, repeated_requests_leak_nothing, 300)
 		ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, NULL, &res));
 		ASSERT_EQ(16, res.n);
 		sx_result_free(&res);
+		if (!offered) {
+			/* Refused where the module has no PEELOFF: nothing kept. */
+			ASSERT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, 0, false, NULL,
+							  0, &none, &res));
+			ASSERT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, 0, false, bad,
+							  8, NULL, &res));
+			continue;
+		}
 		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &none, &res))
 			TH_LOG("%s", nl.extack);
 		ASSERT_EQ(0, res.n);
@@ -559,7 +582,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	struct sx_result res;
 	struct sx_nl nl;
 	struct sx_pool p;
-	int *fd_of, before, i, n, requests = 0, got = 0;
+	int *fd_of, before, i, n, requests = 0, got = 0, offered;
 	struct sx_slab_snap snap0;
 	long slab0, slab1, bound_kb;
 	size_t k;
@@ -586,6 +609,19 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	}
 	TH_LOG("listing: %d associations in %d messages", N, res.nmsgs);
 	sx_result_free(&res);
+
+	offered = sx_peeloff_offered();
+	ASSERT_LE(0, offered);
+	if (!offered) {
+		/* No PEELOFF in this module: refused, every association stays. */
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, p.ids,
+						  N < 4096 ? N : 4096, NULL, &res));
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
+		EXPECT_EQ(0, res.n);
+		sx_result_free(&res);
+		EXPECT_EQ(N, sx_assoc_count(p.srv));
+		goto free;
+	}
 
 	before = sx_count_fds();
 	/* Requests of max_batch's upper bound, 4096, and the rest. */
@@ -615,6 +651,7 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 			ASSERT_TRUE(sx_ping(fd_of[i], p.cli[i]));
 		close(fd_of[i]);
 	}
+free:
 	sx_pool_free(&p);
 	sx_nl_close(&nl);
 	free(fd_of);

@@ -218,6 +218,48 @@ bool sx_kernel_at_least(int major, int minor);
 int sx_module_ensure(void);
 
 /*
+ * PEELOFF exists in the module only where the kernel exports
+ * sctp_do_peeloff() (through 6.15; scripts/build-module.sh probes it).
+ * sx_peeloff_offered(): 1 or 0 as INFO_GET's SCTPX_A_OPS says, held to
+ * what the build said (the guest's sctpx_variant=no-peeloff, set by
+ * scripts/check.sh from the build's probe): -EPROTO when they differ, or
+ * another -errno. Never a kernel version.
+ */
+int sx_peeloff_offered(void);
+/* What a PEELOFF request gets from a module without it (kmod/netlink.c). */
+#define SX_NO_PEELOFF_MSG \
+	"PEELOFF unavailable: this kernel does not export sctp_do_peeloff(); use sctp_peeloff(3)"
+/*
+ * On such a module: a well-formed PEELOFF of two live associations fails
+ * with EOPNOTSUPP and SX_NO_PEELOFF_MSG, returns no entry and leaves both
+ * associations where they were. 0, or -1 with what differed in @why.
+ */
+int sx_peeloff_absent_check(char *why, size_t len);
+
+/*
+ * The first statement of a test of PEELOFF itself. Where the module has
+ * PEELOFF, nothing. Where it has not, the test asserts what that module
+ * must do instead (INFO_GET reports the op absent, as the build said; a
+ * PEELOFF request is refused as sx_peeloff_absent_check() checks) and
+ * ends there, passed on those assertions: the library's peeloff on such a
+ * kernel goes through its fallback, tested by userlib/tests/vm/.
+ */
+#define SX_PEELOFF_OR_ASSERT_ABSENT()					\
+	do {								\
+		int __offered = sx_peeloff_offered();			\
+		char __why[256];					\
+									\
+		ASSERT_LE(0, __offered);				\
+		if (!__offered) {					\
+			ASSERT_EQ(0, sx_peeloff_absent_check(__why,	\
+							     sizeof(__why))) \
+				TH_LOG("%s", __why);			\
+			TH_LOG("no PEELOFF in this module: refusal asserted"); \
+			return;						\
+		}							\
+	} while (0)
+
+/*
  * Did a child (a waitpid() status) exit normally with status 0? A child
  * killed by a signal (a segfault, the OOM killer) is not a pass, whatever
  * WEXITSTATUS() reads. When it is not, say on stderr how it ended.
