@@ -177,6 +177,9 @@ if [ -z "$vm_only" ]; then
 	gate modules-nopeeloff make -s modules-nopeeloff BUILD="$BUILD"
 	gate selftests-build make -s selftests BUILD="$BUILD"
 	gate userlib-build make -s userlib-vm BUILD="$BUILD"
+	# The library's own ctests besides the unit binary (counted above):
+	# exports, no libsctp symbol, the interposer's exports and refusals.
+	gate library-ctest sh -c "make -s -C userlib configure BUILD='$BUILD' && cmake --build '$BUILD/userlib' -j 2 --target sctpx sctpx_preload sctpx_dropin_host && cd '$BUILD/userlib' && ctest --no-tests=error -E '^unit\$' --output-on-failure"
 	build_s=$(($(date +%s) - b0))
 fi
 
@@ -296,6 +299,12 @@ if [ -z "$progs" ]; then
 	echo "check: $BUILD/selftests/ORDER lists no selftest"
 	failed=$((failed + 1))
 fi
+# The drop-in's guest files (lksctp-tools' tests built from Debian's
+# source package, the interposer, the probe): one list for every kernel.
+dropin=$(sh "$here/lksctp-tests.sh" --vm-args "$BUILD" 2>"$BUILD/lksctp-tests.log") || {
+	echo "check: cannot build the drop-in's guest files"; tail -20 "$BUILD/lksctp-tests.log"
+	failed=$((failed + 1)); dropin=
+}
 for k in $kernels; do
 	slot=$(awk -v r="$k" '$2 == r { print $1 ", built in " $3 }' "$BUILD/kernels.slots" 2>/dev/null)
 	# Where the module has no PEELOFF (the build's probe of
@@ -308,7 +317,8 @@ for k in $kernels; do
 	k0=$(date +%s)
 	# shellcheck disable=SC2086
 	run_vm "$BUILD/vm/$k" -k "$k" -a "$variant" -x "$BUILD/userlib/sctpx-static" \
-		$progs "$BUILD/userlib/sctpx_vmtest" "$top/userlib/tests/vm/cli-demo.sh"
+		$dropin $progs "$BUILD/userlib/sctpx_vmtest" \
+		${dropin:+"$top/userlib/tests/vm/dropin.sh"} "$top/userlib/tests/vm/cli-demo.sh"
 	totals="$totals$(printf '  %-24s %-36s %4d passed, %d failed, %d skipped, %d xfail (%ds)' \
 		"$k" "${slot:-?}${variant:+, no PEELOFF}" "$p" "$f" "$s" "$x" $(($(date +%s) - k0)))
 "
