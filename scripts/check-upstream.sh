@@ -1,0 +1,140 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-upstream`: the net/sctp patch in upstream/ on the newest
+# kernel make check boots (see upstream/README.md).
+#
+#   scripts/check-upstream.sh [BUILD_DIR]
+#
+# Needs what make check set up in BUILD_DIR: the kernels (BUILD/k/REL,
+# with the Debian version and the userland each was built in) and the
+# suites' userlands (scripts/suite-chroot.sh), the selftests and the
+# library's guest binaries. Ends with "check-upstream: N passed, N failed"
+# and exits non-zero on any failure.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+BUILD=$(cd "${1:-$top/build}" && pwd)
+up=$BUILD/upstream
+mkdir -p "$up"
+log() { printf 'check-upstream: %s\n' "$*" >&2; }
+fail() { log "FAIL: $*"; exit 1; }
+
+# The newest kernel make check boots, and where it came from.
+rel=$(sort -V "$BUILD/kernels.list" | tail -1)
+kdir=$BUILD/k/$rel
+ver=$(cat "$kdir/version" 2>/dev/null) || fail "no $kdir/version (run make check's set-up)"
+userland=$(cat "$kdir/userland" 2>/dev/null || echo host)
+mm=$(echo "$rel" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
+hdr=$kdir/root/usr/src/linux-headers-$rel
+patch=$(ls "$top"/upstream/0001-*.patch)
+log "kernel $rel (Debian $ver, $userland userland), source linux-source-$mm"
+
+in_userland() { # CMD...: in the kernel's own userland
+	if [ "$userland" = host ]; then
+		"$@"
+	else
+		sh "$here/suite-chroot.sh" "$BUILD" "$userland" -- "$@"
+	fi
+}
+
+# 1. The source of exactly that kernel: net/sctp and checkpatch.
+src=$up/linux-source-$mm
+if [ "$(cat "$src/.sctpx-ver" 2>/dev/null)" != "$ver" ]; then
+	log "fetching linux-source-$mm $ver"
+	rm -rf "$src" "$up"/*.deb
+	in_userland sh -c "cd '$up' && apt-get download -q 'linux-source-$mm=$ver'" >"$up/fetch.log" 2>&1 ||
+		{ cat "$up/fetch.log" >&2; fail "cannot download linux-source-$mm=$ver"; }
+	dpkg-deb --fsys-tarfile "$up"/linux-source-"$mm"_*.deb |
+		tar -xO --wildcards "./usr/src/linux-source-$mm.tar.xz" | xz -dc |
+		tar -x -C "$up" --wildcards "linux-source-$mm/net/sctp/*" \
+			"linux-source-$mm/scripts/checkpatch.pl" \
+			"linux-source-$mm/scripts/spelling.txt" \
+			"linux-source-$mm/scripts/const_structs.checkpatch"
+	rm -f "$up"/*.deb
+	echo "$ver" >"$src/.sctpx-ver"
+fi
+
+# 2. The patch applies as it is and is checkpatch --strict clean. The
+# tree has no git history to look the Fixes: id up in (1da177e4c3f4,
+# Linux's first git commit): that one check is left out.
+passed=0 failed=0
+check() { # NAME COMMAND...
+	name=$1; shift
+	if "$@" >"$up/$name.log" 2>&1; then
+		log "$name: ok"; passed=$((passed + 1))
+	else
+		log "$name: FAIL"; tail -20 "$up/$name.log" >&2; failed=$((failed + 1))
+	fi
+}
+for v in unpatched patched; do
+	rm -rf "${up:?}/$v"
+	mkdir -p "$up/$v/net"
+	cp -R "$src/net/sctp" "$up/$v/net/"
+done
+check apply patch -d "$up/patched" -p1 --no-backup-if-mismatch -i "$patch"
+check checkpatch perl "$src/scripts/checkpatch.pl" --strict \
+	--no-tree --ignore UNKNOWN_COMMIT_ID "$patch"
+
+# 3. sctp.ko from both, W=1, in the kernel's userland: the patch adds no
+# diagnostic (compared without line numbers, which the patch moves).
+t0=$(date +%s)
+for v in unpatched patched; do
+	in_userland make -s -C "$hdr" M="$up/$v/net/sctp" CONFIG_IP_SCTP=m W=1 \
+		-j"$(nproc)" modules >"$up/$v/build.log" 2>&1 ||
+		{ cat "$up/$v/build.log" >&2; fail "building $v sctp.ko"; }
+	[ -f "$up/$v/net/sctp/sctp.ko" ] || fail "no $v sctp.ko"
+	grep -E 'warning:|error:' "$up/$v/build.log" |
+		sed 's|^.*/net/sctp/||; s/:[0-9]*:[0-9]*:/:/' | sort -u >"$up/$v/diag"
+done
+log "sctp.ko built twice in $(($(date +%s) - t0)) s"
+check diagnostics sh -c \
+	"comm -13 '$up/unpatched/diag' '$up/patched/diag' | grep . && exit 1 || exit 0"
+
+# The patched kernel for the guest: the same tree, hard links, with the
+# patched sctp.ko in place of Debian's.
+pb=$up/boot
+rm -rf "$pb"
+mkdir -p "$pb/k/$rel" "$pb/obj" "$pb/selftests"
+cp -al "$kdir/root" "$pb/k/$rel/root"
+touch "$pb/k/$rel/.done"
+ln -s "$BUILD/obj/$rel" "$pb/obj/$rel"
+echo "$rel" >"$pb/kernels.list"
+stock=$(find "$pb/k/$rel/root" -path "*/modules/$rel/kernel/net/sctp/sctp.ko*")
+[ -n "$stock" ] || fail "no sctp.ko in $rel's modules"
+rm -f "$stock"
+strip --strip-debug -o "$up/sctp.ko" "$up/patched/net/sctp/sctp.ko"
+case "$stock" in
+*.xz) xz -c "$up/sctp.ko" >"$stock" ;;
+*.zst) zstd -q -c "$up/sctp.ko" >"$stock" ;;
+*.gz) gzip -c "$up/sctp.ko" >"$stock" ;;
+*) cp "$up/sctp.ko" "$stock" ;;
+esac
+
+# 4-5. The test on the kernel as shipped must see the loss, and on the
+# patched one the association kept; then the sctpx selftests and the
+# library's tests on the patched kernel (no PEELOFF in the module there:
+# the library's peeloff is the patched socket option).
+vm() { # NAME VM.SH-ARGS...
+	name=$1; shift
+	if sh "$here/vm.sh" -q "$@"; then
+		log "$name: ok"
+	else
+		log "$name: FAIL"
+	fi
+	# shellcheck disable=SC2046
+	set -- $(cat "$up/vm-$name/counts" 2>/dev/null || echo "0 1 0 0")
+	passed=$((passed + $1)); failed=$((failed + $2 + $3 + ${4:-0}))
+}
+vm shipped -b "$BUILD" -k "$rel" -o "$up/vm-shipped" -t 600 \
+	-a sctpx_kernel_peeloff=loses "$BUILD/selftests/kernel_peeloff"
+# shellcheck disable=SC2046 # one word per program
+vm patched -b "$pb" -k "$rel" -o "$up/vm-patched" -t 1800 \
+	-a "sctpx_kernel_peeloff=keeps $(cat "$BUILD/obj/$rel/vm-args" 2>/dev/null || true)" \
+	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/kernel_peeloff" \
+	$(sed "s|^|$BUILD/selftests/|" "$BUILD/selftests/ORDER") \
+	"$BUILD/userlib/sctpx_vmtest"
+
+echo "check-upstream: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
