@@ -185,6 +185,12 @@ check-debug: deps selftests
 			-a "no5lvl sctpx_timeout_scale=$(DEBUG_TIMEOUT_SCALE)" \
 			$$(sed 's|^|$(BUILD)/selftests/|' $(BUILD)/selftests/ORDER)
 
+# Not in make check (two more boots of the newest kernel): the net/sctp
+# patch in upstream/, built as that kernel's sctp.ko, against the kernel
+# as shipped (upstream/README.md).
+check-upstream: modules selftests userlib-vm
+	sh scripts/check-upstream.sh $(BUILD)
+
 demo: deps modules userlib-vm
 	sh scripts/demo.sh $(BUILD)
 
@@ -199,6 +205,6 @@ distclean:
 .PHONY: all module userlib install dkms-install deps modules modules-nopeeloff \
 	checkpatch \
 	kerneldoc spec man selftests userlib-vm vmtest check check-kernels-complete \
-	stress bench check-debug \
+	stress bench check-debug check-upstream \
 	demo clean \
 	distclean

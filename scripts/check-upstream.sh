@@ -130,8 +130,12 @@ vm() { # NAME VM.SH-ARGS...
 vm shipped -b "$BUILD" -k "$rel" -o "$up/vm-shipped" -t 600 \
 	-a sctpx_kernel_peeloff=loses "$BUILD/selftests/kernel_peeloff"
 # shellcheck disable=SC2046 # one word per program
+variant=
+if grep -qx 'sctp_do_peeloff=n' "$BUILD/obj/$rel/features" 2>/dev/null; then
+	variant=sctpx_variant=no-peeloff
+fi
 vm patched -b "$pb" -k "$rel" -o "$up/vm-patched" -t 1800 \
-	-a "sctpx_kernel_peeloff=keeps $(cat "$BUILD/obj/$rel/vm-args" 2>/dev/null || true)" \
+	-a "sctpx_kernel_peeloff=keeps $variant" \
 	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/kernel_peeloff" \
 	$(sed "s|^|$BUILD/selftests/|" "$BUILD/selftests/ORDER") \
 	"$BUILD/userlib/sctpx_vmtest"
