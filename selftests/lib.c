@@ -921,7 +921,9 @@ static int sx_pool_map(struct sx_pool *p)
 	return i == n ? 0 : -1;
 }
 
-int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n)
+/* A pool of @n associations; @setup, if any, runs on the server first. */
+static int sx_pool_make_with(struct sx_pool *p, int family, const char *ip,
+			     int n, int (*setup)(int srv))
 {
 	memset(p, 0, sizeof(*p));
 	p->n = n;
@@ -931,28 +933,21 @@ int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n)
 	if (!p->cli || !p->ids)
 		return -1;
 	p->srv = sx_server_at(family, ip, &p->port);
-	if (p->srv < 0)
+	if (p->srv < 0 || (setup && setup(p->srv)))
 		return -1;
 	if (sx_clients_to(family, ip, p->port, n, p->cli))
 		return -1;
 	return sx_pool_map(p);
 }
 
+int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n)
+{
+	return sx_pool_make_with(p, family, ip, n, NULL);
+}
+
 int sx_pool_make_setup(struct sx_pool *p, int n, int (*setup)(int srv))
 {
-	memset(p, 0, sizeof(*p));
-	p->n = n;
-	p->srv = -1;
-	p->cli = calloc(n ? n : 1, sizeof(int));
-	p->ids = calloc(n ? n : 1, sizeof(uint32_t));
-	if (!p->cli || !p->ids)
-		return -1;
-	p->srv = sx_server_at(AF_INET, NULL, &p->port);
-	if (p->srv < 0 || setup(p->srv))
-		return -1;
-	if (sx_clients_to(AF_INET, NULL, p->port, n, p->cli))
-		return -1;
-	return sx_pool_map(p);
+	return sx_pool_make_with(p, AF_INET, NULL, n, setup);
 }
 
 int sx_pool_make(struct sx_pool *p, int n)
