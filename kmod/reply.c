@@ -258,17 +258,6 @@ void sctpx_reply_to_put(struct sctpx_reply_to *to)
 	memset(to, 0, sizeof(*to));
 }
 
-/* Tell @nlsk a message for it was lost, as netlink does: ENOBUFS. */
-static void sctpx_reply_overrun(struct sock *nlsk)
-{
-	WRITE_ONCE(nlsk->sk_err, ENOBUFS);
-#ifdef SCTPX_HAVE_SK_ERROR_REPORT
-	sk_error_report(nlsk);
-#else
-	nlsk->sk_error_report(nlsk);
-#endif
-}
-
 /*
  * Fault injection: drop the reply as netlink drops one it cannot queue
  * (which also marks the socket congested and counts a drop, both private
@@ -281,7 +270,12 @@ static bool sctpx_reply_drop(const struct sctpx_reply_to *to,
 	if (atomic_dec_if_positive(&sctpx_fail_replies) < 0)
 		return false;
 	nlmsg_free(msg);
-	sctpx_reply_overrun(to->nlsk);
+	WRITE_ONCE(to->nlsk->sk_err, ENOBUFS);
+#ifdef SCTPX_HAVE_SK_ERROR_REPORT
+	sk_error_report(to->nlsk);
+#else
+	to->nlsk->sk_error_report(to->nlsk);
+#endif
 	return true;
 }
 
