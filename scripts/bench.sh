@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The benchmark of issue #7: boot each kernel in QEMU (scripts/vm.sh, with
-# tsc=reliable for a fast guest clock) with sctpx_bench, show a progress line, collect
-# the guest's CSV lines and write the report.
+# The benchmark: boot each kernel in QEMU (scripts/vm.sh, with
+# tsc=reliable for a fast guest clock) with sctpx_bench, show a progress
+# line, collect the guest's CSV lines and write the report.
 #
 #   scripts/bench.sh [-b BUILD] [-o RESULTS] [-k RELEASE]... [-m KO_PATTERN]
 #                    [-e "VAR=value ..."] [-t SECONDS]

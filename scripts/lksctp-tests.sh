@@ -4,7 +4,7 @@
 # Build lksctp-tools' own functional tests that call sctp_connectx(),
 # sctp_peeloff() or sctp_peeloff_flags(), unmodified and dynamically
 # linked against the host's libsctp.so.1, for the drop-in guest test
-# (userlib/tests/vm/dropin.sh, issue #14).
+# (userlib/tests/vm/dropin.sh).
 #
 #   scripts/lksctp-tests.sh [BUILD_DIR]
 #   scripts/lksctp-tests.sh --vm-args [BUILD_DIR]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * sctpx_bench: the benchmark of issue #7, run inside the QEMU guest (see
+ * sctpx_bench: the benchmark, run inside the QEMU guest (see
  * scripts/bench.sh and Documentation/benchmarks.md).
  *
  * Arms (all peeled sockets SOCK_NONBLOCK | SOCK_CLOEXEC, one one-to-many

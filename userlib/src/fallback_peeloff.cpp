@@ -5,7 +5,7 @@
  *
  * The kernel's getsockopt peels first and allocates the descriptor after:
  * with a full descriptor table it returns EMFILE and the association is
- * gone (kernel-facts.md). The module reserves every descriptor before it
+ * gone (upstream/README.md). The module reserves every descriptor before it
  * peels anything; the fallback does the nearest thing user space can: it
  * holds one spare descriptor per association to peel, taken before the
  * first peel, and gives one back right before each getsockopt so that the

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The failure paths (issue #19): a reply left in a pooled socket, a reply
- * the module could not deliver, a reply that does not match its request,
- * a forked child, a moved-from client, allocation failures at every
+ * The failure paths: a reply left in a pooled socket, a reply the
+ * module could not deliver, a reply that does not match its request, a
+ * forked child, a moved-from client, allocation failures at every
  * point, many threads on one client; and descriptor accounting around
  * every unit test of the binary (the process's descriptor table before
  * and after each test must be the same).

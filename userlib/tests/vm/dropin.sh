@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Drop-in (issue #14) in the guest, as TAP: unmodified programs linked
-# against libsctp.so.1, with libsctpx-preload.so preloaded, once with the
+# The drop-in (sctpx-preload(7)) in the guest, as TAP: unmodified
+# programs linked against libsctp.so.1, with libsctpx-preload.so preloaded, once with the
 # sctpx module loaded and once with it unloaded (libsctpx's fallback):
 #  - lksctp-tools' own functional tests that call sctp_connectx() or
 #    sctp_peeloff() (scripts/lksctp-tests.sh), each passing, each call
