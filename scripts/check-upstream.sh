@@ -9,8 +9,11 @@
 # Needs what make check set up in BUILD_DIR: the kernels (BUILD/k/REL,
 # with the Debian version and the userland each was built in) and the
 # suites' userlands (scripts/suite-chroot.sh), the selftests and the
-# library's guest binaries. Ends with "check-upstream: N passed, N failed"
-# and exits non-zero on any failure.
+# library's guest binaries. Builds, besides, a small kernel from the
+# patched source (upstream/qemu-guest.config) in that kernel's userland and
+# registers it as BUILD/k/<7.x>-sctpx-upstream (scripts/install-kernel.sh).
+# Ends with "check-upstream: N passed, N failed" and exits non-zero on any
+# failure.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,21 +42,18 @@ in_userland() { # CMD...: in the kernel's own userland
 	fi
 }
 
-# 1. The source of exactly that kernel: net/sctp and checkpatch.
+# 1. The source of exactly that kernel, whole: net/sctp and checkpatch
+# for the patch, all of it for the small kernel.
 src=$up/linux-source-$mm
-if [ "$(cat "$src/.sctpx-ver" 2>/dev/null)" != "$ver" ]; then
+if [ "$(cat "$src/.sctpx-tree" 2>/dev/null)" != "$ver" ]; then
 	log "fetching linux-source-$mm $ver"
 	rm -rf "$src" "$up"/*.deb
 	in_userland sh -c "cd '$up' && apt-get download -q 'linux-source-$mm=$ver'" >"$up/fetch.log" 2>&1 ||
 		{ cat "$up/fetch.log" >&2; fail "cannot download linux-source-$mm=$ver"; }
 	dpkg-deb --fsys-tarfile "$up"/linux-source-"$mm"_*.deb |
-		tar -xO --wildcards "./usr/src/linux-source-$mm.tar.xz" | xz -dc |
-		tar -x -C "$up" --wildcards "linux-source-$mm/net/sctp/*" \
-			"linux-source-$mm/scripts/checkpatch.pl" \
-			"linux-source-$mm/scripts/spelling.txt" \
-			"linux-source-$mm/scripts/const_structs.checkpatch"
+		tar -xO --wildcards "./usr/src/linux-source-$mm.tar.xz" | xz -dc | tar -x -C "$up"
 	rm -f "$up"/*.deb
-	echo "$ver" >"$src/.sctpx-ver"
+	echo "$ver" >"$src/.sctpx-tree"
 fi
 
 # 2. The patch applies as it is and is checkpatch --strict clean. The
@@ -92,8 +92,8 @@ log "sctp.ko built twice in $(($(date +%s) - t0)) s"
 check diagnostics sh -c \
 	"comm -13 '$up/unpatched/diag' '$up/patched/diag' | grep . && exit 1 || exit 0"
 
-# The patched kernel for the guest: the same tree, hard links, with the
-# patched sctp.ko in place of Debian's.
+# Debian's kernel with the patched sctp.ko, for the guest: the same tree,
+# hard links, with the patched sctp.ko in place of Debian's.
 pb=$up/boot
 rm -rf "$pb"
 mkdir -p "$pb/k/$rel" "$pb/obj" "$pb/selftests"
@@ -112,10 +112,49 @@ case "$stock" in
 *) cp "$up/sctp.ko" "$stock" ;;
 esac
 
-# 4-5. The test on the kernel as shipped must see the loss, and on the
-# patched one the association kept; then the sctpx selftests and the
-# library's tests on the patched kernel (no PEELOFF in the module there:
-# the library's peeloff is the patched socket option).
+# 4. A small kernel from the patched source: tinyconfig and the fragment
+# in upstream/, built in the same userland (and compiler) as Debian's, every
+# option of the fragment checked after olddefconfig, then sctpx.ko built
+# against it with the project's gates (scripts/build-module.sh).
+in_userland sh -c 'command -v flex && command -v bison && command -v bc' >/dev/null 2>&1 ||
+	in_userland sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends flex bison bc' \
+		>"$up/kernel-deps.log" 2>&1 || { cat "$up/kernel-deps.log" >&2; fail "cannot install flex, bison, bc"; }
+cc=$(cd "$kdir/root/usr/src/linux-headers-$rel" &&
+	sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}x86_64-linux-gnu-\(gcc-[0-9]*\) .*/\1/p' include/config/auto.conf)
+[ -n "$cc" ] || fail "cannot tell which gcc built $rel"
+kt=$up/kernel-src
+ko=$up/kernel-build
+rm -rf "$kt" "$ko"
+cp -al "$src" "$kt"
+patch -s -d "$kt" -p1 --no-backup-if-mismatch -i "$patch"
+mkdir -p "$ko"
+cp "$top/upstream/qemu-guest.config" "$ko/" # the userland sees BUILD only
+kmake() { in_userland make -s -C "$kt" O="$ko" CC="$cc" HOSTCC="$cc" "$@"; }
+stuck() { # every option of the fragment is in the final .config
+	grep -E '^(CONFIG_|# CONFIG_.* is not set$)' "$top/upstream/qemu-guest.config" |
+	while read -r opt; do
+		grep -qx "$opt" "$ko/.config" || { echo "$opt did not stick"; exit 1; }
+	done
+}
+{ kmake tinyconfig &&
+  in_userland sh -c "cd '$kt' && ./scripts/kconfig/merge_config.sh -m -O '$ko' '$ko/.config' '$ko/qemu-guest.config'" &&
+  kmake olddefconfig; } >"$ko/config.log" 2>&1 ||
+	{ tail -20 "$ko/config.log" >&2; fail "configuring the patched kernel"; }
+check config stuck
+t0=$(date +%s)
+kmake -j"$(nproc)" bzImage modules >"$ko/build.log" 2>&1 ||
+	{ tail -40 "$ko/build.log" >&2; fail "building the patched kernel"; }
+kbuild_s=$(($(date +%s) - t0))
+krel=$(sh "$here/install-kernel.sh" "$BUILD" "$ko" "$userland")
+cp "$kdir/sparse" "$BUILD/k/$krel/" 2>/dev/null || true
+log "kernel $krel ($(grep -c '=[ym]$' "$ko/.config") options) built in $kbuild_s s with $(nproc) jobs"
+check module sh "$here/build-module.sh" "$BUILD" "$krel" CC="$cc"
+
+# 5. Debian's kernel as shipped must lose the association (the test proves
+# it sees the bug), the same kernel with the patched sctp.ko keep it, and
+# the small patched kernel keep it and pass the sctpx selftests and the
+# library's tests (the module has no PEELOFF on 7.x: the library serves
+# peeloff through the kernel's socket option, the patched one).
 vm() { # NAME VM.SH-ARGS...
 	name=$1; shift
 	if sh "$here/vm.sh" -q "$@"; then
@@ -129,16 +168,18 @@ vm() { # NAME VM.SH-ARGS...
 }
 vm shipped -b "$BUILD" -k "$rel" -o "$up/vm-shipped" -t 600 \
 	-a sctpx_kernel_peeloff=loses "$BUILD/selftests/kernel_peeloff"
-# shellcheck disable=SC2046 # one word per program
+vm patched-module -b "$pb" -k "$rel" -o "$up/vm-patched-module" -t 600 \
+	-a sctpx_kernel_peeloff=keeps "$BUILD/selftests/kernel_peeloff"
 variant=
-if grep -qx 'sctp_do_peeloff=n' "$BUILD/obj/$rel/features" 2>/dev/null; then
+if grep -qx 'sctp_do_peeloff=n' "$BUILD/obj/$krel/features" 2>/dev/null; then
 	variant=sctpx_variant=no-peeloff
 fi
-vm patched -b "$pb" -k "$rel" -o "$up/vm-patched" -t 1800 \
+# shellcheck disable=SC2046 # one word per program
+vm patched-kernel -b "$BUILD" -k "$krel" -o "$up/vm-patched-kernel" -t 1800 \
 	-a "sctpx_kernel_peeloff=keeps $variant" \
 	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/kernel_peeloff" \
 	$(sed "s|^|$BUILD/selftests/|" "$BUILD/selftests/ORDER") \
 	"$BUILD/userlib/sctpx_vmtest"
 
-echo "check-upstream: $passed passed, $failed failed"
+echo "check-upstream: $passed passed, $failed failed (patched kernel built in $kbuild_s s)"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

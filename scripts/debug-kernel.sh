@@ -5,12 +5,13 @@
 # (the same version as the 6.1 test kernel) with x86_64_defconfig plus what
 # the guest needs, and KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP,
 # DEBUG_LIST and kmemleak. The result looks like an unpacked Debian kernel
-# to scripts/vm.sh: BUILD/k/<release>/root/{boot,lib/modules}, with the
-# kernel tree itself as the module build directory.
+# to scripts/vm.sh (scripts/install-kernel.sh), with the kernel tree
+# itself as the module build directory.
 #
 #   scripts/debug-kernel.sh [BUILD_DIR]     prints the release on stdout
 set -eu
 
+here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:-$(pwd)/build}
 BUILD=$(cd "$BUILD" && pwd)
 dbg=$BUILD/debug
@@ -18,7 +19,6 @@ mkdir -p "$dbg"
 log() { printf 'debug-kernel: %s\n' "$*" >&2; }
 
 # The source version of Debian 12's current 6.1 kernel.
-k1=$(head -1 "$BUILD/kernels.list")
 ver=$(apt-cache policy linux-image-amd64 | awk '/Candidate:/ { print $2 }')
 src=$dbg/linux-source-6.1
 if [ ! -f "$src/.sctpx-ver" ] || [ "$(cat "$src/.sctpx-ver")" != "$ver" ]; then
@@ -62,17 +62,6 @@ start=$(date +%s)
 log "building with $(nproc) jobs"
 make -s -j"$(nproc)" bzImage modules >"$dbg/build.log" 2>&1 ||
 	{ tail -40 "$dbg/build.log" >&2; exit 1; }
+log "built in $(($(date +%s) - start)) s"
 # Only now is include/config/kernel.release final.
-rel=$(make -s kernelrelease)
-log "built $rel in $(($(date +%s) - start)) s"
-
-root=$BUILD/k/$rel/root
-rm -rf "$BUILD/k/$rel"
-mkdir -p "$root/boot"
-cp arch/x86/boot/bzImage "$root/boot/vmlinuz-$rel"
-make -s modules_install INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 >/dev/null
-# The module builds against the tree itself.
-mkdir -p "$root/usr/src"
-ln -sfn "$src" "$root/usr/src/linux-headers-$rel"
-touch "$BUILD/k/$rel/.done"
-echo "$rel"
+sh "$here/install-kernel.sh" "$BUILD" "$src"
