@@ -123,6 +123,18 @@ std::vector<Table> tables(const std::string &text)
 	return out;
 }
 
+/* file as JSON, strictly; false (and why) if it is not JSON. */
+bool parse(const std::string &file, json &j)
+{
+	try {
+		j = json::parse(slurp(file));
+	} catch (const json::parse_error &e) {
+		std::cout << "# FAIL: " << file << " is not JSON: " << e.what() << '\n';
+		return false;
+	}
+	return true;
+}
+
 } // namespace
 
 std::vector<ViewRow> read_view(const std::string &dir)
@@ -149,12 +161,8 @@ int check_assocs(const std::string &dir, const std::string &file, const std::str
 {
 	const auto view = read_view(dir);
 	json j;
-	try {
-		j = json::parse(slurp(file));
-	} catch (const json::parse_error &e) {
-		std::cout << "# FAIL: " << file << " is not JSON: " << e.what() << '\n';
+	if (!parse(file, j))
 		return 1;
-	}
 	const bool module = path == "module";
 	const auto U = json::value_t::number_unsigned;
 	if (!j.is_object() || !has(j, "pid", U, "top level") ||
@@ -334,12 +342,8 @@ int check_top(const std::string &dir, const std::string &file, unsigned count,
 int check_empty(const std::string &file, long pid)
 {
 	json j;
-	try {
-		j = json::parse(slurp(file));
-	} catch (const json::parse_error &e) {
-		std::cout << "# FAIL: " << file << " is not JSON: " << e.what() << '\n';
+	if (!parse(file, j))
 		return 1;
-	}
 	const bool ok = j.is_object() && j.size() == 2 && j.value("pid", -1L) == pid &&
 			j.contains("sockets") && j["sockets"].is_array() && j["sockets"].empty();
 	if (!ok)
