@@ -92,6 +92,14 @@ struct Table {
 		const auto i = static_cast<std::size_t>(it - head.begin());
 		return i < row.size() ? row[i] : "<short row>";
 	}
+	/* The last column, PEERS, with the words it may hold. */
+	[[nodiscard]] std::string peers(const std::vector<std::string> &row) const
+	{
+		std::string out;
+		for (std::size_t i = head.size() - 1; i < row.size(); i++)
+			out += (out.empty() ? "" : " ") + row[i];
+		return out;
+	}
 };
 
 std::vector<std::string> words(const std::string &line)
@@ -217,6 +225,16 @@ int check_assocs(const std::string &dir, const std::string &file, const std::str
 				    ", holder " + hex(r->ltag) + "/" + hex(r->ptag));
 			if (module && (r->ltag == 0 || r->ptag == 0))
 				bad(at + ": a zero vtag");
+			/* The module lists 8 of the 10 and says so; the fallback all. */
+			const std::size_t shown = a["peer_addrs"].size();
+			const bool cut = a["peer_addrs_cut"];
+			if (r->role == "server-multi" &&
+			    (a["peer_addr_count"] != 10 || shown != (module ? 8U : 10U) || cut != module))
+				bad(at + ": " + std::to_string(shown) + " of " +
+				    a["peer_addr_count"].dump() + " peer addresses, cut " +
+				    (cut ? "true" : "false"));
+			if (r->role != "server-multi" && (a["peer_addr_count"] != 1 || shown != 1 || cut))
+				bad(at + ": not one peer address, uncut");
 			if (module)
 				seen.push_back({a["local_vtag"], a["peer_vtag"], r->lport, r->pport});
 			matched++;
@@ -266,6 +284,10 @@ int check_text(const std::string &dir, const std::string &file, const std::strin
 				continue;
 			}
 			const bool module = path == "module";
+			const bool says_cut = tb.peers(row).find("(+2 more, list cut)") != std::string::npos;
+			if ((r->role == "server-multi" && module) != says_cut)
+				bad("row fd " + row[0] + " id " + tb.cell(row, "ID") + " (" + r->role +
+				    "): peers " + tb.peers(row));
 			const std::string want_tag = module ? hex(r->ltag) : "-";
 			const std::string want_ptag = module ? hex(r->ptag) : "-";
 			if (tb.cell(row, "STATE") != r->state ||

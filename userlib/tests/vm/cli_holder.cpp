@@ -5,6 +5,9 @@
  *   S  one-to-many server on 127.0.0.1, read continuously
  *   C1 one-to-one client of S sending a message every 50 ms ("flow")
  *   C2, C3 idle one-to-one clients of S
+ *   M  one-to-one client of S bound to 10 addresses (127.1.0.1-10): S's
+ *      association with it has more peer addresses than the module lists
+ *      (8), so its list is cut ("server-multi")
  *   K  one-to-many sink with the smallest receive buffer, never read
  *   T  one-to-one client of K, written to until its send buffer is full:
  *      data queued and outstanding, none moving, while K still answers
@@ -113,6 +116,32 @@ Fd client(const std::string &dir, std::uint16_t port, bool heard)
 	return c;
 }
 
+/* A client of port bound to naddrs loopback addresses, 127.1.0.1 up. */
+Fd multihomed(const std::string &dir, std::uint16_t port, std::uint32_t naddrs)
+{
+	Fd m(socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+	if (!m)
+		give_up(dir, "socket");
+	std::vector<sockaddr_in> addrs(naddrs);
+	for (std::uint32_t i = 0; i < naddrs; i++) {
+		addrs[i] = loopback(0);
+		addrs[i].sin_addr.s_addr = htonl(0x7f010001U + i);
+	}
+	/* The first picks the port, which the others must share. */
+	if (bind(m.get(), reinterpret_cast<sockaddr *>(addrs.data()), sizeof(addrs[0])) != 0)
+		give_up(dir, "bind 127.1.0.1");
+	const std::uint16_t mine = port_of(m.get());
+	for (sockaddr_in &a : addrs)
+		a.sin_port = htons(mine);
+	if (setsockopt(m.get(), IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD, &addrs[1],
+		       static_cast<socklen_t>((naddrs - 1) * sizeof(addrs[0]))) != 0)
+		give_up(dir, "SCTP_SOCKOPT_BINDX_ADD");
+	sockaddr_in to = loopback(port);
+	if (connect(m.get(), reinterpret_cast<sockaddr *>(&to), sizeof(to)) != 0)
+		give_up(dir, "connect (multihomed)");
+	return m;
+}
+
 void drain(int fd)
 {
 	std::array<char, 4096> buf{};
@@ -144,6 +173,7 @@ int hold(const std::string &dir)
 	Fd c1 = client(dir, sport, false);
 	Fd c2 = client(dir, sport, false);
 	Fd c3 = client(dir, sport, false);
+	Fd m = multihomed(dir, sport, 10);
 	Fd k = server(dir, 1); /* the kernel rounds it up to its minimum */
 	Fd t = client(dir, port_of(k.get()), true);
 
@@ -170,7 +200,8 @@ int hold(const std::string &dir)
 		int fd;
 		const char *role;
 	} socks[] = {{s.get(), "server"}, {c1.get(), "flow"}, {c2.get(), "client"},
-		     {c3.get(), "client"}, {k.get(), "sink"},  {t.get(), "stalled"}};
+		     {c3.get(), "client"}, {m.get(), "client"}, {k.get(), "sink"},
+		     {t.get(), "stalled"}};
 	std::ofstream view(dir + "/view.tmp");
 	std::size_t rows = 0;
 	for (const auto &sk : socks) {
@@ -190,18 +221,20 @@ int hold(const std::string &dir)
 						     std::to_string(st.sstat_assoc_id) + " " +
 						     std::to_string(st.sstat_state));
 			}
+			const bool multi = sk.fd == s.get() && a.peer_addr_count == 10;
 			view << sk.fd << ' ' << a.id << ' ' << state_name(a.state) << ' '
 			     << a.local_port << ' '
 			     << (a.peer_addrs.empty() ? 0 : a.peer_addrs.front().port()) << ' '
-			     << a.local_vtag << ' ' << a.peer_vtag << ' ' << sk.role << '\n';
+			     << a.local_vtag << ' ' << a.peer_vtag << ' '
+			     << (multi ? "server-multi" : sk.role) << '\n';
 			rows++;
 		}
 	}
 	view.close();
-	/* 3 on S, one on each client, one on K, one on T. */
-	if (rows != 8) {
+	/* 4 on S, one on each client, one on K, one on T. */
+	if (rows != 10) {
 		errno = 0;
-		give_up(dir, "listed " + std::to_string(rows) + " associations, not 8");
+		give_up(dir, "listed " + std::to_string(rows) + " associations, not 10");
 	}
 	std::rename((dir + "/view.tmp").c_str(), (dir + "/view").c_str());
 	std::ofstream(dir + "/pid") << getpid() << '\n';
