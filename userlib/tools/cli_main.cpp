@@ -66,13 +66,14 @@ bool parse_int(std::string_view v, T lo, T hi, T &out)
 	return ec == std::errc() && p == v.data() + v.size() && out >= lo && out <= hi;
 }
 
-/* A whole-string positive, finite number of seconds. */
+/* A whole-string number of seconds, above 0 and at most a day. */
 bool parse_seconds(std::string_view v, double &out)
 {
 	const std::string s(v);
 	char *end = nullptr;
 	out = std::strtod(s.c_str(), &end);
-	return !s.empty() && end == s.c_str() + s.size() && std::isfinite(out) && out > 0;
+	return !s.empty() && end == s.c_str() + s.size() && std::isfinite(out) && out > 0 &&
+	       out <= 86400;
 }
 
 /* Is opt an option of cmd that takes a value? */
@@ -126,9 +127,12 @@ int sctpx::cli::run(int argc, char **argv)
 		} else if (takes_value(cmd, a)) {
 			if (++i == args.size())
 				return bad_usage(std::string(a) + " needs a value");
-			if (!parse_value(a, args[i], o))
+			if (!parse_value(a, args[i], o)) {
+				const bool secs = a == "--interval" || a == "--stall";
 				return bad_usage(std::string(a) + " needs a positive number" +
-						 (a == "--fd" ? " or 0" : ""));
+						 (a == "--fd" ? " or 0" : "") +
+						 (secs ? " of seconds, at most 86400" : ""));
+			}
 		} else if (cmd.empty() && !a.starts_with('-')) {
 			cmd = a;
 		} else {
