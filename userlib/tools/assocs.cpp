@@ -46,26 +46,29 @@ std::string peers(const AssocInfo &a)
 	return out;
 }
 
-std::string paths(const std::vector<SocketAssocs> &socks)
+/* The paths that listed socks; with none listed, the one that would have. */
+std::string paths(const std::vector<SocketAssocs> &socks, Path would)
 {
 	std::set<std::string_view> names;
 	for (const SocketAssocs &s : socks)
 		names.insert(path_name(s.path));
+	if (names.empty())
+		names.insert(path_name(would));
 	std::string out;
 	for (const std::string_view n : names)
 		out += (out.empty() ? "" : "+") + std::string(n);
 	if (names.count("fallback") != 0)
 		out += " (socket options: tag, ptag, outstanding, queued, heard_ms not available)";
-	return out.empty() ? "-" : out;
+	return out;
 }
 
-void print_text(int pid, const std::vector<SocketAssocs> &socks)
+void print_text(int pid, const std::vector<SocketAssocs> &socks, Path would)
 {
 	std::size_t n = 0;
 	for (const SocketAssocs &s : socks)
 		n += s.assocs.size();
 	std::cout << "pid " << pid << ": " << socks.size() << " SCTP sockets, " << n
-		  << " associations, listed by: " << paths(socks) << '\n';
+		  << " associations, listed by: " << paths(socks, would) << '\n';
 	if (n != 0)
 		std::cout << cell("FD", 5) << cell("ID", 7) << cell("STATE", 18) << cell("LPORT", 6)
 			  << cell("PPORT", 6) << cell("IN/OUT", 8) << cell("DATA_IN", 9)
@@ -167,7 +170,7 @@ int cmd_assocs(const Options &o)
 	if (o.json)
 		print_json(o.pid, *socks);
 	else
-		print_text(o.pid, *socks);
+		print_text(o.pid, *socks, c->path_for(Op::List));
 	return exit_ok;
 }
 

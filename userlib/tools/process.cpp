@@ -15,6 +15,7 @@
 #include <charconv>
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -61,27 +62,29 @@ Result<std::vector<int>> socket_fds(int pid)
 	Fd dfd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (!dfd)
 		return take_error(pid, dir, errno);
-	DIR *d = fdopendir(dfd.get());
-	if (d == nullptr)
+	const std::unique_ptr<DIR, int (*)(DIR *)> d(fdopendir(dfd.get()), closedir);
+	if (!d)
 		return take_error(pid, dir, errno);
 	(void)dfd.release(); /* closedir() closes it */
 	std::vector<int> out;
-	errno = 0;
-	for (const dirent *e = readdir(d); e != nullptr; e = readdir(d)) {
+	for (;;) {
+		/* readdir() tells its end from an error only through errno. */
+		errno = 0;
+		const dirent *e = readdir(d.get());
+		if (e == nullptr)
+			break;
 		const std::string_view name(e->d_name);
 		int fd = -1;
 		auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), fd);
 		if (ec != std::errc() || p != name.data() + name.size())
 			continue; /* "." and ".." */
 		std::array<char, 64> link{};
-		const ssize_t n = readlinkat(dirfd(d), e->d_name, link.data(), link.size() - 1);
+		const ssize_t n = readlinkat(dirfd(d.get()), e->d_name, link.data(), link.size() - 1);
 		if (n > 0 && std::string_view(link.data(), static_cast<std::size_t>(n)).starts_with("socket:["))
 			out.push_back(fd);
 	}
-	const int err = errno;
-	closedir(d);
-	if (err != 0)
-		return take_error(pid, dir, err);
+	if (errno != 0)
+		return take_error(pid, dir, errno);
 	std::sort(out.begin(), out.end());
 	return out;
 }
