@@ -317,8 +317,10 @@ for k in $kernels; do
 	k0=$(date +%s)
 	# shellcheck disable=SC2086
 	run_vm "$BUILD/vm/$k" -k "$k" -a "$variant" -x "$BUILD/userlib/sctpx-static" \
+		-x "$BUILD/userlib/sctpx-clitest" \
 		$dropin $progs "$BUILD/userlib/sctpx_vmtest" \
-		${dropin:+"$top/userlib/tests/vm/dropin.sh"} "$top/userlib/tests/vm/cli-demo.sh"
+		${dropin:+"$top/userlib/tests/vm/dropin.sh"} "$top/userlib/tests/vm/cli-demo.sh" \
+		"$top/userlib/tests/vm/cli-assocs.sh"
 	totals="$totals$(printf '  %-24s %-36s %4d passed, %d failed, %d skipped, %d xfail (%ds)' \
 		"$k" "${slot:-?}${variant:+, no PEELOFF}" "$p" "$f" "$s" "$x" $(($(date +%s) - k0)))
 "

@@ -92,8 +92,11 @@ mode=test
 # alarm firing early). The benchmark asks for it (scripts/bench.sh -a).
 cmdline="console=ttyS0 quiet panic=-1 panic_on_warn=1 oops=panic sctpx_mode=$mode $append"
 
+# -display none, not -nographic: the consoles are the -serial options below
+# either way, and -nographic would also tell SeaBIOS there is no screen, so
+# it would copy its banner and screen-clearing escape codes to ttyS0.
 set -- qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
-	-nographic -no-reboot -nodefaults \
+	-display none -no-reboot -nodefaults \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio" -append "$cmdline"
 

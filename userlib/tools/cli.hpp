@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,14 @@ struct Options {
 	bool json = false;
 	std::uint32_t n = 100; /* demo: associations */
 	bool force_fallback = false;
+	/* assocs, top: the process and, optionally, one of its descriptors */
+	int pid = -1;
+	std::optional<int> fd;
+	/* top */
+	double interval_s = 1.0;
+	double stall_s = 5.0;
+	std::uint32_t count = 0; /* refreshes; 0: until q or SIGINT */
+	bool plain = false;
 };
 
 /* The whole command line; returns the exit code. */
@@ -31,9 +40,20 @@ int run(int argc, char **argv);
 
 int cmd_status(const Options &o);
 int cmd_demo(const Options &o);
+int cmd_assocs(const Options &o);
+int cmd_top(const Options &o);
 
 /* One line on stderr, "sctpx: what: why", and exit_fail. */
 int die(std::string_view what, const Error &e);
+
+/*
+ * A table cell: v padded to width w (left-aligned, or right-aligned with
+ * right), never running into the next cell: a value as wide as w or wider
+ * still gets one space after it (before it when right-aligned).
+ */
+std::string cell(std::string_view v, std::size_t w, bool right = false);
+/* HEARD_MS as text: "never" for U32_MAX (nothing heard yet). */
+std::string heard_text(std::uint32_t ms);
 
 /* A tiny JSON writer: objects and arrays of scalars, escaped strings. */
 class Json {
@@ -47,6 +67,7 @@ public:
 	Json &field(std::string_view key, std::uint64_t v);
 	Json &field(std::string_view key, double v);
 	Json &field(std::string_view key, bool v);
+	Json &null(std::string_view key); /* a value the path could not read */
 	[[nodiscard]] const std::string &str() const { return out_; }
 
 private:
@@ -54,6 +75,24 @@ private:
 	std::string out_;
 	bool first_ = true;
 };
+
+/* One SCTP socket of another process and its associations. */
+struct SocketAssocs {
+	int fd = -1;  /* its number in that process */
+	int type = 0; /* SOCK_SEQPACKET or SOCK_STREAM */
+	Path path = Path::Module;
+	std::vector<AssocInfo> assocs;
+};
+/*
+ * Every SCTP socket of process pid (or only its descriptor only_fd),
+ * listed through c. An error's extack is the whole one-line message,
+ * naming the ptrace access that was missing when that was the cause.
+ */
+Result<std::vector<SocketAssocs>> list_process(Client &c, int pid, std::optional<int> only_fd);
+/* The client assocs and top list with: it never loads the module. */
+Result<Client> open_lister(const Options &o);
+/* "sctpx: " and an error of list_process(); exit_fail. */
+int fail(const Error &e);
 
 /* Associations on loopback: a one-to-many server and one-to-one clients. */
 struct Loopback {

@@ -4,6 +4,8 @@
  * test binary (which acts as sctpx when called by that name).
  */
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -24,11 +26,28 @@ Commands:
                   server, listed, peeled off in one batch with
                   NONBLOCK|CLOEXEC and checked (flags, queued data), then the
                   same one association per call, with a summary table
+  assocs --pid PID [--fd FD]
+                  the associations of process PID's SCTP sockets (or of its
+                  descriptor FD): id, state, ports, peers, streams, traffic,
+                  verification tags (hex, as ss -i prints them), outstanding
+                  and queued bytes, peer rwnd, when the peer was last heard
+  top --pid PID [--fd FD] [--interval SEC] [--stall SEC] [--count N] [--plain]
+                  the same associations live, busiest first: DATA chunks per
+                  second in and out, outstanding and queued bytes, and
+                  "stalled" when data waits but no DATA moved for --stall
+                  seconds (default 5) while the peer still answers; refreshed
+                  every --interval seconds (default 1); q or ^C quits; plain
+                  text blocks when not on a terminal or with --plain; --count
+                  N exits after N refreshes
   help            this text
 
 Options:
   --json          machine-readable output on stdout
   --fallback      serve every call with socket calls, not the module
+
+assocs and top take another process's descriptors with pidfd_getfd(2): they
+need ptrace access to it (CAP_SYS_PTRACE, or the same user where
+kernel.yama.ptrace_scope allows it).
 
 Exit status: 0 success, 1 the operation failed, 2 bad command line.
 )";
@@ -37,6 +56,55 @@ int bad_usage(std::string_view why)
 {
 	std::cerr << "sctpx: " << why << " (try: sctpx help)\n";
 	return exit_usage;
+}
+
+/* A whole-string integer in [lo, hi]. */
+template <typename T>
+bool parse_int(std::string_view v, T lo, T hi, T &out)
+{
+	auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+	return ec == std::errc() && p == v.data() + v.size() && out >= lo && out <= hi;
+}
+
+/* A whole-string number of seconds, above 0 and at most a day. */
+bool parse_seconds(std::string_view v, double &out)
+{
+	const std::string s(v);
+	char *end = nullptr;
+	out = std::strtod(s.c_str(), &end);
+	return !s.empty() && end == s.c_str() + s.size() && std::isfinite(out) && out > 0 &&
+	       out <= 86400;
+}
+
+/* Is opt an option of cmd that takes a value? */
+bool takes_value(std::string_view cmd, std::string_view opt)
+{
+	if (opt == "-n")
+		return cmd == "demo";
+	if (opt == "--pid" || opt == "--fd")
+		return cmd == "assocs" || cmd == "top";
+	return cmd == "top" && (opt == "--interval" || opt == "--stall" || opt == "--count");
+}
+
+/* The value v of option a into o; false if it is out of range. */
+bool parse_value(std::string_view a, std::string_view v, Options &o)
+{
+	if (a == "-n")
+		return parse_int<std::uint32_t>(v, 1, UINT32_MAX, o.n);
+	if (a == "--pid")
+		return parse_int<int>(v, 1, INT32_MAX, o.pid);
+	if (a == "--fd") {
+		int fd = 0;
+		if (!parse_int<int>(v, 0, INT32_MAX, fd))
+			return false;
+		o.fd = fd;
+		return true;
+	}
+	if (a == "--count")
+		return parse_int<std::uint32_t>(v, 1, UINT32_MAX, o.count);
+	if (a == "--interval")
+		return parse_seconds(v, o.interval_s);
+	return parse_seconds(v, o.stall_s);
 }
 
 } // namespace
@@ -54,13 +122,17 @@ int sctpx::cli::run(int argc, char **argv)
 			o.force_fallback = true;
 		} else if (a == "-h" || a == "--help") {
 			cmd = "help";
-		} else if (a == "-n" && cmd == "demo") {
+		} else if (a == "--plain" && cmd == "top") {
+			o.plain = true;
+		} else if (takes_value(cmd, a)) {
 			if (++i == args.size())
-				return bad_usage("-n needs a number");
-			const std::string_view v = args[i];
-			auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), o.n);
-			if (ec != std::errc() || p != v.data() + v.size() || o.n == 0)
-				return bad_usage("-n needs a positive number");
+				return bad_usage(std::string(a) + " needs a value");
+			if (!parse_value(a, args[i], o)) {
+				const bool secs = a == "--interval" || a == "--stall";
+				return bad_usage(std::string(a) + " needs a positive number" +
+						 (a == "--fd" ? " or 0" : "") +
+						 (secs ? " of seconds, at most 86400" : ""));
+			}
 		} else if (cmd.empty() && !a.starts_with('-')) {
 			cmd = a;
 		} else {
@@ -75,5 +147,11 @@ int sctpx::cli::run(int argc, char **argv)
 		return cmd_status(o);
 	if (cmd == "demo")
 		return cmd_demo(o);
+	if ((cmd == "assocs" || cmd == "top") && o.pid < 0)
+		return bad_usage(std::string(cmd) + " needs --pid PID");
+	if (cmd == "assocs")
+		return cmd_assocs(o);
+	if (cmd == "top")
+		return o.json ? bad_usage("top has no --json (use assocs --json)") : cmd_top(o);
 	return bad_usage("unknown command '" + std::string(cmd) + "'");
 }

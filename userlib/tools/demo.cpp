@@ -78,6 +78,8 @@ Result<Round> run_round(Client &lister, Client &peeler, std::string way, std::ui
 		}
 		if (l->assocs.size() > 3)
 			std::cout << "  ...\n";
+		/* Before the next round's progress on stderr, also through a pipe. */
+		std::cout << std::flush;
 	}
 
 	PeelOptions o;

@@ -88,6 +88,8 @@ Result<Loopback> make_loopback(Client &c, std::uint32_t n, bool progress)
 	const socklen_t len = to->to_sockaddr(ss);
 	std::unordered_map<std::uint16_t, std::size_t> by_port;
 	const std::uint32_t step = std::max<std::uint32_t>(n / 10, 1);
+	/* On a terminal the progress line updates in place; in a log, one line each. */
+	const bool tty = isatty(STDERR_FILENO) != 0;
 	for (std::uint32_t i = 0; i < n; i++) {
 		Fd cl(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP));
 		if (!cl || connect(cl.get(), reinterpret_cast<sockaddr *>(&ss), len) != 0)
@@ -102,9 +104,10 @@ Result<Loopback> make_loopback(Client &c, std::uint32_t n, bool progress)
 		by_port[*p] = i;
 		lb.clients.push_back(std::move(cl));
 		if (progress && n >= 1000 && (i + 1) % step == 0)
-			std::cerr << "\rsctpx demo: connecting " << i + 1 << "/" << n << std::flush;
+			std::cerr << (tty ? "\r" : "") << "sctpx demo: connecting " << i + 1 << "/"
+				  << n << (tty ? "" : "\n") << std::flush;
 	}
-	if (progress && n >= 1000)
+	if (progress && n >= 1000 && tty)
 		std::cerr << '\n';
 
 	/* Match the server's ids to clients through the peers' ports. */

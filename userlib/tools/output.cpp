@@ -36,6 +36,17 @@ std::string quote(std::string_view v)
 
 } // namespace
 
+std::string cell(std::string_view v, std::size_t w, bool right)
+{
+	const std::size_t pad = v.size() < w ? w - v.size() : 1;
+	return right ? std::string(pad, ' ') + std::string(v) : std::string(v) + std::string(pad, ' ');
+}
+
+std::string heard_text(std::uint32_t ms)
+{
+	return ms == UINT32_MAX ? "never" : std::to_string(ms);
+}
+
 /* A separator if needed, then "key": unless the key is empty (array item). */
 void Json::key(std::string_view k)
 {
@@ -103,6 +114,13 @@ Json &Json::field(std::string_view k, bool v)
 {
 	key(k);
 	out_ += v ? "true" : "false";
+	return *this;
+}
+
+Json &Json::null(std::string_view k)
+{
+	key(k);
+	out_ += "null";
 	return *this;
 }
 
