@@ -317,7 +317,7 @@ for k in $kernels; do
 	k0=$(date +%s)
 	# shellcheck disable=SC2086
 	run_vm "$BUILD/vm/$k" -k "$k" -a "$variant" -x "$BUILD/userlib/sctpx-static" \
-		-x "$BUILD/userlib/sctpx-clitest" \
+		-x "$BUILD/userlib/sctpx-clitest" -x "$(command -v ss)" \
 		$dropin $progs "$BUILD/userlib/sctpx_vmtest" \
 		${dropin:+"$top/userlib/tests/vm/dropin.sh"} "$top/userlib/tests/vm/cli-demo.sh" \
 		"$top/userlib/tests/vm/cli-assocs.sh"

@@ -21,6 +21,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 stage=$(mktemp -d "${out}.stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
+# The guest's / (mktemp made it 700): every user reaches /bin and /tests.
+chmod 755 "$stage"
 
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" \
 	"$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" "$stage/run" \
@@ -37,10 +39,10 @@ echo 'root:x:0:0:root:/root:/bin/sh' >"$stage/etc/passwd"
 echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/sh' >>"$stage/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 
-# Modules: every dependency of the ones we need, per the kernel's own
-# modules.dep; compressed ones are unpacked (busybox modprobe and
+# Modules: every dependency of the ones we need (sctp_diag: what ss(8)
+# lists SCTP sockets through), per the kernel's own modules.dep; compressed ones are unpacked (busybox modprobe and
 # init_module want plain ELF).
-mods=$(for m in sctp veth; do
+mods=$(for m in sctp sctp_diag veth; do
 	modprobe -d "$kroot" -S "$rel" --show-depends "$m"
 done | awk '$1 == "insmod" { print $2 }' | sort -u)
 for path in $mods; do

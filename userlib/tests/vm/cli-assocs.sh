@@ -33,9 +33,6 @@ wait_file() {
 # fd_of DIR ROLE: the holder's descriptor of that role
 fd_of() { awk -v r="$2" '$8 == r { print $1; exit }' "$1/view"; }
 
-# The initramfs root is made from a mktemp directory (mode 700): let the
-# unprivileged user reach /bin/sh and /tests.
-chmod 755 /
 modprobe sctpx
 d=/tmp/holder
 mkdir -p $d
@@ -59,6 +56,28 @@ suite() {
 		cat /tmp/top.txt && $ct check-top $d /tmp/top.txt 4 $1"
 }
 suite module
+
+# TAG and PTAG join with ss(8): each association the CLI lists is one ss
+# shows with "tag:TAG ... ptag:PTAG" on its line (ss and sctp_diag travel
+# with the tests).
+ss_join() {
+	modprobe sctp_diag && /tests/ss -i -n -a --sctp >/tmp/ss &&
+		$cli assocs --pid "$hp" >/tmp/a.txt || return 1
+	awk '$1 == "FD" { t = 1; next } t && NF >= 13 { print $12, $13 }' /tmp/a.txt >/tmp/tags
+	rows=0 joined=0
+	while read -r tag ptag; do
+		rows=$((rows + 1))
+		if grep -Eq " tag:$tag .* ptag:$ptag( |$)" /tmp/ss; then
+			joined=$((joined + 1))
+		else
+			echo "tag $tag ptag $ptag: not in ss"
+		fi
+	done </tmp/tags
+	echo "$joined of $rows associations joined with ss"
+	[ "$joined" -eq "$rows" ] || sed 's/^/ss: /' /tmp/ss
+	[ "$rows" -gt 0 ] && [ "$joined" -eq "$rows" ]
+}
+t ss_join ss_join
 
 # Without ptrace access: refused, one line naming what is missing, exit 1.
 refused() { # refused COMMAND: as nobody
