@@ -93,6 +93,7 @@ std::vector<top::Sample> samples(const std::vector<SocketAssocs> &socks)
 			top::Sample x;
 			x.fd = s.fd;
 			x.id = a.id;
+			x.vtag = a.local_vtag;
 			x.state = a.state;
 			x.data_in = a.counters.data_in;
 			x.data_out = a.counters.data_out;

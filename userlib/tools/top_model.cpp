@@ -25,7 +25,8 @@ std::vector<Row> refresh(Tracks &tracks, const std::vector<Sample> &samples, dou
 		Row r;
 		r.s = s;
 		Track t{s.data_in, s.data_out, now, now};
-		auto it = tracks.find({s.fd, s.id});
+		const Key key{s.fd, s.id, s.vtag};
+		auto it = tracks.find(key);
 		if (it != tracks.end() && s.data_in >= it->second.data_in &&
 		    s.data_out >= it->second.data_out) {
 			const Track &old = it->second;
@@ -39,7 +40,7 @@ std::vector<Row> refresh(Tracks &tracks, const std::vector<Sample> &samples, dou
 		}
 		r.idle_s = now - t.moved_at;
 		r.stalled = judge(s, r.idle_s, stall_s);
-		next[{s.fd, s.id}] = t;
+		next[key] = t;
 		rows.push_back(r);
 	}
 	tracks = std::move(next);

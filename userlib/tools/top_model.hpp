@@ -8,7 +8,7 @@
 
 #include <cstdint>
 #include <map>
-#include <utility>
+#include <tuple>
 #include <vector>
 
 #include "sctpx/types.hpp"
@@ -19,6 +19,12 @@ namespace sctpx::cli::top {
 struct Sample {
 	int fd = -1; /* the target process's descriptor */
 	AssocId id = 0;
+	/*
+	 * The local verification tag (0 on the fallback): random for each
+	 * association, it tells a new association that got a reused
+	 * descriptor and id from the one before, whatever its counters.
+	 */
+	std::uint32_t vtag = 0;
 	int state = 0;
 	std::uint64_t data_in = 0;
 	std::uint64_t data_out = 0;
@@ -36,7 +42,7 @@ struct Track {
 	double seen_at = 0;  /* seconds: the previous refresh */
 	double moved_at = 0; /* seconds: when a DATA counter last changed (or first seen) */
 };
-using Key = std::pair<int, AssocId>;
+using Key = std::tuple<int, AssocId, std::uint32_t>; /* fd, id, vtag */
 using Tracks = std::map<Key, Track>;
 
 enum class Stall : std::uint8_t { No, Yes, Unknown };
@@ -60,8 +66,9 @@ Stall judge(const Sample &s, double idle_s, double stall_s);
 
 /*
  * One refresh at time now (seconds, monotonic): rows for samples, tracks
- * updated (associations that are gone are forgotten; one whose counters
- * went backwards is a new association on a reused descriptor), rows
+ * updated (associations that are gone are forgotten; one with another
+ * vtag, or whose counters went backwards, is a new association on a
+ * reused descriptor and id: its rates and idle time start over), rows
  * sorted busiest first: DATA chunks per second in + out, then total DATA
  * chunks, then descriptor and id.
  */

@@ -106,12 +106,42 @@ TEST(TopModel, GoneAssociationsAreForgottenAndResetsStartOver)
 	refresh(t, {S(3, 1, 10, 10), S(3, 2, 5, 5)}, 0.0, 5);
 	refresh(t, {S(3, 1, 10, 10)}, 1.0, 5);
 	EXPECT_EQ(t.size(), 1U);
-	EXPECT_EQ(t.count({3, 2}), 0U);
+	EXPECT_EQ(t.count({3, 2, 0}), 0U);
 	/* Counters went backwards: another association on a reused fd/id. */
 	const auto rows = refresh(t, {S(3, 1, 2, 2, 100, 0)}, 2.0, 1);
 	EXPECT_EQ(rows[0].in_per_s, 0);
 	EXPECT_DOUBLE_EQ(rows[0].idle_s, 0.0);
 	EXPECT_EQ(rows[0].stalled, Stall::No);
+}
+
+TEST(TopModel, AnotherVtagIsANewAssociationEvenWithHigherCounters)
+{
+	/* fd 3 id 1 gone and both reused by an association that already sent more. */
+	Tracks t;
+	Sample a = S(3, 1, 10, 10, 100, 0);
+	a.vtag = 0x1111;
+	refresh(t, {a}, 0.0, 1);
+	refresh(t, {a}, 5.0, 1);
+	Sample b = S(3, 1, 500, 500, 100, 0);
+	b.vtag = 0x2222;
+	const auto rows = refresh(t, {b}, 6.0, 1);
+	ASSERT_EQ(rows.size(), 1U);
+	EXPECT_EQ(rows[0].in_per_s, 0); /* not (500 - 10) / 1 */
+	EXPECT_EQ(rows[0].out_per_s, 0);
+	EXPECT_DOUBLE_EQ(rows[0].idle_s, 0.0); /* its window starts now */
+	EXPECT_EQ(rows[0].stalled, Stall::No);
+	EXPECT_EQ(t.size(), 1U);
+	EXPECT_EQ(t.count({3, 1, 0x2222}), 1U);
+}
+
+TEST(TopModel, RatesOfHugeCountersDoNotOverflow)
+{
+	Tracks t;
+	const std::uint64_t big = UINT64_MAX - 10;
+	refresh(t, {S(3, 1, big, big)}, 0.0, 5);
+	const auto rows = refresh(t, {S(3, 1, big + 10, big + 4)}, 2.0, 5);
+	EXPECT_DOUBLE_EQ(rows[0].in_per_s, 5.0);
+	EXPECT_DOUBLE_EQ(rows[0].out_per_s, 2.0);
 }
 
 TEST(TopModel, BusiestFirstThenMostTrafficThenFdAndId)
