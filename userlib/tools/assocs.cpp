@@ -164,7 +164,10 @@ int cmd_assocs(const Options &o)
 	auto c = open_lister(o);
 	if (!c)
 		return die("cannot open the library", c.error());
-	auto socks = list_process(*c, o.pid, o.fd);
+	auto pidfd = open_process(o.pid);
+	if (!pidfd)
+		return fail(pidfd.error());
+	auto socks = list_process(*c, o.pid, *pidfd, o.fd);
 	if (!socks)
 		return fail(socks.error());
 	if (o.json)

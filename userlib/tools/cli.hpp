@@ -84,11 +84,19 @@ struct SocketAssocs {
 	std::vector<AssocInfo> assocs;
 };
 /*
- * Every SCTP socket of process pid (or only its descriptor only_fd),
- * listed through c. An error's extack is the whole one-line message,
- * naming the ptrace access that was missing when that was the cause.
+ * A pidfd of process pid: "no process PID" when there is none. Kept for
+ * every listing of it, so a pid reused after the process exited is never
+ * taken for it.
  */
-Result<std::vector<SocketAssocs>> list_process(Client &c, int pid, std::optional<int> only_fd);
+Result<Fd> open_process(int pid);
+/*
+ * Every SCTP socket of process pid (pidfd, from open_process()), or only
+ * its descriptor only_fd, listed through c. An error's extack is the whole
+ * one-line message, naming the ptrace access that was missing when that
+ * was the cause; "no process PID (it exited)" once it exited.
+ */
+Result<std::vector<SocketAssocs>> list_process(Client &c, int pid, const Fd &pidfd,
+					       std::optional<int> only_fd);
 /* The client assocs and top list with: it never loads the module. */
 Result<Client> open_lister(const Options &o);
 /* "sctpx: " and an error of list_process(); exit_fail. */

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -43,7 +44,9 @@ Error take_error(int pid, const std::string &what, int err)
 	return Error{err, msg};
 }
 
-Result<Fd> pidfd_open(int pid)
+} // namespace
+
+Result<Fd> open_process(int pid)
 {
 	const long r = syscall(SYS_pidfd_open, pid, 0);
 	if (r < 0) {
@@ -53,6 +56,24 @@ Result<Fd> pidfd_open(int pid)
 		return take_error(pid, "pidfd_open", err);
 	}
 	return Fd(static_cast<int>(r));
+}
+
+namespace {
+
+/*
+ * Has the process behind pidfd exited? Its pidfd turns readable then, also
+ * while it lingers unreaped: /proc/PID/fd of such a process lists nothing,
+ * which must not pass for "no SCTP sockets".
+ */
+bool exited(const Fd &pidfd)
+{
+	pollfd p{pidfd.get(), POLLIN, 0};
+	return poll(&p, 1, 0) > 0;
+}
+
+Error exit_error(int pid)
+{
+	return Error{ESRCH, "no process " + std::to_string(pid) + " (it exited)"};
 }
 
 /* The descriptor numbers of pid that are sockets, ascending. */
@@ -101,28 +122,28 @@ bool is_sctp(int fd, int &type)
 
 } // namespace
 
-Result<std::vector<SocketAssocs>> list_process(Client &c, int pid, std::optional<int> only_fd)
+Result<std::vector<SocketAssocs>> list_process(Client &c, int pid, const Fd &pidfd,
+					       std::optional<int> only_fd)
 {
 	/*
-	 * The pidfd first: should pid exit and its number be reused while
-	 * /proc is read, pidfd_getfd() fails (ESRCH) instead of taking the
-	 * newcomer's descriptors.
+	 * The pidfd was opened first: should pid exit and its number be
+	 * reused while /proc is read, pidfd_getfd() fails (ESRCH) instead of
+	 * taking the newcomer's descriptors, and exited() tells an empty
+	 * listing of the newcomer (or of the unreaped process) from one of
+	 * a process without SCTP sockets.
 	 */
-	auto pidfd = pidfd_open(pid);
-	if (!pidfd)
-		return std::move(pidfd).error();
 	std::vector<int> fds;
 	if (only_fd) {
 		fds.push_back(*only_fd);
 	} else {
 		auto all = socket_fds(pid);
 		if (!all)
-			return std::move(all).error();
+			return exited(pidfd) ? exit_error(pid) : std::move(all).error();
 		fds = std::move(*all);
 	}
 	std::vector<SocketAssocs> out;
 	for (const int target : fds) {
-		Fd fd(static_cast<int>(syscall(SYS_pidfd_getfd, pidfd->get(), target, 0)));
+		Fd fd(static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.get(), target, 0)));
 		if (!fd) {
 			const int err = errno;
 			/* Closed since /proc was read: not a socket of pid any more. */
@@ -132,7 +153,7 @@ Result<std::vector<SocketAssocs>> list_process(Client &c, int pid, std::optional
 				return Error{err, "pid " + std::to_string(pid) + " has no fd " +
 							  std::to_string(target)};
 			if (err == ESRCH)
-				return Error{err, "no process " + std::to_string(pid) + " (it exited)"};
+				return exit_error(pid);
 			return take_error(pid, "pidfd_getfd", err);
 		}
 		SocketAssocs s;
@@ -152,6 +173,8 @@ Result<std::vector<SocketAssocs>> list_process(Client &c, int pid, std::optional
 		s.assocs = std::move(l->assocs);
 		out.push_back(std::move(s));
 	}
+	if (exited(pidfd))
+		return exit_error(pid);
 	return out;
 }
 

@@ -182,6 +182,10 @@ int cmd_top(const Options &o)
 	auto c = open_lister(o);
 	if (!c)
 		return die("cannot open the library", c.error());
+	/* One pidfd for the whole run: a reused pid is never shown for it. */
+	auto pidfd = open_process(o.pid);
+	if (!pidfd)
+		return fail(pidfd.error());
 	catch_signals();
 	const bool full = !o.plain && isatty(STDOUT_FILENO) != 0;
 	std::optional<Screen> screen;
@@ -194,7 +198,7 @@ int cmd_top(const Options &o)
 	const auto step = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
 		std::chrono::duration<double>(o.interval_s));
 	for (std::uint32_t n = 1;; n++) {
-		auto socks = list_process(*c, o.pid, o.fd);
+		auto socks = list_process(*c, o.pid, *pidfd, o.fd);
 		if (!socks) {
 			screen.reset(); /* the error on the normal screen */
 			return fail(socks.error());
