@@ -32,15 +32,27 @@ void on_signal(int /*sig*/)
 	stop_signal = 1;
 }
 
-/* SIGINT and SIGTERM end the loop cleanly: poll() returns EINTR. */
-void catch_signals()
+/*
+ * SIGINT and SIGTERM end the loop cleanly. They are blocked except inside
+ * ppoll(), so one arriving just before the wait still ends it at once
+ * instead of after up to a whole interval; the mask to wait with goes to
+ * *wait_mask.
+ */
+void catch_signals(sigset_t *wait_mask)
 {
 	struct sigaction sa {};
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART */
+	sa.sa_flags = 0;
 	sigaction(SIGINT, &sa, nullptr);
 	sigaction(SIGTERM, &sa, nullptr);
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGTERM);
 }
 
 /* The terminal in full-screen mode for the object's life. */
@@ -154,24 +166,30 @@ std::string render(const Options &o, const std::vector<top::Row> &rows, Path pat
 
 /*
  * Wait until deadline, a key (q quits) or a signal; false: stop. Without
- * a terminal there is nothing to read: poll() only sleeps.
+ * a terminal there is nothing to read: ppoll() only sleeps. A terminal
+ * that hung up stops being read (it would wake ppoll() at once, forever).
  */
-bool wait_until(std::chrono::steady_clock::time_point deadline, bool keys)
+bool wait_until(std::chrono::steady_clock::time_point deadline, bool &keys,
+		const sigset_t &wait_mask)
 {
 	for (;;) {
 		if (stop_signal != 0)
 			return false;
-		const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+		const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(
 			deadline - std::chrono::steady_clock::now());
 		if (left.count() <= 0)
 			return true;
+		const timespec ts{static_cast<std::time_t>(left.count() / 1000000000),
+				  static_cast<long>(left.count() % 1000000000)};
 		pollfd p{STDIN_FILENO, POLLIN, 0};
-		const int r = poll(&p, keys ? 1 : 0, static_cast<int>(left.count()));
-		if (r > 0) {
-			char ch = 0;
-			if (read(STDIN_FILENO, &ch, 1) == 1 && (ch == 'q' || ch == 'Q'))
-				return false;
-		}
+		if (ppoll(&p, keys ? 1 : 0, &ts, &wait_mask) <= 0 || !keys)
+			continue; /* timeout, or a signal (checked above) */
+		char ch = 0;
+		const ssize_t n = read(STDIN_FILENO, &ch, 1);
+		if (n == 1 && (ch == 'q' || ch == 'Q'))
+			return false;
+		if (n == 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0)
+			keys = false;
 	}
 }
 
@@ -186,12 +204,13 @@ int cmd_top(const Options &o)
 	auto pidfd = open_process(o.pid);
 	if (!pidfd)
 		return fail(pidfd.error());
-	catch_signals();
+	sigset_t wait_mask;
+	catch_signals(&wait_mask);
 	const bool full = !o.plain && isatty(STDOUT_FILENO) != 0;
 	std::optional<Screen> screen;
 	if (full)
 		screen.emplace();
-	const bool keys = screen && screen->keys();
+	bool keys = screen && screen->keys();
 
 	top::Tracks tracks;
 	const auto t0 = std::chrono::steady_clock::now();
@@ -212,9 +231,18 @@ int cmd_top(const Options &o)
 			std::cout << "\x1b[H\x1b[2J" << text << "(q quits)" << std::flush;
 		else
 			std::cout << text << '\n' << std::flush;
+		/*
+		 * A reader that went away (| head) ends the run: with SIGPIPE
+		 * ignored by whoever started sctpx, writing on would loop forever.
+		 */
+		if (!std::cout) {
+			screen.reset();
+			std::cerr << "sctpx: standard output: write error\n";
+			return exit_fail;
+		}
 		if (o.count != 0 && n >= o.count)
 			break;
-		if (!wait_until(t0 + step * n, keys))
+		if (!wait_until(t0 + step * n, keys, wait_mask))
 			break;
 	}
 	return exit_ok;
