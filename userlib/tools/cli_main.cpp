@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -107,9 +108,8 @@ bool parse_value(std::string_view a, std::string_view v, Options &o)
 	return parse_seconds(v, o.stall_s);
 }
 
-} // namespace
-
-int sctpx::cli::run(int argc, char **argv)
+/* The command line, parsed and run. */
+int dispatch(int argc, char **argv)
 {
 	const std::vector<std::string_view> args(argv + 1, argv + argc);
 	Options o;
@@ -154,4 +154,23 @@ int sctpx::cli::run(int argc, char **argv)
 	if (cmd == "top")
 		return o.json ? bad_usage("top has no --json (use assocs --json)") : cmd_top(o);
 	return bad_usage("unknown command '" + std::string(cmd) + "'");
+}
+
+} // namespace
+
+/*
+ * An exception that left main() would end the program without unwinding:
+ * top's terminal would stay raw on the alternate screen. Caught here, it
+ * unwinds (restoring it) and ends in one line and exit_fail.
+ */
+int sctpx::cli::run(int argc, char **argv)
+{
+	try {
+		return dispatch(argc, argv);
+	} catch (const std::exception &e) {
+		std::cerr << "sctpx: " << e.what() << '\n';
+	} catch (...) {
+		std::cerr << "sctpx: unexpected exception\n";
+	}
+	return exit_fail;
 }
