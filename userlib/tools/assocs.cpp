@@ -5,8 +5,10 @@
  * prints them ("tag:%x ptag:%x" of `ss -i --sctp`: lower-case hex, no
  * prefix), so a row joins with ss's.
  */
+#include <algorithm>
 #include <iostream>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #include "cli.hpp"
@@ -46,6 +48,26 @@ std::string peers(const AssocInfo &a)
 	return out;
 }
 
+/*
+ * Every association of socks, the most DATA chunks (in + out) first, then
+ * by descriptor and id: the busy ones on top of a long listing.
+ */
+std::vector<std::pair<const SocketAssocs *, const AssocInfo *>>
+busiest_first(const std::vector<SocketAssocs> &socks)
+{
+	std::vector<std::pair<const SocketAssocs *, const AssocInfo *>> out;
+	for (const SocketAssocs &s : socks)
+		for (const AssocInfo &a : s.assocs)
+			out.emplace_back(&s, &a);
+	const auto data = [](const AssocInfo &a) { return a.counters.data_in + a.counters.data_out; };
+	std::sort(out.begin(), out.end(), [&](const auto &x, const auto &y) {
+		if (data(*x.second) != data(*y.second))
+			return data(*x.second) > data(*y.second);
+		return std::tie(x.first->fd, x.second->id) < std::tie(y.first->fd, y.second->id);
+	});
+	return out;
+}
+
 /* The paths that listed socks; with none listed, the one that would have. */
 std::string paths(const std::vector<SocketAssocs> &socks, Path would)
 {
@@ -76,29 +98,23 @@ void print_text(int pid, const std::vector<SocketAssocs> &socks, Path would)
 			  << cell("RTX", 6) << cell("TAG", 9) << cell("PTAG", 9)
 			  << cell("OUTSTANDING", 12) << cell("QUEUED", 9) << cell("RWND", 9)
 			  << cell("HEARD_MS", 9) << "PEERS\n";
-	for (const SocketAssocs &s : socks)
-		for (const AssocInfo &a : s.assocs) {
-			const AssocCounters &c = a.counters;
-			const bool m = s.path == Path::Module;
-			std::cout << cell(std::to_string(s.fd), 5) << cell(std::to_string(a.id), 7)
-				  << cell(state_name(a.state), 18)
-				  << cell(std::to_string(a.local_port), 6)
-				  << cell(std::to_string(peer_port(a)), 6)
-				  << cell(std::to_string(a.instreams) + "/" +
-						  std::to_string(a.outstreams),
-					  8)
-				  << cell(std::to_string(c.data_in), 9)
-				  << cell(std::to_string(c.data_out), 9)
-				  << cell(std::to_string(c.packets_in), 9)
-				  << cell(std::to_string(c.packets_out), 9)
-				  << cell(std::to_string(c.rtx_chunks), 6)
-				  << cell(m ? hex(a.local_vtag) : "-", 9)
-				  << cell(m ? hex(a.peer_vtag) : "-", 9)
-				  << cell(m ? std::to_string(a.outstanding) : "-", 12)
-				  << cell(m ? std::to_string(a.queued) : "-", 9)
-				  << cell(std::to_string(a.peer_rwnd), 9)
-				  << cell(m ? heard_text(a.heard_ms) : "-", 9) << peers(a) << '\n';
-		}
+	for (const auto &[s, a] : busiest_first(socks)) {
+		const AssocCounters &c = a->counters;
+		const bool m = s->path == Path::Module;
+		std::cout << cell(std::to_string(s->fd), 5) << cell(std::to_string(a->id), 7)
+			  << cell(state_name(a->state), 18) << cell(std::to_string(a->local_port), 6)
+			  << cell(std::to_string(peer_port(*a)), 6)
+			  << cell(std::to_string(a->instreams) + "/" + std::to_string(a->outstreams), 8)
+			  << cell(std::to_string(c.data_in), 9) << cell(std::to_string(c.data_out), 9)
+			  << cell(std::to_string(c.packets_in), 9)
+			  << cell(std::to_string(c.packets_out), 9)
+			  << cell(std::to_string(c.rtx_chunks), 6)
+			  << cell(m ? hex(a->local_vtag) : "-", 9) << cell(m ? hex(a->peer_vtag) : "-", 9)
+			  << cell(m ? std::to_string(a->outstanding) : "-", 12)
+			  << cell(m ? std::to_string(a->queued) : "-", 9)
+			  << cell(std::to_string(a->peer_rwnd), 9)
+			  << cell(m ? heard_text(a->heard_ms) : "-", 9) << peers(*a) << '\n';
+	}
 	for (const SocketAssocs &s : socks)
 		if (s.assocs.empty())
 			std::cout << "fd " << s.fd << " (" << type_name(s.type)
