@@ -33,6 +33,32 @@ wait_file() {
 # fd_of DIR ROLE: the holder's descriptor of that role
 fd_of() { awk -v r="$2" '$8 == r { print $1; exit }' "$1/view"; }
 
+# wait_grep PATTERN FILE: up to 60 s until FILE has a line matching it.
+wait_grep() {
+	i=0
+	while ! grep -q "$1" "$2" 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q "$1" "$2"
+}
+
+# top_sees_exit PID: top runs on PID, which is killed: top must end by
+# itself (not after its 40 refreshes) with "no process PID (it exited)"
+# and status 1, the screen it showed intact before.
+top_sees_exit() {
+	$cli top --pid "$1" --interval 0.5 --count 40 >/tmp/tx 2>&1 &
+	tp=$!
+	wait_grep "^sctpx top: pid $1," /tmp/tx || { kill "$tp"; return 1; }
+	kill "$1"
+	wait "$tp"
+	rc=$?
+	cat /tmp/tx
+	blocks=$(grep -c '^sctpx top: ' /tmp/tx)
+	echo "status $rc after $blocks refreshes"
+	[ "$rc" -eq 1 ] && [ "$blocks" -lt 40 ] &&
+		[ "$(tail -n 1 /tmp/tx)" = "sctpx: no process $1 (it exited)" ]
+}
+
 modprobe sctpx
 d=/tmp/holder
 mkdir -p $d
@@ -110,18 +136,55 @@ else
 	t same_user sh -c "su nobody -c '$cli assocs --pid $np --json' >/tmp/n.json &&
 		$ct check-assocs $dn /tmp/n.json module"
 fi
-[ "$np" -gt 0 ] && kill "$np"
+# The holder exits while top watches it.
+t top_holder_exits top_sees_exit "$np"
 
-# No SCTP socket (UDP, TCP and unix ones): nothing, exit 0.
+# No SCTP socket (UDP, TCP and unix ones): nothing, exit 0. Only once
+# it says its sockets exist: before, an empty listing proves nothing.
 $ct nosctp >/tmp/ns &
 zp=$!
-t nosctp_ready wait_file /tmp/ns
+t nosctp_ready wait_grep '^ready udp' /tmp/ns
+udp=$(awk '{ print $3 }' /tmp/ns)
 t nosctp_json sh -c "$cli assocs --pid $zp --json >/tmp/e.json && cat /tmp/e.json &&
 	$ct check-empty /tmp/e.json $zp"
 t nosctp_text sh -c "$cli assocs --pid $zp >/tmp/e.txt && cat /tmp/e.txt &&
 	grep -q '^pid $zp: 0 SCTP sockets, 0 associations' /tmp/e.txt"
-t non_sctp_fd sh -c "$cli assocs --pid $zp --fd 0; [ \$? -eq 1 ]"
-kill $zp
+# refused_as MESSAGE COMMAND: status 1 and exactly that one line
+refused_as() {
+	want=$1; shift
+	"$@" >/tmp/r 2>&1
+	rc=$?
+	cat /tmp/r
+	[ $rc -eq 1 ] && [ "$(cat /tmp/r)" = "$want" ]
+}
+t non_socket_fd refused_as "sctpx: pid $zp fd 0 is not an SCTP socket" $cli assocs --pid $zp --fd 0
+t udp_socket_fd refused_as "sctpx: pid $zp fd $udp is not an SCTP socket" \
+	$cli assocs --pid $zp --fd "$udp"
+t missing_fd refused_as "sctpx: pid $zp has no fd 999" $cli assocs --pid $zp --fd 999
+
+# SIGTERM ends top at once (not after its 30 s interval), status 0.
+top_sigterm() {
+	$cli top --pid "$zp" --interval 30 >/tmp/tt 2>&1 &
+	tp=$!
+	wait_grep "^sctpx top: pid $zp, .* 0 associations" /tmp/tt || { kill "$tp"; return 1; }
+	s0=$(date +%s)
+	kill -TERM "$tp"
+	wait "$tp"
+	rc=$?
+	took=$(($(date +%s) - s0))
+	cat /tmp/tt
+	echo "status $rc, ${took} s after SIGTERM"
+	[ "$rc" -eq 0 ] && [ "$took" -lt 10 ]
+}
+t top_sigterm top_sigterm
+kill "$zp"
+# A target that exits and stays unreaped (its parent, sleep, never
+# waits): its /proc/PID/fd lists nothing, which is not "no sockets".
+sh -c "$ct nosctp >/tmp/nz & exec sleep 600" &
+sp=$!
+t zombie_ready wait_grep '^ready udp' /tmp/nz
+t top_target_zombie top_sees_exit "$(awk '{ print $9 }' /tmp/nz)"
+kill "$sp"
 
 # A pid that is gone, and bad command lines.
 sh -c 'exit 0' &

@@ -320,11 +320,21 @@ int check_top(const std::string &dir, const std::string &file, unsigned count,
 	if (blocks != count)
 		bad(std::to_string(blocks) + " refreshes, not " + std::to_string(count));
 	const auto t = tables(text);
-	if (t.size() != count || t.empty())
+	if (t.size() != count || t.size() < 2)
 		return verdict("top", 0);
+	/* The window, as the header says: "stalled after 2 s". */
+	const std::string after = "stalled after ";
+	const std::size_t w = text.find(after);
+	const double window = w == std::string::npos ? 0 : std::stod(text.substr(w + after.size()));
+	if (window <= 0)
+		bad("no \"stalled after N s\" in the header");
 	const Table &last = t.back();
 	const bool module = path == "module";
 	std::size_t checked = 0;
+	/* The window counts from the first refresh: nothing is stalled there. */
+	for (const auto &row : t.front().rows)
+		if (t.front().cell(row, "STALLED") == "yes")
+			bad("fd " + row[0] + " stalled at the first refresh");
 	double prev = 1e18;
 	for (const auto &row : last.rows) {
 		const double rate = std::stod(last.cell(row, "DATA_IN/s")) +
@@ -351,6 +361,23 @@ int check_top(const std::string &dir, const std::string &file, unsigned count,
 			bad("the flowing association shows no DATA out");
 		if (r->role == "stalled" && rate != 0)
 			bad("the stalled association shows DATA moving");
+		/*
+		 * The verdict's grounds, read from the row itself: data waiting,
+		 * idle for the window, and the peer (which stopped reading)
+		 * heard within it: its SACKs of the window probes and its
+		 * heartbeat acks still arrive.
+		 */
+		if (r->role == "stalled" && module) {
+			const std::string heard = last.cell(row, "HEARD_MS");
+			const bool digits = !heard.empty() &&
+					    heard.find_first_not_of("0123456789") == std::string::npos;
+			if (std::stoul(last.cell(row, "OUTSTANDING")) + std::stoul(last.cell(row, "QUEUED")) == 0)
+				bad("the stalled association has nothing outstanding or queued");
+			if (std::stod(last.cell(row, "IDLE_S")) < window)
+				bad("the stalled association idle " + last.cell(row, "IDLE_S") + " s, under the window");
+			if (!digits || std::stod(heard) >= window * 1000)
+				bad("the stalled association's peer not heard within the window: " + heard);
+		}
 		checked++;
 	}
 	if (last.rows.size() != view.size())

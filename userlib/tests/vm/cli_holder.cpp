@@ -18,7 +18,8 @@
  * library shows it, ids and states checked against SCTP_STATUS), then
  * DIR/ready, and runs until killed. Any setup failure: DIR/error.
  *
- * sctpx-clitest nosctp: a process with sockets, none of them SCTP.
+ * sctpx-clitest nosctp: a process with sockets, none of them SCTP; it
+ * prints "ready udp FD tcp FD unix FD pid PID" once they exist.
  */
 #include <array>
 #include <cerrno>
@@ -258,7 +259,9 @@ int no_sctp()
 		std::cerr << "sctpx-clitest: socket: " << std::strerror(errno) << '\n';
 		return 1;
 	}
-	std::cout << "ready" << std::endl;
+	/* Its descriptors, for --fd of a socket that is not SCTP. */
+	std::cout << "ready udp " << udp.get() << " tcp " << tcp.get() << " unix " << unx.get()
+		  << " pid " << getpid() << std::endl;
 	pause();
 	return 0;
 }
