@@ -7,6 +7,7 @@
  * --plain) one plain block per refresh, headed by a timestamp, no escape
  * codes.
  */
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -166,8 +167,11 @@ std::string render(const Options &o, const std::vector<top::Row> &rows, Path pat
 
 /*
  * Wait until deadline, a key (q quits) or a signal; false: stop. Without
- * a terminal there is nothing to read: ppoll() only sleeps. A terminal
- * that hung up stops being read (it would wake ppoll() at once, forever).
+ * a terminal there is nothing to read: ppoll() only sleeps. ppoll() runs
+ * at least once even when the deadline has passed (a listing slower than
+ * the interval): it is where the blocked SIGINT/SIGTERM get through. A
+ * terminal that hung up stops being read (it would wake ppoll() at once,
+ * forever).
  */
 bool wait_until(std::chrono::steady_clock::time_point deadline, bool &keys,
 		const sigset_t &wait_mask)
@@ -175,15 +179,20 @@ bool wait_until(std::chrono::steady_clock::time_point deadline, bool &keys,
 	for (;;) {
 		if (stop_signal != 0)
 			return false;
-		const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(
-			deadline - std::chrono::steady_clock::now());
-		if (left.count() <= 0)
-			return true;
+		const auto left = std::max(std::chrono::nanoseconds(0),
+					   std::chrono::duration_cast<std::chrono::nanoseconds>(
+						   deadline - std::chrono::steady_clock::now()));
 		const timespec ts{static_cast<std::time_t>(left.count() / 1000000000),
 				  static_cast<long>(left.count() % 1000000000)};
 		pollfd p{STDIN_FILENO, POLLIN, 0};
-		if (ppoll(&p, keys ? 1 : 0, &ts, &wait_mask) <= 0 || !keys)
-			continue; /* timeout, or a signal (checked above) */
+		const int r = ppoll(&p, keys ? 1 : 0, &ts, &wait_mask);
+		if (r < 0)
+			continue; /* a signal: checked above */
+		if (r == 0) {
+			if (std::chrono::steady_clock::now() >= deadline)
+				return true;
+			continue;
+		}
 		char ch = 0;
 		const ssize_t n = read(STDIN_FILENO, &ch, 1);
 		if (n == 1 && (ch == 'q' || ch == 'Q'))
