@@ -139,9 +139,14 @@ int dispatch(int argc, char **argv)
 			return bad_usage("unexpected argument '" + std::string(a) + "'");
 		}
 	}
-	if (cmd.empty() || cmd == "help") {
+	/* Asked for: on stdout. A missing command is an error: on stderr. */
+	if (cmd == "help") {
 		std::cout << usage;
-		return cmd.empty() ? exit_usage : exit_ok;
+		return exit_ok;
+	}
+	if (cmd.empty()) {
+		std::cerr << usage;
+		return exit_usage;
 	}
 	if (cmd == "status")
 		return cmd_status(o);
