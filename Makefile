@@ -185,7 +185,7 @@ check-debug: deps selftests
 			-a "no5lvl sctpx_timeout_scale=$(DEBUG_TIMEOUT_SCALE)" \
 			$$(sed 's|^|$(BUILD)/selftests/|' $(BUILD)/selftests/ORDER)
 
-# Not in make check (a kernel build and three more boots): the net/sctp
+# Not in make check (a kernel build and four more boots): the net/sctp
 # patch in upstream/ on the newest kernel, as that kernel's sctp.ko and as
 # a small kernel of its own, against the kernel as shipped
 # (upstream/README.md).

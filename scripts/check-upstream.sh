@@ -92,25 +92,30 @@ log "sctp.ko built twice in $(($(date +%s) - t0)) s"
 check diagnostics sh -c \
 	"comm -13 '$up/unpatched/diag' '$up/patched/diag' | grep . && exit 1 || exit 0"
 
-# Debian's kernel with the patched sctp.ko, for the guest: the same tree,
-# hard links, with the patched sctp.ko in place of Debian's.
-pb=$up/boot
-rm -rf "$pb"
-mkdir -p "$pb/k/$rel" "$pb/obj" "$pb/selftests"
-cp -al "$kdir/root" "$pb/k/$rel/root"
-touch "$pb/k/$rel/.done"
-ln -s "$BUILD/obj/$rel" "$pb/obj/$rel"
-echo "$rel" >"$pb/kernels.list"
-stock=$(find "$pb/k/$rel/root" -path "*/modules/$rel/kernel/net/sctp/sctp.ko*")
-[ -n "$stock" ] || fail "no sctp.ko in $rel's modules"
-rm -f "$stock"
-strip --strip-debug -o "$up/sctp.ko" "$up/patched/net/sctp/sctp.ko"
-case "$stock" in
-*.xz) xz -c "$up/sctp.ko" >"$stock" ;;
-*.zst) zstd -q -c "$up/sctp.ko" >"$stock" ;;
-*.gz) gzip -c "$up/sctp.ko" >"$stock" ;;
-*) cp "$up/sctp.ko" "$stock" ;;
-esac
+# swap_sctp NAME REL SCTP_KO: a boot tree $up/NAME for scripts/vm.sh -b:
+# kernel REL as installed (hard links), with SCTP_KO in place of its
+# sctp.ko, and sctpx.ko as built for REL.
+swap_sctp() {
+	b=$up/$1
+	rm -rf "$b"
+	mkdir -p "$b/k/$2" "$b/obj"
+	cp -al "$BUILD/k/$2/root" "$b/k/$2/root"
+	touch "$b/k/$2/.done"
+	ln -s "$BUILD/obj/$2" "$b/obj/$2"
+	echo "$2" >"$b/kernels.list"
+	stock=$(find "$b/k/$2/root" -path "*/modules/$2/kernel/net/sctp/sctp.ko*")
+	[ -n "$stock" ] || fail "no sctp.ko in $2's modules"
+	rm -f "$stock"
+	strip --strip-debug -o "$b/sctp.ko" "$3"
+	case "$stock" in
+	*.xz) xz -c "$b/sctp.ko" >"$stock" ;;
+	*.zst) zstd -q -c "$b/sctp.ko" >"$stock" ;;
+	*.gz) gzip -c "$b/sctp.ko" >"$stock" ;;
+	*) cp "$b/sctp.ko" "$stock" ;;
+	esac
+}
+# Debian's kernel with the patched sctp.ko.
+swap_sctp boot "$rel" "$up/patched/net/sctp/sctp.ko"
 
 # 4. A small kernel from the patched source: tinyconfig and the fragment
 # in upstream/, built in the same userland (and compiler) as Debian's, every
@@ -149,12 +154,23 @@ krel=$(sh "$here/install-kernel.sh" "$BUILD" "$ko" "$userland")
 cp "$kdir/sparse" "$BUILD/k/$krel/" 2>/dev/null || true
 log "kernel $krel ($(grep -c '=[ym]$' "$ko/.config") options) built in $kbuild_s s with $(nproc) jobs"
 check module sh "$here/build-module.sh" "$BUILD" "$krel" CC="$cc"
+# The same small kernel with the unpatched sctp.ko: its fault injection
+# must show the loss too.
+rm -rf "$up/unpatched-small"
+mkdir -p "$up/unpatched-small/net"
+cp -R "$src/net/sctp" "$up/unpatched-small/net/"
+in_userland make -s -C "$ko" M="$up/unpatched-small/net/sctp" CC="$cc" \
+	CONFIG_IP_SCTP=m -j"$(nproc)" modules >"$up/unpatched-small/build.log" 2>&1 ||
+	{ cat "$up/unpatched-small/build.log" >&2; fail "building the unpatched sctp.ko for $krel"; }
+swap_sctp boot-small-unpatched "$krel" "$up/unpatched-small/net/sctp/sctp.ko"
 
-# 5. Debian's kernel as shipped must lose the association (the test proves
-# it sees the bug), the same kernel with the patched sctp.ko keep it, and
-# the small patched kernel keep it and pass the sctpx selftests and the
-# library's tests (the module has no PEELOFF on 7.x: the library serves
-# peeloff through the kernel's socket option, the patched one).
+# 5. Debian's kernel as shipped, and the small kernel with the unpatched
+# sctp.ko, must lose the association (the test proves it sees the bug);
+# Debian's kernel with the patched sctp.ko must keep it, and the small
+# patched kernel keep it, through every allocation failure too, and pass
+# the sctpx selftests and the library's tests (the module has no PEELOFF
+# on 7.x: the library serves peeloff through the kernel's socket option,
+# the patched one).
 vm() { # NAME VM.SH-ARGS...
 	name=$1; shift
 	if sh "$here/vm.sh" -q "$@"; then
@@ -168,15 +184,18 @@ vm() { # NAME VM.SH-ARGS...
 }
 vm shipped -b "$BUILD" -k "$rel" -o "$up/vm-shipped" -t 600 \
 	-a sctpx_kernel_peeloff=loses "$BUILD/selftests/kernel_peeloff"
-vm patched-module -b "$pb" -k "$rel" -o "$up/vm-patched-module" -t 600 \
+vm patched-module -b "$up/boot" -k "$rel" -o "$up/vm-patched-module" -t 600 \
 	-a sctpx_kernel_peeloff=keeps "$BUILD/selftests/kernel_peeloff"
+vm small-unpatched -b "$up/boot-small-unpatched" -k "$krel" -o "$up/vm-small-unpatched" \
+	-t 600 -a "sctpx_kernel_peeloff=loses sctpx_kernel_faults=slab" \
+	"$BUILD/selftests/kernel_peeloff"
 variant=
 if grep -qx 'sctp_do_peeloff=n' "$BUILD/obj/$krel/features" 2>/dev/null; then
 	variant=sctpx_variant=no-peeloff
 fi
 # shellcheck disable=SC2046 # one word per program
 vm patched-kernel -b "$BUILD" -k "$krel" -o "$up/vm-patched-kernel" -t 1800 \
-	-a "sctpx_kernel_peeloff=keeps $variant" \
+	-a "sctpx_kernel_peeloff=keeps sctpx_kernel_faults=slab $variant" \
 	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/kernel_peeloff" \
 	$(sed "s|^|$BUILD/selftests/|" "$BUILD/selftests/ORDER") \
 	"$BUILD/userlib/sctpx_vmtest"

@@ -33,10 +33,10 @@ root=$BUILD/k/$rel/root
 rm -rf "$BUILD/k/$rel"
 mkdir -p "$root/boot" "$root/usr/src"
 cp "$kb/arch/x86/boot/bzImage" "$root/boot/vmlinuz-$rel"
+# modules.dep, which the guest's modprobe and scripts/mkinitramfs.sh need,
+# comes from the host's depmod: a suite's minimal userland has none.
 in_userland make -s -C "$kb" modules_install INSTALL_MOD_PATH="$root" \
-	INSTALL_MOD_STRIP=1 >/dev/null
-# The guest's modprobe and scripts/mkinitramfs.sh need modules.dep, which a
-# userland without kmod does not write: the host's depmod does.
+	INSTALL_MOD_STRIP=1 DEPMOD=true >/dev/null
 depmod -b "$root" "$rel"
 ln -sfn "$kb" "$root/usr/src/linux-headers-$rel"
 [ "$userland" = host ] || echo "$userland" >"$BUILD/k/$rel/userland"

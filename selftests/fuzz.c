@@ -63,7 +63,6 @@
 #include <time.h>
 #include <dirent.h>
 #include <sys/epoll.h>
-#include <sys/mount.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -2158,8 +2157,7 @@ FIXTURE_SETUP(fuzz)
 {
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_raise_nofile(1 << 16));
-	if (access(FAIL_REPLIES, F_OK))
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	sx_debugfs(FAIL_REPLIES);
 	ASSERT_EQ(0, sx_sysfs_write(FAIL_REPLIES, "0"))
 		TH_LOG("%s: %s", FAIL_REPLIES, strerror(errno));
 }

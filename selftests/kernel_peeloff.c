@@ -3,8 +3,9 @@
  * The kernel's own peeloff (SCTP_SOCKOPT_PEELOFF and _FLAGS, what
  * sctp_peeloff(3) and sctp_peeloff_flags(3) call), without sctpx: does a
  * failure after the request was accepted - no free descriptor (EMFILE), a
- * result buffer it cannot write (EFAULT) - leave the association on the
- * parent, or end it?
+ * result buffer it cannot write (EFAULT), an allocation that fails
+ * (ENOMEM, on a kernel with fault injection) - leave the association on
+ * the parent, or end it?
  *
  * Unpatched kernels peel first and allocate the descriptor afterwards, so
  * both failures end the association. upstream/ holds the patch that
@@ -18,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -200,6 +202,95 @@ TEST(efault)
 TEST(efault_ipv6)
 {
 	kp_efault(_metadata, AF_INET6);
+}
+
+/*
+ * Every slab allocation the peeloff makes fails in turn (fault injection:
+ * /proc/thread-self/fail-nth with failslab, for GFP_KERNEL too): each
+ * failure must be ENOMEM or ENFILE and leave no descriptor behind; patched,
+ * every one leaves the association on the parent, as shipped at least one
+ * ends it. The first nth that is not reached is the call succeeding. Only
+ * a kernel built with CONFIG_FAILSLAB can do this (check-upstream's small
+ * kernel, with the patched or the unpatched sctp.ko;
+ * sctpx_kernel_faults=slab); on any other the test asserts that fail-nth
+ * is indeed absent.
+ */
+#define KP_FAILSLAB "/sys/kernel/debug/failslab/"
+
+static void kp_failslab_set(struct __test_metadata *_metadata,
+			    const char *attr, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), KP_FAILSLAB "%s", attr);
+	ASSERT_EQ(0, sx_debugfs(path)) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_EQ(0, sx_sysfs_write(path, val)) TH_LOG("%s: %s", path, strerror(errno));
+}
+
+TEST(enomem)
+{
+	const char *faults = getenv("sctpx_kernel_faults");
+	int keeps = kp_expect_keeps(), nth, failed = 0, lost = 0, done = 0;
+	sctp_peeloff_flags_arg_t arg = { 0 };
+	char num[16];
+	int nthfd;
+
+	ASSERT_LE(0, keeps) TH_LOG("sctpx_kernel_peeloff is neither keeps nor loses");
+	if (!faults || strcmp(faults, "slab")) {
+		EXPECT_NE(0, access("/proc/thread-self/fail-nth", F_OK))
+			TH_LOG("fault injection is there: pass sctpx_kernel_faults=slab");
+		return;
+	}
+	/* Quiet (no stack dump in the log), and GFP_KERNEL may fail too. */
+	kp_failslab_set(_metadata, "verbose", "0");
+	kp_failslab_set(_metadata, "ignore-gfp-wait", "N");
+	nthfd = open("/proc/thread-self/fail-nth", O_RDWR);
+	ASSERT_LE(0, nthfd) TH_LOG("fail-nth: %s", strerror(errno));
+
+	for (nth = 1; nth <= 64 && !done; nth++) {
+		socklen_t len = sizeof(arg);
+		struct kp_pair p;
+		int before, fd, err;
+
+		ASSERT_EQ(0, kp_pair(&p, nth % 2 ? AF_INET : AF_INET6));
+		arg.p_arg.associd = p.id;
+		arg.flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
+		before = kp_fd_count();
+		snprintf(num, sizeof(num), "%d", nth);
+		ASSERT_EQ((ssize_t)strlen(num), pwrite(nthfd, num, strlen(num), 0));
+		fd = getsockopt(p.srv, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS,
+				&arg, &len);
+		err = errno;
+		/* Disarm before anything else allocates. */
+		ASSERT_EQ(1, pwrite(nthfd, "0", 1, 0));
+		if (fd >= 0) {
+			/* nth was beyond the call's allocations. */
+			EXPECT_EQ(fd, arg.p_arg.sd);
+			EXPECT_EQ(0, sx_assoc_count(p.srv));
+			close(fd);
+			done = 1;
+		} else {
+			int kept = sx_assoc_count(p.srv) == 1;
+
+			EXPECT_TRUE(err == ENOMEM || err == ENFILE)
+				TH_LOG("allocation %d failed: %s", nth, strerror(err));
+			EXPECT_EQ(before, kp_fd_count());
+			/* Kept: it still works; lost: the peer saw it end. */
+			kp_check_outcome(_metadata, &p, kept);
+			failed++;
+			lost += !kept;
+		}
+		kp_close(&p);
+	}
+	close(nthfd);
+	kp_failslab_set(_metadata, "ignore-gfp-wait", "Y");
+	TH_LOG("%d allocations failed in turn, %d ended the association",
+	       failed, lost);
+	EXPECT_TRUE(done) TH_LOG("still failing after 64 allocations");
+	/* A peeloff allocates a socket, a file, a sock, an endpoint... */
+	EXPECT_LE(3, failed);
+	/* Patched, none ends it; as shipped, those after the move do. */
+	EXPECT_EQ(!keeps, lost > 0);
 }
 
 /* What did not fail still works: flags, errors before anything moved. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -756,6 +757,17 @@ int sx_sysfs_write(const char *path, const char *val)
 	if (r < 0)
 		return (int)r;
 	return r == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+int sx_debugfs(const char *path)
+{
+	if (!access(path, F_OK))
+		return 0;
+	/* The guest mounts debugfs only after the tests. */
+	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
+	    errno != EBUSY)
+		return -errno;
+	return access(path, F_OK) ? -errno : 0;
 }
 
 int sx_sysfs_read(const char *path, char *buf, size_t len)

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -47,15 +46,6 @@ static double nd_now(void)
 }
 
 /* The module's fault-injection knob lives in debugfs. */
-static int nd_debugfs(void)
-{
-	if (!access(FAIL_REPLIES, F_OK))
-		return 0;
-	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
-	    errno != EBUSY)
-		return -errno;
-	return access(FAIL_REPLIES, F_OK) ? -errno : 0;
-}
 
 /* A network namespace of our own, its loopback up (127.0.0.0/8, ::1). */
 static int nd_netns(void)
@@ -391,7 +381,7 @@ TEST_F(node, lost_reply_recovered)
 
 	/* lost_connectx_reply_recovered tests the same without PEELOFF. */
 	SX_PEELOFF_OR_ASSERT_ABSENT();
-	ASSERT_EQ(0, nd_debugfs());
+	ASSERT_EQ(0, sx_debugfs(FAIL_REPLIES));
 	ASSERT_EQ(0, access(FAIL_REPLIES, W_OK)) TH_LOG("debugfs: %s", strerror(errno));
 	ASSERT_EQ(0, nd_netns());
 	ASSERT_EQ(0, sx_pool_make(&p, 5));
@@ -470,7 +460,7 @@ TEST_F(node, lost_connectx_reply_recovered)
 	size_t nids;
 	ssize_t n;
 
-	ASSERT_EQ(0, nd_debugfs());
+	ASSERT_EQ(0, sx_debugfs(FAIL_REPLIES));
 	ASSERT_EQ(0, nd_netns());
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	nlfd = nl_socket_get_fd(nl.sk);

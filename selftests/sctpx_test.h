@@ -154,6 +154,8 @@ bool sx_fd_cloexec(int fd);
 /* 0, or the write's -errno (EINVAL for a value a parameter refuses). */
 int sx_sysfs_write(const char *path, const char *val);
 int sx_sysfs_read(const char *path, char *buf, size_t len);
+/* 0 once @path exists, debugfs mounted if it was not; else -errno. */
+int sx_debugfs(const char *path);
 /* A one-to-many server and n one-to-one clients; ids in client order. */
 struct sx_pool {
 	int srv;
