@@ -64,6 +64,11 @@ dkms-install:
 	[ -n "$(DESTDIR)" ] || dkms install sctpx/$(VERSION)
 
 # --- development and tests (Debian 12 host, kernels in QEMU) --------------
+# libsctpx.so's exports and ABI against the committed baseline, and the
+# deliberate rewrite of that baseline (userlib/README.md, "ABI").
+abi-check abi-update: deps
+	$(MAKE) -s -C userlib $@ BUILD=$(BUILD)
+
 deps:
 	sh scripts/deps.sh $(BUILD)
 
@@ -203,7 +208,7 @@ distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all module userlib install dkms-install deps modules modules-nopeeloff \
-	checkpatch \
+	checkpatch abi-check abi-update \
 	kerneldoc spec man selftests userlib-vm vmtest check check-kernels-complete \
 	stress bench check-debug check-upstream \
 	demo clean \
