@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // The C++ API from the installed libsctpx-dev (pkg-config and CMake's
-// find_package(sctpx)), run by scripts/check-packages.sh where the sctpx
-// module is not loaded; the same checks as consumer.c, through
-// sctpx::Client, sctpx::Fd and sctpx::Address (operator== is exported).
+// find_package(sctpx)), run by scripts/check-packages.sh: the checks of
+// consumer.c (and its "module" argument), through sctpx::Client,
+// sctpx::Fd and sctpx::Address (whose operator== must be exported).
 #include <cerrno>
 #include <iostream>
+#include <string_view>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -20,8 +21,10 @@ int fail(const char *what, const sctpx::Error &e)
 }
 } // namespace
 
-int main()
+int main(int argc, char **argv)
 {
+	const bool module = argc > 1 && std::string_view(argv[1]) == "module";
+	const auto want_path = module ? sctpx::Path::Module : sctpx::Path::Fallback;
 	sctpx::ClientOptions opts;
 	opts.autoload = false;
 	auto client = sctpx::Client::open(opts);
@@ -30,10 +33,10 @@ int main()
 	auto info = client->info();
 	if (!info)
 		return fail("info", info.error());
-	if (info->module_loaded || info->list_path != sctpx::Path::Fallback)
-		return fail("module reported loaded or list not on the fallback", {});
-	std::cout << "consumer-cpp: module not loaded, list "
-		  << sctpx::path_name(info->list_path) << '\n';
+	if (info->module_loaded != module || info->list_path != want_path)
+		return fail("module_loaded or list_path not as expected", {});
+	std::cout << "consumer-cpp: module " << (module ? "loaded" : "not loaded")
+		  << ", list " << sctpx::path_name(info->list_path) << '\n';
 
 	auto a = sctpx::Address::parse("192.0.2.1", 80);
 	auto b = sctpx::Address::parse("192.0.2.1", 80);
@@ -51,7 +54,7 @@ int main()
 
 	sctpx::Fd sk(socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP));
 	if (!sk) {
-		if (errno != ESOCKTNOSUPPORT && errno != EPROTONOSUPPORT)
+		if (module || (errno != ESOCKTNOSUPPORT && errno != EPROTONOSUPPORT))
 			return fail("socket(SCTP)", sctpx::Error(errno));
 		std::cout << "consumer-cpp: this kernel has no SCTP sockets\n";
 		return 0;
@@ -59,8 +62,8 @@ int main()
 	auto list = client->list(sk.get());
 	if (!list)
 		return fail("list", list.error());
-	if (!list->assocs.empty())
-		return fail("a fresh socket has associations", {});
+	if (!list->assocs.empty() || list->path != want_path)
+		return fail("associations on a fresh socket, or the wrong path", {});
 	std::cout << "consumer-cpp: a fresh SCTP socket has no association\n";
 	return 0;
 }
