@@ -217,7 +217,7 @@ demo: deps modules userlib-vm
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/selftests $(BUILD)/vm $(BUILD)/vm-demo \
-		$(BUILD)/userlib
+		$(BUILD)/userlib $(BUILD)/deb $(BUILD)/pkg
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean 2>/dev/null
 
 distclean:

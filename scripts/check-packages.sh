@@ -41,7 +41,10 @@ debs=
 for d in "$BUILD"/deb/*.deb; do
 	case $d in *-dbgsym_*|*'*'*) ;; *) debs="$debs $d" ;; esac
 done
-[ -n "$debs" ] || { echo "no packages in $BUILD/deb (make deb)" >&2; exit 1; }
+for p in sctpx-dkms libsctpx1 libsctpx-dev sctpx; do
+	echo "$debs" | grep -q "/${p}_[^/]*[.]deb" ||
+		{ echo "no $p package in $BUILD/deb (make deb)" >&2; exit 1; }
+done
 t0=$(date +%s)
 log() { printf 'packages: %s (%ss)\n' "$*" "$(($(date +%s) - t0))"; }
 
