@@ -59,11 +59,32 @@ dkms-install:
 		$(DESTDIR)/usr/src/sctpx-$(VERSION)/kmod/
 	cp include/uapi/linux/sctpx.h \
 		$(DESTDIR)/usr/src/sctpx-$(VERSION)/include/uapi/linux/
-	sed 's/@VERSION@/$(VERSION)/' kmod/dkms.conf \
+	sed 's/#MODULE_VERSION#/$(VERSION)/' kmod/dkms.conf \
 		>$(DESTDIR)/usr/src/sctpx-$(VERSION)/dkms.conf
 	[ -n "$(DESTDIR)" ] || dkms install sctpx/$(VERSION)
 
+# The Debian packages (debian/): sctpx-dkms, libsctpx1, libsctpx-dev and
+# sctpx, into $(BUILD)/deb/. dpkg-buildpackage writes beside the tree it
+# builds, so it builds a copy of the checkout's files (tracked and new, as
+# they are now) under $(BUILD)/deb/; the checkout stays clean.
+deb: deps
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/sctpx-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | \
+		tar -x -C $(BUILD)/deb/sctpx-$(VERSION)
+	cd $(BUILD)/deb/sctpx-$(VERSION) && \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -40 ../build.log; exit 1; }
+	rm -rf $(BUILD)/deb/sctpx-$(VERSION)
+	@ls $(BUILD)/deb/*.deb
+
 # --- development and tests (Debian 12 host, kernels in QEMU) --------------
+# libsctpx.so's exports and ABI against the committed baseline, and the
+# deliberate rewrite of that baseline (userlib/README.md, "ABI").
+abi-check abi-update: deps
+	$(MAKE) -s -C userlib $@ BUILD=$(BUILD)
+
 deps:
 	sh scripts/deps.sh $(BUILD)
 
@@ -197,14 +218,14 @@ demo: deps modules userlib-vm
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/selftests $(BUILD)/vm $(BUILD)/vm-demo \
-		$(BUILD)/userlib
+		$(BUILD)/userlib $(BUILD)/deb $(BUILD)/pkg
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean 2>/dev/null
 
 distclean:
 	rm -rf $(BUILD)
 
 .PHONY: all module userlib install dkms-install deps modules modules-nopeeloff \
-	checkpatch \
+	checkpatch abi-check abi-update deb \
 	kerneldoc spec man selftests userlib-vm vmtest check check-kernels-complete \
 	stress bench check-debug check-upstream \
 	demo clean \

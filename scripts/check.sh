@@ -11,12 +11,16 @@
 #  2. the library's host unit tests (GoogleTest);
 #  3. style and ABI gates: checkpatch --strict and kernel-doc on kmod/,
 #     clang-tidy on the library and CLI, the YAML spec against the UAPI
-#     header and the policies, the man pages through groff -ww;
+#     header and the policies, the man pages through groff -ww; (after
+#     the builds) libsctpx.so's exports and ABI (make abi-check), and the
+#     Debian packages: make deb, lintian, an apt install in a clean chroot
+#     where DKMS builds the module (scripts/check-packages.sh);
 #  4. the module for every kernel, each in its kernel's userland, with
 #     W=1, sparse and -Werror (scripts/build-module.sh), the selftests and
 #     the static guest binaries of the library;
 #  5. in QEMU, one guest per kernel: the kernel selftests, the library's
-#     integration tests and the CLI; the harness itself is checked first:
+#     integration tests and the CLI (the first kernel's guest with the
+#     DKMS-built module of step 3, asserted); the harness itself is checked first:
 #     a guest that fails, and one that panics, must fail. A kernel whose
 #     module has no PEELOFF (sctp_do_peeloff() static, 6.16 on) runs the
 #     same programs with sctpx_variant=no-peeloff.
@@ -181,6 +185,8 @@ if [ -z "$vm_only" ]; then
 	# exports, no libsctp symbol, the interposer's exports and refusals.
 	gate library-ctest sh -c "make -s -C userlib configure BUILD='$BUILD' && cmake --build '$BUILD/userlib' -j 2 --target sctpx sctpx_preload sctpx_dropin_host && cd '$BUILD/userlib' && ctest --no-tests=error -E '^unit\$' --output-on-failure"
 	build_s=$(($(date +%s) - b0))
+	# libsctpx.so's exports and ABI against userlib/abi/ (make abi-check).
+	gate abi-check make -s abi-check BUILD="$BUILD"
 fi
 
 # shellcheck disable=SC2086
@@ -291,6 +297,19 @@ selfcheck() {
 }
 gate harness selfcheck
 
+# The Debian packages: built, lintian, installed with apt in a clean
+# chroot, where DKMS builds the module that the first kernel's guest
+# below loads (scripts/check-packages.sh; it boots one guest itself, so
+# it comes after the harness's self-check).
+if [ -z "$vm_only" ]; then
+	p0=$(date +%s)
+	gate deb make -s deb BUILD="$BUILD"
+	gate lintian sh "$here/check-packages.sh" lintian "$BUILD"
+	gate packages-install sh "$here/check-packages.sh" install "$BUILD"
+	echo "check: packages: $(($(date +%s) - p0))s"
+	dkms_ko=$BUILD/pkg/sctpx.ko
+fi
+
 # One boot per kernel: the kernel selftests, then the library's
 # integration tests and the CLI (which end with the module unloaded).
 # An empty selftest list would drop every selftest without a word.
@@ -313,10 +332,15 @@ for k in $kernels; do
 	if grep -qx 'sctp_do_peeloff=n' "$BUILD/obj/$k/features" 2>/dev/null; then
 		variant=sctpx_variant=no-peeloff
 	fi
-	echo "check: selftests, library and CLI on $k (${slot:-?})${variant:+ [$variant]} ..."
+	# The first kernel's guest loads the module DKMS built from the
+	# sctpx-dkms package (packages-install above; missing if that failed,
+	# and then this guest fails), not the Kbuild one.
+	kmod=
+	[ "$k" != "$k1" ] || [ -z "${dkms_ko:-}" ] || kmod="-m ko=$dkms_ko"
+	echo "check: selftests, library and CLI on $k (${slot:-?})${variant:+ [$variant]}${kmod:+ [sctpx.ko built by DKMS from sctpx-dkms]} ..."
 	k0=$(date +%s)
 	# shellcheck disable=SC2086
-	run_vm "$BUILD/vm/$k" -k "$k" -a "$variant" -x "$BUILD/userlib/sctpx-static" \
+	run_vm "$BUILD/vm/$k" -k "$k" $kmod -a "$variant" -x "$BUILD/userlib/sctpx-static" \
 		-x "$BUILD/userlib/sctpx-clitest" -x "$(command -v ss)" \
 		$dropin $progs "$BUILD/userlib/sctpx_vmtest" \
 		${dropin:+"$top/userlib/tests/vm/dropin.sh"} "$top/userlib/tests/vm/cli-demo.sh" \
@@ -325,6 +349,21 @@ for k in $kernels; do
 		"$k" "${slot:-?}${variant:+, no PEELOFF}" "$p" "$f" "$s" "$x" $(($(date +%s) - k0)))
 "
 done
+
+# That guest's sctpx.ko was the DKMS one: the copy in its initramfs has
+# the checksum packages-install recorded, which the Kbuild module's is not.
+dkms_loaded() {
+	k=$1
+	in_guest=$(cpio -i --quiet --to-stdout "lib/modules/$k/extra/sctpx.ko" \
+		<"$BUILD/vm/$k/initramfs.cpio" | sha256sum | cut -d' ' -f1)
+	want=$(cat "$BUILD/pkg/sctpx.ko.sha256")
+	kbuild=$(sha256sum <"$BUILD/obj/$k/kmod/sctpx.ko" | cut -d' ' -f1)
+	echo "guest's sctpx.ko $in_guest; DKMS-built $want; Kbuild $kbuild"
+	[ -n "$want" ] && [ "$in_guest" = "$want" ] && [ "$want" != "$kbuild" ]
+}
+if [ -n "${dkms_ko:-}" ] && echo " $kernels " | tr '\n' ' ' | grep -q " $k1 "; then
+	gate dkms-module-in-guest dkms_loaded "$k1"
+fi
 
 # The module as built where sctp_do_peeloff() is not exported (>= 6.16):
 # PEELOFF must be absent and reported so, and the library must serve

@@ -57,7 +57,8 @@ HOST_PKGS="build-essential gcc-12 make bc bison flex kmod cpio xz-utils
 zstd busybox-static qemu-system-x86 sparse libelf-dev libssl-dev pahole
 libnl-3-dev libnl-genl-3-dev libsctp-dev lksctp-tools pkg-config
 python3 python3-yaml python3-jsonschema libgtest-dev nlohmann-json3-dev
-cmake g++ clang-tidy groff-base iproute2 python3-matplotlib debootstrap curl"
+cmake g++ clang-tidy groff-base iproute2 python3-matplotlib debootstrap curl
+clang-14 abigail-tools dpkg-dev debhelper dh-dkms dkms lintian"
 
 apt_updated=
 apt_update() {

@@ -99,8 +99,9 @@ private:
 	struct Impl;
 	/* Internal, not exported. */
 	__attribute__((visibility("hidden"))) explicit Client(std::unique_ptr<Impl> impl) noexcept;
-	/* EINVAL when moved from, ECHILD in a forked child. */
-	[[nodiscard]] Result<void> usable() const;
+	/* EINVAL when moved from, ECHILD in a forked child. Internal, not
+	 * exported. */
+	[[nodiscard]] __attribute__((visibility("hidden"))) Result<void> usable() const;
 	std::unique_ptr<Impl> impl_;
 	friend struct ClientAccess;
 };

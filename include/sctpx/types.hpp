@@ -65,6 +65,9 @@ private:
 	std::uint32_t scope_id_ = 0;
 	std::array<std::uint8_t, 16> bytes_{};
 };
+/* Declared here as well: a friend declaration alone does not take the
+ * default visibility above, and the library would not export it. */
+bool operator==(const Address &a, const Address &b) noexcept;
 
 /* An association's counters (SCTP_GET_ASSOC_STATS in the fallback). */
 struct AssocCounters {
