@@ -164,7 +164,7 @@ stress: modules selftests
 			$(addprefix $(BUILD)/selftests/,fuzz races resources security); \
 	done
 
-# Benchmarks of issue #7 in QEMU on every kernel (Documentation/benchmarks.md);
+# The benchmarks in QEMU on every kernel (Documentation/benchmarks.md);
 # results in $(BUILD)/bench. They compare the module's PEELOFF with the
 # per-association loop: a kernel whose module has no PEELOFF (the build's
 # probe, BUILD/obj/RELEASE/features) has nothing to compare and is left
