@@ -6,13 +6,7 @@
 # against libsctpx-dev (consumer.c, consumer.cpp; with pkg-config and with
 # CMake) pass in "module" mode. The packaged libsctpx.so.1 travels in
 # /tests (scripts/vm.sh -x), hence LD_LIBRARY_PATH.
-n=0 fail=0
-t() { # t NAME COMMAND...
-	name=$1; shift
-	n=$((n + 1))
-	if "$@" >/tmp/out 2>&1; then echo "ok $n $name"; else echo "not ok $n $name"; fail=1; fi
-	sed 's/^/# /' /tmp/out
-}
+. /lib/sctpx-tap.sh
 export LD_LIBRARY_PATH=/tests
 echo "TAP version 13"
 t modprobe_dkms_module modprobe sctpx

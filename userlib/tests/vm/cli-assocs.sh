@@ -8,13 +8,7 @@
 # SCTP_STATUS there); as root, as a user without ptrace access, and as the
 # holder's own user; with the module and with it unloaded (the fallback
 # listing). A process with no SCTP socket, a bad pid and a non-SCTP fd.
-n=0 fail=0
-t() { # t NAME COMMAND...
-	name=$1; shift
-	n=$((n + 1))
-	if "$@" >/tmp/out 2>&1; then echo "ok $n $name"; else echo "not ok $n $name"; fail=1; fi
-	sed 's/^/# /' /tmp/out
-}
+. /lib/sctpx-tap.sh
 # The static CLI and the helper travel with the tests (scripts/vm.sh -x).
 cli=/tests/sctpx-static
 ct=/tests/sctpx-clitest

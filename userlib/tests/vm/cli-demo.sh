@@ -2,13 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The sctpx CLI in the guest, as TAP: status, demo with and without the
 # module, usage errors.
-n=0 fail=0
-t() { # t NAME COMMAND...
-	name=$1; shift
-	n=$((n + 1))
-	if "$@" >/tmp/out 2>&1; then echo "ok $n $name"; else echo "not ok $n $name"; fail=1; fi
-	sed 's/^/# /' /tmp/out
-}
+. /lib/sctpx-tap.sh
 # The static CLI travels with the tests (scripts/vm.sh -x).
 cli=/tests/sctpx-static
 echo "TAP version 13"
