@@ -9,7 +9,6 @@
  * lives through the whole dump is listed exactly once, and none is listed
  * twice, however many pages the listing takes.
  */
-#include <linux/sort.h>
 #include <net/genetlink.h>
 #include <net/sctp/sctp.h>
 #include <net/sock.h>
@@ -91,7 +90,8 @@ int sctpx_nl_assoc_get_done(struct netlink_callback *cb)
 	return 0;
 }
 
-static int sctpx_asoc_cmp(const void *a, const void *b)
+/* Orders pointers to associations by the associations' ids. */
+static int sctpx_asoc_ptr_id_cmp(const void *a, const void *b)
 {
 	const struct sctp_association *x = *(struct sctp_association * const *)a;
 	const struct sctp_association *y = *(struct sctp_association * const *)b;
@@ -133,16 +133,7 @@ sctpx_dump_collect(struct sock *sk, const struct sctpx_dump_ctx *ctx,
 		return NULL;
 	}
 
-	/*
-	 * Every page collects what is left; the list is nearly always in id
-	 * order already (creation order, cyclic ids), so only sort when not.
-	 */
-	for (n = 1; n < i; n++) {
-		if ((u32)v[n - 1]->assoc_id > (u32)v[n]->assoc_id) {
-			sort(v, i, sizeof(*v), sctpx_asoc_cmp, NULL);
-			break;
-		}
-	}
+	sctpx_sort_by_id(v, i, sizeof(*v), sctpx_asoc_ptr_id_cmp);
 	*count = i;
 	return v;
 }

@@ -53,8 +53,8 @@ enum sctpx_peel_why {
 
 /**
  * struct sctpx_peel - one association of a request
+ * @id: the association id; first, so that sctpx_id_cmp() orders entries
  * @attr: the request's %SCTPX_A_ASSOC_ID, NULL for a selection
- * @id: the association id
  * @asoc: the association, valid only while the parent is locked
  * @err: 0, or why this entry fails (negative errno)
  * @why: what was wrong with it, for the extended ack of an atomic request
@@ -65,8 +65,8 @@ enum sctpx_peel_why {
  * @migrated: sctp_do_peeloff() moved the association and its messages
  */
 struct sctpx_peel {
-	const struct nlattr *attr;
 	sctp_assoc_t id;
+	const struct nlattr *attr;
 	struct sctp_association *asoc;
 	int err;
 	enum sctpx_peel_why why;
@@ -213,36 +213,15 @@ static int sctpx_peel_resolve_ids(struct sctpx_peel_req *r)
 	return 0;
 }
 
-static int sctpx_asoc_traffic_cmp(const void *a, const void *b)
+/* %SCTPX_ORDER_TRAFFIC: the busiest association first, then by id. */
+static int sctpx_peel_traffic_cmp(const void *a, const void *b)
 {
 	const struct sctpx_peel *x = a, *y = b;
 	u64 tx = sctpx_assoc_traffic(x->asoc), ty = sctpx_assoc_traffic(y->asoc);
 
 	if (tx != ty)
 		return tx > ty ? -1 : 1;
-	return sctpx_id_cmp(&x->id, &y->id);
-}
-
-static int sctpx_asoc_id_cmp(const void *a, const void *b)
-{
-	const struct sctpx_peel *x = a, *y = b;
-
-	return sctpx_id_cmp(&x->id, &y->id);
-}
-
-/*
- * The socket's list is in creation order, and ids are allocated cyclically,
- * so the list is nearly always in id order already: one pass to check
- * costs less than a sort's n log n indirect comparisons.
- */
-static bool sctpx_peel_sorted_by_id(const struct sctpx_peel *v, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		if ((u32)v[i - 1].id > (u32)v[i].id)
-			return false;
-	return true;
+	return sctpx_id_cmp(x, y);
 }
 
 /* Evaluate the selection. Socket locked, so the answer cannot go stale. */
@@ -277,10 +256,11 @@ static int sctpx_peel_select(struct sctpx_peel_req *r, u32 max)
 		i++;
 	}
 
+	BUILD_BUG_ON(offsetof(struct sctpx_peel, id) != 0);
 	if (r->sel.order == SCTPX_ORDER_TRAFFIC)
-		sort(r->v, i, sizeof(*r->v), sctpx_asoc_traffic_cmp, NULL);
-	else if (!sctpx_peel_sorted_by_id(r->v, i))
-		sort(r->v, i, sizeof(*r->v), sctpx_asoc_id_cmp, NULL);
+		sort(r->v, i, sizeof(*r->v), sctpx_peel_traffic_cmp, NULL);
+	else
+		sctpx_sort_by_id(r->v, i, sizeof(*r->v), sctpx_id_cmp);
 	r->n = r->sel.limit ? min_t(size_t, i, r->sel.limit) : i;
 	r->remaining = i - r->n;
 	return 0;

@@ -144,6 +144,7 @@ struct sctpx_select {
 
 /* assoc.c */
 int sctpx_id_cmp(const void *a, const void *b);
+void sctpx_sort_by_id(void *base, size_t num, size_t size, cmp_func_t cmp);
 int sctpx_select_parse(const struct nlattr *nest, struct sctpx_select *sel,
 		       struct netlink_ext_ack *extack);
 void sctpx_select_free(struct sctpx_select *sel);
