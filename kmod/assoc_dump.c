@@ -40,6 +40,7 @@ int sctpx_nl_assoc_get_start(struct netlink_callback *cb)
 	struct sctpx_dump_ctx *ctx = sctpx_dump_ctx(cb);
 	struct nlattr *tb[SCTPX_A_MAX + 1];
 	struct nlattr *fd_attr;
+	struct socket *sock;
 	int err;
 
 	err = sctpx_nl_assoc_get_parse(cb->nlh, tb, cb->extack);
@@ -62,11 +63,13 @@ int sctpx_nl_assoc_get_start(struct netlink_callback *cb)
 		goto free;
 
 	/* .start runs in the requester's task, so this is its fd table. */
-	ctx->sock = sctpx_sock_lookup(sock_net(cb->skb->sk),
-				      nla_get_s32(fd_attr), fd_attr,
-				      cb->extack, &err);
-	if (!ctx->sock)
+	sock = sctpx_sock_lookup(sock_net(cb->skb->sk), nla_get_s32(fd_attr),
+				 fd_attr, cb->extack);
+	if (IS_ERR(sock)) {
+		err = PTR_ERR(sock);
 		goto free;
+	}
+	ctx->sock = sock;
 	ctx->next_id = 0;
 	ctx->done = false;
 	return 0;

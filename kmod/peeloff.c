@@ -606,9 +606,11 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto free;
 
-	sock = sctpx_sock_get(info, &err);
-	if (!sock)
+	sock = sctpx_sock_get(info);
+	if (IS_ERR(sock)) {
+		err = PTR_ERR(sock);
 		goto free;
+	}
 	r.sk = sock->sk;
 	if (!sctp_style(r.sk, UDP)) {
 		/* One-to-one, or itself peeled off: as sctp_peeloff(3). */
@@ -636,10 +638,12 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto unlock;
 
-	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr,
-			      &err);
-	if (!msg)
+	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr);
+	if (IS_ERR(msg)) {
+		err = PTR_ERR(msg);
+		msg = NULL;
 		goto unreserve;
+	}
 
 	sctpx_rx_split(&r);
 	for (i = 0; i < r.n; i++) {
