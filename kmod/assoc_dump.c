@@ -9,7 +9,6 @@
  * lives through the whole dump is listed exactly once, and none is listed
  * twice, however many pages the listing takes.
  */
-#include <linux/sort.h>
 #include <net/genetlink.h>
 #include <net/sctp/sctp.h>
 #include <net/sock.h>
@@ -41,6 +40,7 @@ int sctpx_nl_assoc_get_start(struct netlink_callback *cb)
 	struct sctpx_dump_ctx *ctx = sctpx_dump_ctx(cb);
 	struct nlattr *tb[SCTPX_A_MAX + 1];
 	struct nlattr *fd_attr;
+	struct socket *sock;
 	int err;
 
 	err = sctpx_nl_assoc_get_parse(cb->nlh, tb, cb->extack);
@@ -63,11 +63,13 @@ int sctpx_nl_assoc_get_start(struct netlink_callback *cb)
 		goto free;
 
 	/* .start runs in the requester's task, so this is its fd table. */
-	ctx->sock = sctpx_sock_lookup(sock_net(cb->skb->sk),
-				      nla_get_s32(fd_attr), fd_attr,
-				      cb->extack, &err);
-	if (!ctx->sock)
+	sock = sctpx_sock_lookup(sock_net(cb->skb->sk), nla_get_s32(fd_attr),
+				 fd_attr, cb->extack);
+	if (IS_ERR(sock)) {
+		err = PTR_ERR(sock);
 		goto free;
+	}
+	ctx->sock = sock;
 	ctx->next_id = 0;
 	ctx->done = false;
 	return 0;
@@ -91,7 +93,8 @@ int sctpx_nl_assoc_get_done(struct netlink_callback *cb)
 	return 0;
 }
 
-static int sctpx_asoc_cmp(const void *a, const void *b)
+/* Orders pointers to associations by the associations' ids. */
+static int sctpx_asoc_ptr_id_cmp(const void *a, const void *b)
 {
 	const struct sctp_association *x = *(struct sctp_association * const *)a;
 	const struct sctp_association *y = *(struct sctp_association * const *)b;
@@ -133,16 +136,7 @@ sctpx_dump_collect(struct sock *sk, const struct sctpx_dump_ctx *ctx,
 		return NULL;
 	}
 
-	/*
-	 * Every page collects what is left; the list is nearly always in id
-	 * order already (creation order, cyclic ids), so only sort when not.
-	 */
-	for (n = 1; n < i; n++) {
-		if ((u32)v[n - 1]->assoc_id > (u32)v[n]->assoc_id) {
-			sort(v, i, sizeof(*v), sctpx_asoc_cmp, NULL);
-			break;
-		}
-	}
+	sctpx_sort_by_id(v, i, sizeof(*v), sctpx_asoc_ptr_id_cmp);
 	*count = i;
 	return v;
 }

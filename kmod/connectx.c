@@ -555,8 +555,9 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!w)
 		return -ENOMEM;
 	w->r.info = info;
-	w->r.sock = sctpx_sock_get(info, &err);
-	if (!w->r.sock) {
+	w->r.sock = sctpx_sock_get(info);
+	if (IS_ERR(w->r.sock)) {
+		err = PTR_ERR(w->r.sock);
 		kfree(w);
 		return err;
 	}
@@ -591,9 +592,12 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	w->msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&w->r),
-				 w->ack, &w->hdr, &err);
-	if (!w->msg)
+				 w->ack, &w->hdr);
+	if (IS_ERR(w->msg)) {
+		err = PTR_ERR(w->msg);
+		w->msg = NULL;
 		goto free;
+	}
 
 	/*
 	 * The kernel's connect may wait (see sctpx_conn_start()): never

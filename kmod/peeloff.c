@@ -16,7 +16,7 @@
  *      socket will queue it (ENOMEM, ENOBUFS: nothing peeled);
  *   4. peel each association, writing its entry, fd number included,
  *      before it moves (a busy parent's receive queue is split by
- *      association meanwhile, see sctpx_rx_split()); unlock;
+ *      association meanwhile: queue_split.c); unlock;
  *   5. send the reply, then install the descriptors, as net/handshake's
  *      accept does.
  *
@@ -40,85 +40,9 @@
 #include <net/sock.h>
 
 #include "sctpx.h"
+#include "peeloff.h"
 
 #define SCTPX_PEELOFF_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
-
-/* Why an entry was refused before anything moved. */
-enum sctpx_peel_why {
-	SCTPX_PEEL_OK,
-	SCTPX_PEEL_REPEATED,
-	SCTPX_PEEL_RESERVED,
-	SCTPX_PEEL_NO_SUCH,
-};
-
-/**
- * struct sctpx_peel - one association of a request
- * @attr: the request's %SCTPX_A_ASSOC_ID, NULL for a selection
- * @id: the association id
- * @asoc: the association, valid only while the parent is locked
- * @err: 0, or why this entry fails (negative errno)
- * @why: what was wrong with it, for the extended ack of an atomic request
- * @fd: the reserved descriptor, or -1
- * @file: the new socket's file, to be installed at @fd
- * @rxq: this association's messages, taken off the parent's receive
- *	queue while other entries are peeled (see sctpx_rx_split())
- * @migrated: sctp_do_peeloff() moved the association and its messages
- */
-struct sctpx_peel {
-	const struct nlattr *attr;
-	sctp_assoc_t id;
-	struct sctp_association *asoc;
-	int err;
-	enum sctpx_peel_why why;
-	int fd;
-	struct file *file;
-	struct sk_buff_head rxq;
-	bool migrated;
-};
-
-/**
- * struct sctpx_rx_pos - one message of the parent's receive queue
- * @skb: the message (or notification)
- * @entry: index of the entry whose association it belongs to, or U32_MAX
- */
-struct sctpx_rx_pos {
-	struct sk_buff *skb;
-	u32 entry;
-};
-
-/**
- * struct sctpx_peel_req - one PEELOFF request
- * @info: the netlink request
- * @sk: the parent socket
- * @flags: SOCK_NONBLOCK / SOCK_CLOEXEC
- * @atomic: all or nothing
- * @brief: entries carry only the id and the fd (or the error)
- * @by_select: @sel chooses the associations (else explicit ids)
- * @sel: the selection
- * @v: the entries, in reply order
- * @n: number of entries
- * @remaining: selected associations left behind because of the limit
- * @start_ns: when the handler started, when measured
- * @floor_ns: time in the unavoidable kernel work, when measured
- * @rx: the parent's receive queue in its order, while it is split
- * @rxn: number of messages in @rx
- */
-struct sctpx_peel_req {
-	struct genl_info *info;
-	struct sock *sk;
-	u32 flags;
-	bool atomic;
-	bool brief;
-	bool by_select;
-	struct sctpx_select sel;
-	struct sctpx_peel *v;
-	size_t n;
-	u32 remaining;
-	u64 start_ns;
-	u64 floor_ns;
-	struct sctpx_rx_pos *rx;
-	u32 rxn;
-};
 
 static void sctpx_peel_refuse(struct sctpx_peel *e, enum sctpx_peel_why why)
 {
@@ -152,9 +76,8 @@ static void sctpx_peel_extack(struct netlink_ext_ack *extack,
  * Resolving explicit ids: an open-addressing hash of the requested ids
  * (request position + 1 per slot, 0 empty), sized to a power of two at
  * least twice the request, so one pass over the socket's associations
- * finds every entry in O(1) each. Sorting the ids first, as this did
- * before, cost about a microsecond per id under emulation: a comparison
- * through a function pointer per step.
+ * finds every entry in O(1) each, with none of the comparisons through a
+ * function pointer that sorting and searching the ids would take.
  */
 static u32 *sctpx_id_slot(u32 *tab, unsigned int bits,
 			  const struct sctpx_peel *v, u32 id)
@@ -213,36 +136,15 @@ static int sctpx_peel_resolve_ids(struct sctpx_peel_req *r)
 	return 0;
 }
 
-static int sctpx_asoc_traffic_cmp(const void *a, const void *b)
+/* %SCTPX_ORDER_TRAFFIC: the busiest association first, then by id. */
+static int sctpx_peel_traffic_cmp(const void *a, const void *b)
 {
 	const struct sctpx_peel *x = a, *y = b;
 	u64 tx = sctpx_assoc_traffic(x->asoc), ty = sctpx_assoc_traffic(y->asoc);
 
 	if (tx != ty)
 		return tx > ty ? -1 : 1;
-	return sctpx_id_cmp(&x->id, &y->id);
-}
-
-static int sctpx_asoc_id_cmp(const void *a, const void *b)
-{
-	const struct sctpx_peel *x = a, *y = b;
-
-	return sctpx_id_cmp(&x->id, &y->id);
-}
-
-/*
- * The socket's list is in creation order, and ids are allocated cyclically,
- * so the list is nearly always in id order already: one pass to check
- * costs less than a sort's n log n indirect comparisons.
- */
-static bool sctpx_peel_sorted_by_id(const struct sctpx_peel *v, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		if ((u32)v[i - 1].id > (u32)v[i].id)
-			return false;
-	return true;
+	return sctpx_id_cmp(x, y);
 }
 
 /* Evaluate the selection. Socket locked, so the answer cannot go stale. */
@@ -277,10 +179,11 @@ static int sctpx_peel_select(struct sctpx_peel_req *r, u32 max)
 		i++;
 	}
 
+	BUILD_BUG_ON(offsetof(struct sctpx_peel, id) != 0);
 	if (r->sel.order == SCTPX_ORDER_TRAFFIC)
-		sort(r->v, i, sizeof(*r->v), sctpx_asoc_traffic_cmp, NULL);
-	else if (!sctpx_peel_sorted_by_id(r->v, i))
-		sort(r->v, i, sizeof(*r->v), sctpx_asoc_id_cmp, NULL);
+		sort(r->v, i, sizeof(*r->v), sctpx_peel_traffic_cmp, NULL);
+	else
+		sctpx_sort_by_id(r->v, i, sizeof(*r->v), sctpx_id_cmp);
 	r->n = r->sel.limit ? min_t(size_t, i, r->sel.limit) : i;
 	r->remaining = i - r->n;
 	return 0;
@@ -342,115 +245,6 @@ static size_t sctpx_peel_reply_size(const struct sctpx_peel_req *r)
 }
 
 /*
- * Busy parents. sctp_do_peeloff() (sctp_sock_migrate()) walks the parent's
- * whole receive queue to find the peeled association's messages: with M
- * messages queued for other associations a batch of N costs O(N * M)
- * (about 20 ns per queued message per peel under emulation). The socket
- * is locked for the whole batch, and while it is, nothing else adds to or
- * takes from that queue (input goes to the backlog; recvmsg() and the
- * queue ioctls lock the socket). So for the batch the queue is split: each
- * entry's messages go to its own list, the rest is only remembered in
- * order, and the parent's queue holds just the messages of the association
- * being peeled while it is peeled. Afterwards the queue is rebuilt in its
- * original order from every message that did not move; migrated ones now
- * belong to the new sockets and are not touched again. A lockless poll()
- * of the parent during the batch may see it empty: whoever slept on that
- * is woken when the queue is rebuilt.
- */
-#define SCTPX_RX_SPLIT_MIN	64
-/*
- * Splitting walks the queue about three times over (split, hash lookups,
- * rebuild), one peel walks it once: below this many peels it does not pay
- * (measured: N=1 with 10,000 queued, 1.2 ms split vs 0.24 ms not).
- */
-#define SCTPX_RX_SPLIT_MIN_PEELS	8
-
-static void sctpx_rx_split(struct sctpx_peel_req *r)
-{
-	struct sk_buff_head *q = &r->sk->sk_receive_queue;
-	unsigned int bits = order_base_2(max_t(size_t, r->n, 2)) + 1;
-	u32 mask = (1U << bits) - 1, len = skb_queue_len(q), i = 0, k;
-	struct sk_buff *skb, *tmp;
-	u32 *tab;
-
-	for (k = 0, i = 0; k < r->n; k++) {
-		__skb_queue_head_init(&r->v[k].rxq);
-		i += !r->v[k].err;
-	}
-	/*
-	 * Partial delivery parks other associations' messages in pd_lobby,
-	 * and migrating an association in it splices that lobby into the
-	 * receive queue (sctp_clear_pd()): never split then.
-	 */
-	if (len < SCTPX_RX_SPLIT_MIN || i < SCTPX_RX_SPLIT_MIN_PEELS ||
-	    atomic_read(&sctp_sk(r->sk)->pd_mode))
-		return;
-	i = 0;
-	r->rx = kvmalloc_array(len, sizeof(*r->rx), GFP_KERNEL);
-	tab = kvcalloc(1U << bits, sizeof(*tab), GFP_KERNEL);
-	if (!r->rx || !tab) {
-		/* Not splitting is slower, not wrong. */
-		kvfree(r->rx);
-		r->rx = NULL;
-		kvfree(tab);
-		return;
-	}
-	for (k = 0; k < r->n; k++) {
-		u32 h;
-
-		if (r->v[k].err)
-			continue;
-		h = hash_ptr(r->v[k].asoc, bits);
-		while (tab[h])
-			h = (h + 1) & mask;
-		tab[h] = k + 1;
-	}
-	skb_queue_walk_safe(q, skb, tmp) {
-		const struct sctp_association *asoc = sctp_skb2event(skb)->asoc;
-		u32 h = hash_ptr(asoc, bits), e = U32_MAX;
-
-		for (; tab[h]; h = (h + 1) & mask) {
-			if (r->v[tab[h] - 1].asoc == asoc) {
-				e = tab[h] - 1;
-				break;
-			}
-		}
-		r->rx[i].skb = skb;
-		r->rx[i].entry = e;
-		i++;
-		if (e != U32_MAX) {
-			__skb_unlink(skb, q);
-			__skb_queue_tail(&r->v[e].rxq, skb);
-		}
-	}
-	r->rxn = i;
-	kvfree(tab);
-	/* Only the other associations' messages are left: set them aside. */
-	__skb_queue_head_init(q);
-}
-
-/* Give the parent's queue back every message that did not move, in order. */
-static void sctpx_rx_restore(struct sctpx_peel_req *r)
-{
-	struct sk_buff_head *q = &r->sk->sk_receive_queue;
-	u32 i;
-
-	if (!r->rx)
-		return;
-	__skb_queue_head_init(q);
-	for (i = 0; i < r->rxn; i++) {
-		u32 e = r->rx[i].entry;
-
-		if (e == U32_MAX || !r->v[e].migrated)
-			__skb_queue_tail(q, r->rx[i].skb);
-	}
-	kvfree(r->rx);
-	r->rx = NULL;
-	if (!skb_queue_empty(q))
-		r->sk->sk_data_ready(r->sk);
-}
-
-/*
  * Peel one association. Its entry, fd number included, is written while
  * the association is still on the (locked) parent; if the peel fails the
  * entry is rewritten as an error, which is smaller, so no put can fail
@@ -476,11 +270,9 @@ static void sctpx_peel_one(struct sctpx_peel_req *r, struct sctpx_peel *e,
 
 	if (sctpx_measure_floor)
 		t0 = ktime_get_ns();
-	if (r->rx)
-		skb_queue_splice_init(&e->rxq, &r->sk->sk_receive_queue);
+	sctpx_rx_peel_begin(r, e);
 	err = sctp_do_peeloff(r->sk, e->id, &newsock);
-	if (r->rx)
-		__skb_queue_head_init(&r->sk->sk_receive_queue);
+	sctpx_rx_peel_end(r);
 	if (!err) {
 		e->migrated = true;
 		/* On failure this releases newsock: the association ends. */
@@ -626,9 +418,11 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto free;
 
-	sock = sctpx_sock_get(info, &err);
-	if (!sock)
+	sock = sctpx_sock_get(info);
+	if (IS_ERR(sock)) {
+		err = PTR_ERR(sock);
 		goto free;
+	}
 	r.sk = sock->sk;
 	if (!sctp_style(r.sk, UDP)) {
 		/* One-to-one, or itself peeled off: as sctp_peeloff(3). */
@@ -656,10 +450,12 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto unlock;
 
-	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr,
-			      &err);
-	if (!msg)
+	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr);
+	if (IS_ERR(msg)) {
+		err = PTR_ERR(msg);
+		msg = NULL;
 		goto unreserve;
+	}
 
 	sctpx_rx_split(&r);
 	for (i = 0; i < r.n; i++) {

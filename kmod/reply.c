@@ -78,40 +78,39 @@ static bool sctpx_reply_fits(const struct sock *nlsk,
  * @size: payload the reply will need at most
  * @ack: the ack that will follow the reply (sctpx_reply_ack_new()), or NULL
  * @hdr: set to the reply's genl header, for genlmsg_end()
- * @err: set to the errno on failure
  *
- * Return: the reply, or NULL with nothing touched.
+ * Return: the reply, or an ERR_PTR() with nothing touched.
  */
 struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
 				size_t size, const struct sk_buff *ack,
-				void **hdr, int *err)
+				void **hdr)
 {
 	struct sk_buff *msg;
+	int err;
 
 	/* Charged to the caller: a reply may be kept after a loss. */
 	msg = genlmsg_new(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!msg) {
 		NL_SET_ERR_MSG(info->extack, "cannot allocate the reply");
-		*err = -ENOMEM;
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	*hdr = genlmsg_put_reply(msg, info, &sctpx_genl_family, 0,
 				 info->genlhdr->cmd);
 	if (!*hdr) {
-		*err = -EMSGSIZE;
+		err = -EMSGSIZE;
 		goto free;
 	}
 	if (!sctpx_reply_fits(NETLINK_CB(req).sk, msg, ack)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "netlink socket has no room for the reply; read its queue first");
-		*err = -ENOBUFS;
+		err = -ENOBUFS;
 		goto free;
 	}
 	return msg;
 
 free:
 	nlmsg_free(msg);
-	return NULL;
+	return ERR_PTR(err);
 }
 
 /* Caller holds sn->lost_lock. */

@@ -93,7 +93,7 @@ struct sctpx_reply_to {
 /* reply.c */
 struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
 				size_t size, const struct sk_buff *ack,
-				void **hdr, int *err);
+				void **hdr);
 void sctpx_reply_to_get(struct sctpx_reply_to *to, struct sk_buff *req,
 			struct genl_info *info);
 void sctpx_reply_to_put(struct sctpx_reply_to *to);
@@ -105,10 +105,10 @@ int sctpx_reply_init(void);
 void sctpx_reply_exit(void);
 
 /* sock.c */
-struct socket *sctpx_sock_get(struct genl_info *info, int *err);
+struct socket *sctpx_sock_get(struct genl_info *info);
 struct socket *sctpx_sock_lookup(const struct net *net, int fd,
 				 const struct nlattr *attr,
-				 struct netlink_ext_ack *extack, int *err);
+				 struct netlink_ext_ack *extack);
 
 /* addr.c */
 int sctpx_addr_parse(const struct nlattr *nest, union sctp_addr *addr,
@@ -144,6 +144,7 @@ struct sctpx_select {
 
 /* assoc.c */
 int sctpx_id_cmp(const void *a, const void *b);
+void sctpx_sort_by_id(void *base, size_t num, size_t size, cmp_func_t cmp);
 int sctpx_select_parse(const struct nlattr *nest, struct sctpx_select *sel,
 		       struct netlink_ext_ack *extack);
 void sctpx_select_free(struct sctpx_select *sel);

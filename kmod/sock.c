@@ -15,7 +15,6 @@
  * @fd: a descriptor of the calling process
  * @attr: the attribute that named @fd, for the extended ack
  * @extack: extended ack
- * @err: set to the errno on failure
  *
  * The errors are those of sctp_peeloff(3): EBADF for a descriptor that is
  * not open, ENOTSOCK for one that is not a socket, EOPNOTSUPP for a socket
@@ -25,24 +24,25 @@
  * op, so that a request acts on, and counts in, one namespace only.
  *
  * Return: the socket with a reference on its file (drop it with
- * sockfd_put()), or NULL.
+ * sockfd_put()), or an ERR_PTR().
  */
 struct socket *sctpx_sock_lookup(const struct net *net, int fd,
 				 const struct nlattr *attr,
-				 struct netlink_ext_ack *extack, int *err)
+				 struct netlink_ext_ack *extack)
 {
 	struct socket *sock;
 	struct sock *sk;
+	int err;
 
-	sock = sockfd_lookup(fd, err);
+	sock = sockfd_lookup(fd, &err);
 	if (!sock) {
-		if (*err == -ENOTSOCK)
+		if (err == -ENOTSOCK)
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "descriptor is not a socket");
 		else
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "descriptor is not open");
-		return NULL;
+		return ERR_PTR(err);
 	}
 
 	sk = sock->sk;
@@ -50,7 +50,7 @@ struct socket *sctpx_sock_lookup(const struct net *net, int fd,
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6) ||
 	    (sk->sk_type != SOCK_SEQPACKET && sk->sk_type != SOCK_STREAM)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "socket is not an SCTP socket");
-		*err = -EOPNOTSUPP;
+		err = -EOPNOTSUPP;
 		goto put;
 	}
 
@@ -58,33 +58,31 @@ struct socket *sctpx_sock_lookup(const struct net *net, int fd,
 	    !net_eq(net, sock_net(sk))) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "socket belongs to another network namespace");
-		*err = -EINVAL;
+		err = -EINVAL;
 		goto put;
 	}
 	return sock;
 
 put:
 	sockfd_put(sock);
-	return NULL;
+	return ERR_PTR(err);
 }
 
 /**
  * sctpx_sock_get() - the socket named by %SCTPX_A_SOCK_FD of a request
  * @info: the request
- * @err: set to the errno on failure
  *
  * Return: as sctpx_sock_lookup(); a missing attribute is EINVAL.
  */
-struct socket *sctpx_sock_get(struct genl_info *info, int *err)
+struct socket *sctpx_sock_get(struct genl_info *info)
 {
 	const struct nlattr *attr = info->attrs[SCTPX_A_SOCK_FD];
 
 	if (GENL_REQ_ATTR_CHECK(info, SCTPX_A_SOCK_FD)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "missing socket descriptor (SCTPX_A_SOCK_FD)");
-		*err = -EINVAL;
-		return NULL;
+		return ERR_PTR(-EINVAL);
 	}
 	return sctpx_sock_lookup(genl_info_net(info), nla_get_s32(attr), attr,
-				 info->extack, err);
+				 info->extack);
 }
