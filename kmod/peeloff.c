@@ -42,8 +42,6 @@
 #include "sctpx.h"
 #include "peeloff.h"
 
-#define SCTPX_PEELOFF_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
-
 static void sctpx_peel_refuse(struct sctpx_peel *e, enum sctpx_peel_why why)
 {
 	e->err = -EINVAL;
