@@ -31,31 +31,6 @@ int sctpx_id_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/**
- * sctpx_sort_by_id() - put records in ascending association id order
- * @base: the records
- * @num: how many there are
- * @size: the size of one
- * @cmp: orders two records by their association ids, as sctpx_id_cmp()
- *
- * For records collected from a socket's association list. That list is in
- * creation order and ids are allocated cyclically, so it is nearly always
- * in id order already: one pass to check costs less than a sort's
- * n log n indirect comparisons, and the sort runs only when the pass finds
- * a pair out of order.
- */
-void sctpx_sort_by_id(void *base, size_t num, size_t size, cmp_func_t cmp)
-{
-	size_t i;
-
-	for (i = 1; i < num; i++) {
-		if (cmp(base + (i - 1) * size, base + i * size) > 0) {
-			sort(base, num, size, cmp, NULL);
-			return;
-		}
-	}
-}
-
 /* The %SCTPX_SELECT_A_ASSOC_ID list, sorted for sctpx_select_match(). */
 static int sctpx_select_parse_ids(const struct nlattr *nest,
 				  struct sctpx_select *sel,

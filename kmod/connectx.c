@@ -547,6 +547,8 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct sctpx_conn_work *w;
+	struct socket *sock;
+	struct sk_buff *msg;
 	bool ack;
 	size_t i;
 	int err;
@@ -555,12 +557,12 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!w)
 		return -ENOMEM;
 	w->r.info = info;
-	w->r.sock = sctpx_sock_get(info);
-	if (IS_ERR(w->r.sock)) {
-		err = PTR_ERR(w->r.sock);
+	sock = sctpx_sock_get(info);
+	if (IS_ERR(sock)) {
 		kfree(w);
-		return err;
+		return PTR_ERR(sock);
 	}
+	w->r.sock = sock;
 
 	if (!(w->r.sock->file->f_flags & O_NONBLOCK)) {
 		NL_SET_ERR_MSG_ATTR(extack, info->attrs[SCTPX_A_SOCK_FD],
@@ -591,13 +593,13 @@ int sctpx_nl_connectx_doit(struct sk_buff *skb, struct genl_info *info)
 			goto free;
 		}
 	}
-	w->msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&w->r),
-				 w->ack, &w->hdr);
-	if (IS_ERR(w->msg)) {
-		err = PTR_ERR(w->msg);
-		w->msg = NULL;
+	msg = sctpx_reply_new(skb, info, sctpx_conn_reply_size(&w->r), w->ack,
+			      &w->hdr);
+	if (IS_ERR(msg)) {
+		err = PTR_ERR(msg);
 		goto free;
 	}
+	w->msg = msg;
 
 	/*
 	 * The kernel's connect may wait (see sctpx_conn_start()): never

@@ -142,7 +142,7 @@ static int sctpx_peel_traffic_cmp(const void *a, const void *b)
 
 	if (tx != ty)
 		return tx > ty ? -1 : 1;
-	return sctpx_id_cmp(x, y);
+	return sctpx_id_cmp(&x->id, &y->id);
 }
 
 /* Evaluate the selection. Socket locked, so the answer cannot go stale. */
@@ -177,7 +177,6 @@ static int sctpx_peel_select(struct sctpx_peel_req *r, u32 max)
 		i++;
 	}
 
-	BUILD_BUG_ON(offsetof(struct sctpx_peel, id) != 0);
 	if (r->sel.order == SCTPX_ORDER_TRAFFIC)
 		sort(r->v, i, sizeof(*r->v), sctpx_peel_traffic_cmp, NULL);
 	else
@@ -403,7 +402,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 max = sctpx_limit(&sctpx_max_batch);
 	struct net *net = genl_info_net(info);
 	struct sctpx_reply_to to;
-	struct sk_buff *msg = NULL;
+	struct sk_buff *msg = NULL, *reply;
 	struct sctpx_peel *bad;
 	struct socket *sock;
 	void *hdr;
@@ -448,12 +447,12 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto unlock;
 
-	msg = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr);
-	if (IS_ERR(msg)) {
-		err = PTR_ERR(msg);
-		msg = NULL;
+	reply = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr);
+	if (IS_ERR(reply)) {
+		err = PTR_ERR(reply);
 		goto unreserve;
 	}
+	msg = reply;
 
 	sctpx_rx_split(&r);
 	for (i = 0; i < r.n; i++) {

@@ -45,6 +45,10 @@ struct sctpx_peel {
 	bool migrated;
 };
 
+/* sctpx_id_cmp() sorts these records as the u32 ids they start with. */
+static_assert(offsetof(struct sctpx_peel, id) == 0 &&
+	      sizeof_field(struct sctpx_peel, id) == sizeof(u32));
+
 /**
  * struct sctpx_rx_pos - one message of the parent's receive queue
  * @skb: the message (or notification)

@@ -79,7 +79,8 @@ static bool sctpx_reply_fits(const struct sock *nlsk,
  * @ack: the ack that will follow the reply (sctpx_reply_ack_new()), or NULL
  * @hdr: set to the reply's genl header, for genlmsg_end()
  *
- * Return: the reply, or an ERR_PTR() with nothing touched.
+ * Return: the reply, or an ERR_PTR() with nothing allocated (*@hdr is
+ * then undefined).
  */
 struct sk_buff *sctpx_reply_new(struct sk_buff *req, struct genl_info *info,
 				size_t size, const struct sk_buff *ack,
