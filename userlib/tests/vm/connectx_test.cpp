@@ -6,7 +6,9 @@
 #include <netinet/sctp.h>
 #include <sys/time.h>
 #include <linux/filter.h>
+#include <atomic>
 #include <csignal>
+#include <memory>
 #include <pthread.h>
 #include <thread>
 #include <fstream>
@@ -45,6 +47,38 @@ Fd make_deaf_server(std::uint16_t &port)
 }
 
 void on_usr1(int /*sig*/) {}
+
+/*
+ * SIGUSR1 to the constructing thread every 300 ms until destroyed: one
+ * lands inside the wait however late the wait starts (on a loaded host
+ * the first may come before it, and a handled signal is then gone).
+ */
+class Poker {
+public:
+	Poker() : thread_([this] { run(); }) {}
+	~Poker()
+	{
+		done_ = true;
+		thread_.join();
+	}
+	Poker(const Poker &) = delete;
+	Poker &operator=(const Poker &) = delete;
+	Poker(Poker &&) = delete;
+	Poker &operator=(Poker &&) = delete;
+
+private:
+	void run()
+	{
+		while (!done_) {
+			std::this_thread::sleep_for(std::chrono::milliseconds(300));
+			if (!done_)
+				pthread_kill(target_, SIGUSR1);
+		}
+	}
+	pthread_t target_ = pthread_self();
+	std::atomic<bool> done_{false};
+	std::thread thread_;
+};
 
 TEST_P(ConnectxTest, OnePeerBlocking)
 {
@@ -233,13 +267,9 @@ TEST_P(ConnectxTest, BlockingConnectInterruptedBySignalIsEintr)
 	sa.sa_handler = on_usr1; /* no SA_RESTART */
 	struct sigaction old {};
 	ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
-	const pthread_t self = pthread_self();
-	std::thread poke([self] {
-		std::this_thread::sleep_for(std::chrono::milliseconds(300));
-		pthread_kill(self, SIGUSR1);
-	});
+	auto poke = std::make_unique<Poker>();
 	auto r = client().connectx(s.get(), peer_at(port));
-	poke.join();
+	poke.reset();
 	sigaction(SIGUSR1, &old, nullptr);
 	ASSERT_TRUE(r.ok()) << r.error().message();
 	ASSERT_FALSE(r->peers[0].result.ok());
@@ -260,17 +290,13 @@ TEST_P(ConnectxTest, SignalEndsTheLibrarysWait)
 	sa.sa_flags = SA_RESTART; /* the wait ends all the same */
 	struct sigaction old {};
 	ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
-	const pthread_t self = pthread_self();
-	std::thread poke([self] {
-		std::this_thread::sleep_for(std::chrono::milliseconds(300));
-		pthread_kill(self, SIGUSR1);
-	});
+	auto poke = std::make_unique<Poker>();
 	ConnectOptions o;
 	o.wait = std::chrono::milliseconds(10000);
 	const auto t0 = std::chrono::steady_clock::now();
 	auto r = client().connectx(s.get(), peer_at(port), o);
 	const auto took = std::chrono::steady_clock::now() - t0;
-	poke.join();
+	poke.reset();
 	sigaction(SIGUSR1, &old, nullptr);
 	ASSERT_TRUE(r.ok()) << r.error().message();
 	EXPECT_EQ(*r->wait_end, WaitEnd::Signal);
