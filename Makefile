@@ -53,12 +53,7 @@ install: module userlib
 # Put the sources where DKMS wants them and let it build and install.
 dkms-install:
 	rm -rf $(DESTDIR)/usr/src/sctpx-$(VERSION)
-	mkdir -p $(DESTDIR)/usr/src/sctpx-$(VERSION)/kmod \
-		$(DESTDIR)/usr/src/sctpx-$(VERSION)/include/uapi/linux
-	cp kmod/*.c kmod/*.h kmod/Kbuild kmod/Makefile \
-		$(DESTDIR)/usr/src/sctpx-$(VERSION)/kmod/
-	cp include/uapi/linux/sctpx.h \
-		$(DESTDIR)/usr/src/sctpx-$(VERSION)/include/uapi/linux/
+	sh scripts/kmod-sources.sh $(DESTDIR)/usr/src/sctpx-$(VERSION)
 	sed 's/#MODULE_VERSION#/$(VERSION)/' kmod/dkms.conf \
 		>$(DESTDIR)/usr/src/sctpx-$(VERSION)/dkms.conf
 	[ -n "$(DESTDIR)" ] || dkms install sctpx/$(VERSION)
@@ -195,20 +190,16 @@ bench: modules
 # times slower or more. About 32 minutes. no5lvl: QEMU's -cpu max offers
 # 5-level paging, and 6.1's identify_cpu() clears the LA57 bit for a moment;
 # a KASAN check in an interrupt then sees every direct-map address as wild
-# and panics the boot (seen three times in one day of runs). Its kernel is
-# its own build of bookworm's 6.1 source, whatever KERNELS= says: the
-# names are checked as everywhere (an unknown one fails), then ignored,
-# said so.
+# and can panic the boot. Its kernel is its own build of bookworm's 6.1
+# source, whatever KERNELS= says: the names are checked as everywhere (an
+# unknown one fails), then ignored, said so. The module is built against
+# it with the gates of every other build (scripts/build-module.sh).
 DEBUG_TIMEOUT_SCALE ?= 20
 check-debug: deps selftests
 	@set -e; $(KREL_SH) \
 	[ -z "$(KERNELS)" ] || echo "check-debug: KERNELS=$(KERNELS) ignored: the debug kernel is a 6.1 built from linux-source-6.1"; \
 	rel=$$(sh scripts/debug-kernel.sh $(BUILD)); \
-		o=$(BUILD)/obj/$$rel; mkdir -p $$o/kmod; \
-		cp kmod/*.c kmod/*.h kmod/Kbuild kmod/Makefile $$o/kmod/; \
-		ln -sfn $(CURDIR)/include $$o/include; \
-		$(MAKE) -s -C $(BUILD)/k/$$rel/root/usr/src/linux-headers-$$rel \
-			M=$$o/kmod modules; \
+		sh scripts/build-module.sh $(BUILD) $$rel; \
 		sh scripts/vm.sh -q -b $(BUILD) -k $$rel -M 3G -t 14400 \
 			-a "no5lvl sctpx_timeout_scale=$(DEBUG_TIMEOUT_SCALE)" \
 			$$(sed 's|^|$(BUILD)/selftests/|' $(BUILD)/selftests/ORDER)

@@ -51,10 +51,7 @@ userland=$(cat "$kdir/userland" 2>/dev/null || echo host)
 [ -s "$hdr/Module.symvers" ] ||
 	fail "$hdr/Module.symvers is missing or empty: the feature probes cannot decide"
 
-rm -rf "$out/kmod" "$out/include"
-mkdir -p "$out/kmod" "$out/include"
-cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild "$top"/kmod/Makefile "$out/kmod/"
-cp -R "$top/include/uapi" "$out/include/"
+sh "$here/kmod-sources.sh" "$out"
 
 # sparse through a wrapper that records each file it was given, so the
 # gate below can tell that it really ran on every one.

@@ -231,6 +231,14 @@ run_vm() {
 	skipped=$((skipped + s)); xfailed=$((xfailed + x))
 }
 
+# total NAME WHAT START: the last run_vm's counts as a line of the
+# per-kernel summary that finish prints, with its time since START.
+total() {
+	totals="$totals$(printf '  %-24s %-36s %4d passed, %d failed, %d skipped, %d xfail (%ds)' \
+		"$1" "$2" "$p" "$f" "$s" "$x" $(($(date +%s) - $3)))
+"
+}
+
 # The harness proves itself before it judges anything: a failing test and
 # a kernel panic must both come out as failures; programs that break their
 # TAP plan (none, short, too long, out of sequence), are killed by a
@@ -345,9 +353,7 @@ for k in $kernels; do
 		$dropin $progs "$BUILD/userlib/sctpx_vmtest" \
 		${dropin:+"$top/userlib/tests/vm/dropin.sh"} "$top/userlib/tests/vm/cli-demo.sh" \
 		"$top/userlib/tests/vm/cli-assocs.sh"
-	totals="$totals$(printf '  %-24s %-36s %4d passed, %d failed, %d skipped, %d xfail (%ds)' \
-		"$k" "${slot:-?}${variant:+, no PEELOFF}" "$p" "$f" "$s" "$x" $(($(date +%s) - k0)))
-"
+	total "$k" "${slot:-?}${variant:+, no PEELOFF}" "$k0"
 done
 
 # That guest's sctpx.ko was the DKMS one: the copy in its initramfs has
@@ -369,12 +375,11 @@ fi
 # PEELOFF must be absent and reported so, and the library must serve
 # peeloff through its fallback with the same results.
 echo "check: module without PEELOFF, library fallback, on $k1 ..."
+k0=$(date +%s)
 run_vm "$BUILD/vm/$k1-nopeeloff" -k "$k1" \
 	-m ko="$BUILD/obj/$k1-nopeeloff/kmod/sctpx.ko" -a sctpx_variant=no-peeloff \
 	-x "$BUILD/userlib/sctpx-static" "$BUILD/selftests/module" \
 	"$BUILD/selftests/assoc_dump" "$BUILD/userlib/sctpx_vmtest"
-totals="$totals$(printf '  %-24s %-36s %4d passed, %d failed, %d skipped, %d xfail' \
-	"$k1-nopeeloff" "PEELOFF left out on purpose" "$p" "$f" "$s" "$x")
-"
+total "$k1-nopeeloff" "PEELOFF left out on purpose" "$k0"
 test_s=$(($(date +%s) - t1))
 finish
