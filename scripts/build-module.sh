@@ -26,7 +26,6 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
 out=
 if [ "${1:-}" = -o ]; then out=$2; shift 2; fi
 [ $# -ge 2 ] || { echo "usage: $0 [-o OUTDIR] BUILD_DIR RELEASE [MAKEVAR=VALUE...]" >&2; exit 2; }
