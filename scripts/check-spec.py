@@ -530,8 +530,8 @@ class PolicyCheck:
         self.bad = 0
         self.said = set()
         self.nested_use = {}      # generated policy -> {hand policy: names}
-        self.rejected = []
-        self.entries = 0
+        self.rejected = set()
+        self.entries = set()      # (netlink.c policy, attribute) compared
         self.reserved = {}        # C name of a reserved attribute -> doc
         for s in spec['attribute-sets']:
             for a in s['attributes'] if 'subset-of' not in s else []:
@@ -565,7 +565,6 @@ class PolicyCheck:
             self.err(f"{where}: [{cname}] is {hk} {hc or '(no checks)'} "
                      f"in kmod/netlink.c but {gk} {gc or '(no checks)'} as "
                      "generated")
-        self.entries += 1
         if hn and gn:
             self.walk(hn, gn, hn, exact=False)
         elif hn or gn:
@@ -579,12 +578,12 @@ class PolicyCheck:
             self.err(f"{where}: [{cname}] is refused with \"{msg}\", which "
                      "the spec's doc of it does not quote")
         else:
-            self.rejected.append(cname)
+            self.rejected.add(cname)
 
     def walk(self, hname, gname, where, exact):
         if hname not in self.hand:
             self.err(f"{where}: policy {hname} not found in kmod/netlink.c")
-            return set()
+            return None
         hpol = self.hand[hname]
         gent = self.gen[gname]['entries'] if gname else {}
         accepted, top = set(), 0
@@ -598,6 +597,7 @@ class PolicyCheck:
                          "generated policy does not")
             else:
                 accepted.add(cname)
+                self.entries.add((hname, cname))
                 self.entry(where, cname, value, gent[cname])
         if exact:
             for cname in sorted(set(gent) - accepted):
@@ -631,7 +631,7 @@ class PolicyCheck:
                 self.err(f"{cmd}: generated policy {gname} not understood")
                 continue
             top = self.walk(hname, gname, cmd, exact=True)
-            if not top <= self.val[hop['maxattr']] < \
+            if top is not None and not top <= self.val[hop['maxattr']] < \
                     self.val[self.hand[hname]['bound']]:
                 self.err(f"{cmd}: .maxattr {hop['maxattr']} does not fit "
                          f"{hname}")
@@ -648,9 +648,10 @@ class PolicyCheck:
         if not self.bad:
             notes = narrowed + [f"{m} masked as its flags set"
                                 for m in self.dropped] + \
-                [f"{r} refused as reserved" for r in self.rejected]
+                [f"{r} refused as reserved" for r in sorted(self.rejected)]
             ok(f"policies: {len(self.gops)} ops of sctpx_nl_ops[] and "
-               f"{self.entries} policy entries equal the generated ones "
+               f"{len(self.entries)} entries of their policies equal the "
+               "generated ones "
                f"({'; '.join(notes)})")
 
 
