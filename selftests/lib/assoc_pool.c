@@ -89,6 +89,10 @@ void sx_pool_free(struct sx_pool *p)
 		close(p->srv);
 	free(p->cli);
 	free(p->ids);
+	/* Freed twice (a test, then its fixture's teardown) is harmless. */
+	p->cli = NULL;
+	p->ids = NULL;
+	p->srv = -1;
 }
 
 int sx_pool_index(const struct sx_pool *p, uint32_t id)

@@ -21,6 +21,7 @@ int sx_pool_make(struct sx_pool *p, int n);	/* on 127.0.0.1 */
 int sx_pool_make_at(struct sx_pool *p, int family, const char *ip, int n);
 /* The same on 127.0.0.1, setup(srv) run before any client connects. */
 int sx_pool_make_setup(struct sx_pool *p, int n, int (*setup)(int srv));
+/* Close and free what it holds; again, or on a zeroed pool with srv -1: nothing. */
 void sx_pool_free(struct sx_pool *p);
 int sx_pool_index(const struct sx_pool *p, uint32_t id);
 

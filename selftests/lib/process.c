@@ -69,3 +69,11 @@ int sx_max_fd(void)
 			max = fd;
 	return max;
 }
+
+void sx_close_above(int top)
+{
+	int fd, max = sx_max_fd();
+
+	for (fd = top + 1; fd <= max; fd++)
+		close(fd);
+}

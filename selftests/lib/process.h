@@ -13,6 +13,12 @@ int sx_raise_nofile(rlim_t n);
 int sx_count_fds(void);
 /* The highest open descriptor. */
 int sx_max_fd(void);
+/*
+ * Close every descriptor above @top (an sx_max_fd() taken before): a
+ * fixture's teardown, so that a test stopped by a failed assertion
+ * leaves nothing open.
+ */
+void sx_close_above(int top);
 
 /*
  * Did a child (a waitpid() status) exit normally with status 0? A child
