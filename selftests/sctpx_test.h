@@ -11,12 +11,10 @@
  *   slab.h        kernel memory accounting (SUnreclaim, slab caches)
  *   process.h     descriptors, children, timeout scaling
  *
- * A test includes this header only. What needs kselftest_harness.h
- * (included by the test before this one or after) is here.
- *
- * Requests go without NLM_F_ACK: a doit answers with its reply or an
- * error, a dump ends with NLMSG_DONE. This is what the module's
- * documentation recommends for large replies.
+ * A test includes this header, not lib/'s (fuzz.c and connectx.c also
+ * their own parts', fuzz.h and connectx.h). The two macros below need
+ * kselftest_harness.h, which only the test's own file may include: it
+ * defines the runner, so a second file with it would not link.
  */
 #ifndef SCTPX_TEST_H
 #define SCTPX_TEST_H

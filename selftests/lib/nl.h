@@ -3,6 +3,10 @@
  * The netlink client: one libnl-genl socket bound to the sctpx family,
  * requests sent and their answers (replies, errors, extended acks)
  * collected.
+ *
+ * Requests go without NLM_F_ACK: a doit answers with its reply or an
+ * error, a dump ends with NLMSG_DONE. This is what the module's
+ * documentation recommends for large replies.
  */
 #ifndef SX_LIB_NL_H
 #define SX_LIB_NL_H
