@@ -26,298 +26,36 @@
 
 #include "kselftest_harness.h"
 #include "sctpx_test.h"
-
-#define CX_NO_FD	(-1000)
-#define CX_DEAD		"127.0.0.2"	/* no route in the test namespace */
-#define CX_MAXPEERS	"/sys/module/sctpx/parameters/max_peers"
-
-/* A network namespace of our own; lo with 127.0.0.1/32 and ::1. */
-static int cx_netns(void)
-{
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	if (system("ip link set lo up && ip addr del 127.0.0.1/8 dev lo && "
-		   "ip addr add 127.0.0.1/32 dev lo"))
-		return -EIO;
-	return 0;
-}
+#include "connectx.h"
 
 /*
- * CONNECTX starts associations and returns; it never waits. A test that
- * wants the outcome waits afterwards in user space, as libsctpx does:
- * cx_run() with a settle time polls the listing, filtered by the ids the
- * reply named, until each is established or gone, or the time ran out.
+ * What every test that makes associations starts from and ends with: the
+ * module, a network namespace of its own (cx_netns()), a netlink socket,
+ * and at the end every descriptor the test opened closed again. The
+ * teardown checks that count where the test got that far, then closes
+ * whatever is still open, so a failed assertion leaks nothing.
  */
-enum { CX_SETTLED = 1, CX_TIMEOUT };
-static uint32_t cx_settle_ms;	/* of the request cx_begin() made last */
-static uint32_t cx_end;		/* how the last cx_run()'s settling ended */
+FIXTURE(cx) {
+	struct sx_nl nl;
+	int fds0;	/* open before the netlink socket */
+	int top;	/* the highest descriptor before setup */
+};
 
-/* A CONNECTX request; fd CX_NO_FD leaves SOCK_FD out; settle_ms as above. */
-static struct nl_msg *cx_begin(struct sx_nl *nl, int fd, uint32_t settle_ms,
-			       size_t npeers)
+FIXTURE_SETUP(cx)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(8192 + npeers * 128);
-
-	cx_settle_ms = settle_ms;
-	if (!msg)
-		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
-			 SCTPX_CMD_CONNECTX, SCTPX_FAMILY_VERSION) ||
-	    (fd != CX_NO_FD && nla_put_s32(msg, SCTPX_A_SOCK_FD, fd))) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	self->top = sx_max_fd();
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, cx_netns());
+	self->fds0 = sx_count_fds();
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
 }
 
-static double cx_now(void)
+FIXTURE_TEARDOWN(cx)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static bool cx_pending(const struct sx_assoc *a)
-{
-	return a->has_id && !a->error && a->state != SCTP_ESTABLISHED;
-}
-
-/*
- * Follow the started peers of @res on @fd until each is established or
- * gone (ETIMEDOUT when its INIT retransmissions had run out when last
- * seen, else ECONNREFUSED: what sctp_connectx(3) reports), or @ms passed.
- */
-static int cx_settle(struct sx_nl *nl, int fd, struct sx_result *res,
-		     uint32_t ms)
-{
-	double deadline = cx_now() + ms / 1000.0;
-	uint32_t *ids = calloc(res->n + 1, sizeof(*ids));
-	int err = 0;
-
-	if (!ids)
-		return -ENOMEM;
-	for (;;) {
-		struct sx_select sel = { .ids = ids };
-		struct sx_result now;
-		size_t i, j;
-
-		for (i = 0; i < res->n; i++)
-			if (cx_pending(&res->v[i]))
-				ids[sel.nids++] = res->v[i].id;
-		if (!sel.nids) {
-			cx_end = CX_SETTLED;
-			break;
-		}
-		if (cx_now() > deadline) {
-			cx_end = CX_TIMEOUT;
-			break;
-		}
-		err = sx_assoc_dump(nl, fd, &sel, &now);
-		if (err)
-			break;
-		for (i = 0; i < res->n; i++) {
-			struct sx_assoc *a = &res->v[i];
-			bool seen = false;
-
-			if (!cx_pending(a))
-				continue;
-			for (j = 0; j < now.n; j++) {
-				if (now.v[j].id != a->id)
-					continue;
-				seen = true;
-				a->state = now.v[j].state;
-				a->init_retries = now.v[j].init_retries;
-				a->max_init_retries = now.v[j].max_init_retries;
-			}
-			if (!seen)
-				a->error = a->max_init_retries &&
-					   a->init_retries >= a->max_init_retries ?
-					   ETIMEDOUT : ECONNREFUSED;
-		}
-		sx_result_free(&now);
-		usleep(10000);
-	}
-	free(ids);
-	return err;
-}
-
-/* One peer with @n addresses (n may be 0: an empty peer). */
-static int cx_peer(struct nl_msg *msg, const struct sx_addr *a, int n)
-{
-	struct nlattr *nest;
-	int i;
-
-	/* libnl's nla_nest_end() drops an empty nest: put it by hand. */
-	if (!n)
-		return nla_put(msg, SCTPX_A_PEER | NLA_F_NESTED, 0, NULL);
-	nest = sx_nest_start(msg, SCTPX_A_PEER);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++)
-		if (sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a[i]))
-			return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int cx_run_fd(struct sx_nl *nl, struct nl_msg *msg, int fd,
-		     struct sx_result *res)
-{
-	uint32_t settle_ms = cx_settle_ms;
-	int err;
-
-	memset(res, 0, sizeof(*res));
-	cx_end = 0;
-	err = sx_request(nl, msg, sx_collect_cb, res);
-	if (err || !settle_ms)
-		return err;
-	return cx_settle(nl, fd, res, settle_ms);
-}
-
-/* The request's own socket, read back from it. */
-static int cx_msg_fd(struct nl_msg *msg)
-{
-	struct nlattr *a = nlmsg_find_attr(nlmsg_hdr(msg), GENL_HDRLEN,
-					   SCTPX_A_SOCK_FD);
-
-	return a ? nla_get_s32(a) : -1;
-}
-
-static int cx_run(struct sx_nl *nl, struct nl_msg *msg, struct sx_result *res)
-{
-	return cx_run_fd(nl, msg, cx_msg_fd(msg), res);
-}
-
-/* Single peer, single request. */
-static int cx_one(struct sx_nl *nl, int fd, const struct sx_addr *a, int n,
-		  uint32_t wait_ms, struct sx_result *res)
-{
-	struct nl_msg *msg = cx_begin(nl, fd, wait_ms, 1);
-
-	if (!msg)
-		return -ENOMEM;
-	if (cx_peer(msg, a, n)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return cx_run(nl, msg, res);
-}
-
-static int cx_socket(int family, bool nonblock)
-{
-	int fd = socket(family, SOCK_SEQPACKET, IPPROTO_SCTP);
-
-	if (fd >= 0 && nonblock && fcntl(fd, F_SETFL, O_NONBLOCK)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* An unused port: a server's, closed again. */
-static uint16_t cx_dead_port(void)
-{
-	uint16_t port = 0;
-	int fd = sx_server(AF_INET, &port);
-
-	if (fd < 0)
-		return 0;
-	close(fd);
-	return port;
-}
-
-static int cx_status(int fd, uint32_t id, struct sctp_status *st)
-{
-	socklen_t len = sizeof(*st);
-
-	memset(st, 0, sizeof(*st));
-	st->sstat_assoc_id = id;
-	if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, st, &len))
-		return -errno;
-	return 0;
-}
-
-static int cx_state(int fd, uint32_t id)
-{
-	struct sctp_status st;
-	int err = cx_status(fd, id, &st);
-
-	return err ? err : st.sstat_state;
-}
-
-/* The peer port of association @id (its primary path's). */
-static int cx_peer_port(int fd, uint32_t id)
-{
-	struct sctp_status st;
-	int err = cx_status(fd, id, &st);
-
-	if (err)
-		return err;
-	return ntohs(((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_port);
-}
-
-static bool cx_has_peer_port(int fd, uint16_t port)
-{
-	uint32_t *ids = NULL;
-	size_t n = 0, i;
-	bool found = false;
-
-	if (sx_assoc_ids(fd, &ids, &n))
-		return true;
-	for (i = 0; i < n; i++)
-		if (cx_peer_port(fd, ids[i]) == port)
-			found = true;
-	free(ids);
-	return found;
-}
-
-static bool cx_has_id(int fd, uint32_t id)
-{
-	uint32_t *ids = NULL;
-	size_t n = 0, i;
-	bool found = false;
-
-	if (sx_assoc_ids(fd, &ids, &n))
-		return false;
-	for (i = 0; i < n; i++)
-		if (ids[i] == id)
-			found = true;
-	free(ids);
-	return found;
-}
-
-/* Wait (bounded) until association @id of @fd is established. */
-static int cx_wait_established(int fd, uint32_t id, int timeout_ms)
-{
-	int st = -1, t;
-
-	for (t = 0; t < timeout_ms; t += 10) {
-		st = cx_state(fd, id);
-		if (st == SCTP_ESTABLISHED || st < 0)
-			return st;
-		usleep(10000);
-	}
-	return st;
-}
-
-/* Shorter INIT retransmission timer, so that tests need not wait 3 s. */
-static int cx_fast_rto(int fd, int initial_ms)
-{
-	struct sctp_rtoinfo rto = {
-		.srto_initial = initial_ms,
-		.srto_max = 1000,
-		.srto_min = 50,
-	};
-
-	return setsockopt(fd, SOL_SCTP, SCTP_RTOINFO, &rto, sizeof(rto)) ?
-	       -errno : 0;
-}
-
-static bool cx_in_progress(uint32_t state)
-{
-	return state == SCTP_COOKIE_WAIT || state == SCTP_COOKIE_ECHOED ||
-	       state == SCTP_ESTABLISHED;
+	sx_nl_close(&self->nl);
+	if (_metadata->exit_code == KSFT_PASS)
+		EXPECT_EQ(self->fds0, sx_count_fds());
+	sx_close_above(self->top);
 }
 
 /* Check one successful result: index, id of @fd, state. */
@@ -347,25 +85,20 @@ static bool cx_in_progress(uint32_t state)
 	EXPECT_EQ(_a->has_id, _a->has_state);				\
 } while (0)
 
-TEST(single_peer_ipv4)
+TEST_F(cx, single_peer_ipv4)
 {
 	struct sx_result res;
 	struct sx_addr a;
-	struct sx_nl nl;
 	uint16_t port;
-	int srv, fd, fds0;
+	int srv, fd;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
 	ASSERT_LE(0, srv);
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
 
 	a = sx_addr4("127.0.0.1", port);
-	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 10000, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_one(&self->nl, fd, &a, 1, 10000, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(1, res.n);
 	EXPECT_EQ(CX_SETTLED, cx_end);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
@@ -377,8 +110,6 @@ TEST(single_peer_ipv4)
 
 	close(fd);
 	close(srv);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 /*
@@ -386,18 +117,13 @@ TEST(single_peer_ipv4)
  * expires and the kernel retransmits the INIT to the next address,
  * which answers.
  */
-TEST(first_address_unreachable)
+TEST_F(cx, first_address_unreachable)
 {
 	struct sx_addr a[3];
 	struct sx_result res;
-	struct sx_nl nl;
 	uint16_t port;
-	int srv, fd, fds0;
+	int srv, fd;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
 	ASSERT_LE(0, srv);
 
@@ -408,7 +134,7 @@ TEST(first_address_unreachable)
 	a[0] = sx_addr4(CX_DEAD, port);
 	a[1] = sx_addr4("127.0.0.3", port);	/* no route either */
 	a[2] = sx_addr4("127.0.0.1", port);
-	ASSERT_EQ(0, cx_one(&nl, fd, a, 3, 20000, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_one(&self->nl, fd, a, 3, 20000, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(1, res.n);
 	EXPECT_EQ(CX_SETTLED, cx_end);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
@@ -417,8 +143,6 @@ TEST(first_address_unreachable)
 	close(fd);
 
 	close(srv);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 static bool cx_paddrs_have(int fd, uint32_t id, int family)
@@ -452,20 +176,15 @@ static bool cx_paddrs_have(int fd, uint32_t id, int family)
 	return found;
 }
 
-TEST(address_families)
+TEST_F(cx, address_families)
 {
 	struct sx_addr v4, v6, mix[2];
 	struct sx_result res;
 	struct nl_msg *msg;
-	struct sx_nl nl;
 	uint16_t p4, p6, pboth, pboth2;
-	int s4, s6, sboth, sboth2, fd, fd4, fds0;
+	int s4, s6, sboth, sboth2, fd, fd4;
 	size_t i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	s4 = sx_server(AF_INET, &p4);
 	s6 = sx_server(AF_INET6, &p6);
 	sboth = sx_server_at(AF_INET6, "::", &pboth);
@@ -480,7 +199,7 @@ TEST(address_families)
 	ASSERT_LE(0, fd);
 	v4 = sx_addr4("127.0.0.1", p4);
 	v6 = sx_addr6("::1", p6);
-	msg = cx_begin(&nl, fd, 10000, 4);
+	msg = cx_begin(&self->nl, fd, 10000, 4);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, cx_peer(msg, &v4, 1));
 	ASSERT_EQ(0, cx_peer(msg, &v6, 1));
@@ -490,7 +209,7 @@ TEST(address_families)
 	mix[0] = sx_addr4("127.0.0.1", pboth2);
 	mix[1] = sx_addr6("::1", pboth2);
 	ASSERT_EQ(0, cx_peer(msg, mix, 2));
-	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(4, res.n);
 	EXPECT_EQ(CX_SETTLED, cx_end);
 	for (i = 0; i < 4; i++)
@@ -514,11 +233,11 @@ TEST(address_families)
 	ASSERT_LE(0, fd4);
 	mix[0] = sx_addr4("127.0.0.1", pboth);
 	mix[1] = sx_addr6("::1", pboth);
-	EXPECT_EQ(-EINVAL, cx_one(&nl, fd4, mix, 2, 0, &res));
-	EXPECT_STREQ("IPv6 address on an IPv4 socket", nl.extack);
-	EXPECT_LE(0, nl.bad_attr_off);
+	EXPECT_EQ(-EINVAL, cx_one(&self->nl, fd4, mix, 2, 0, &res));
+	EXPECT_STREQ("IPv6 address on an IPv4 socket", self->nl.extack);
+	EXPECT_LE(0, self->nl.bad_attr_off);
 	EXPECT_EQ(0, sx_assoc_count(fd4));
-	ASSERT_EQ(0, cx_one(&nl, fd4, mix, 1, 10000, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_one(&self->nl, fd4, mix, 1, 10000, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(1, res.n);
 	CX_EXPECT_OK(res, 0, fd4, SCTP_ESTABLISHED);
 	sx_result_free(&res);
@@ -529,28 +248,21 @@ TEST(address_families)
 	close(s6);
 	close(sboth);
 	close(sboth2);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 #define CX_BATCH 512
 
-TEST(batch_512_peers)
+TEST_F(cx, batch_512_peers)
 {
 	static int srv[CX_BATCH];
 	static uint16_t port[CX_BATCH];
 	uint32_t *ids = NULL;
 	struct sx_result res;
 	struct nl_msg *msg;
-	struct sx_nl nl;
 	size_t nids = 0, i, j;
-	int fd, fds0;
+	int fd;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
 	ASSERT_EQ(0, sx_raise_nofile(65536));
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 
 	/* Half the servers on 127.0.0.1, half on ::1, each its own port. */
 	for (i = 0; i < CX_BATCH; i++) {
@@ -560,7 +272,7 @@ TEST(batch_512_peers)
 	fd = cx_socket(AF_INET6, true);
 	ASSERT_LE(0, fd);
 
-	msg = cx_begin(&nl, fd, 60000, CX_BATCH);
+	msg = cx_begin(&self->nl, fd, 60000, CX_BATCH);
 	ASSERT_NE(NULL, msg);
 	for (i = 0; i < CX_BATCH; i++) {
 		struct sx_addr a = i % 2 ? sx_addr6("::1", port[i]) :
@@ -568,7 +280,7 @@ TEST(batch_512_peers)
 
 		ASSERT_EQ(0, cx_peer(msg, &a, 1));
 	}
-	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(CX_BATCH, res.n);
 	EXPECT_EQ(1, res.nmsgs);
 	EXPECT_EQ(CX_SETTLED, cx_end);
@@ -603,24 +315,17 @@ TEST(batch_512_peers)
 	close(fd);
 	for (i = 0; i < CX_BATCH; i++)
 		close(srv[i]);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
-TEST(nonblocking_without_wait)
+TEST_F(cx, nonblocking_without_wait)
 {
 	struct sx_result res;
 	struct nl_msg *msg;
 	struct sx_addr a;
-	struct sx_nl nl;
 	uint16_t port[4];
-	int srv[4], fd, fds0, i;
+	int srv[4], fd, i;
 	double t0;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	for (i = 0; i < 4; i++) {
 		srv[i] = sx_server(AF_INET, &port[i]);
 		ASSERT_LE(0, srv[i]);
@@ -629,7 +334,7 @@ TEST(nonblocking_without_wait)
 	ASSERT_LE(0, fd);
 
 	/* Four answering peers and one that never answers: no wait. */
-	msg = cx_begin(&nl, fd, 0, 5);
+	msg = cx_begin(&self->nl, fd, 0, 5);
 	ASSERT_NE(NULL, msg);
 	for (i = 0; i < 4; i++) {
 		a = sx_addr4("127.0.0.1", port[i]);
@@ -638,7 +343,7 @@ TEST(nonblocking_without_wait)
 	a = sx_addr4(CX_DEAD, port[0]);
 	ASSERT_EQ(0, cx_peer(msg, &a, 1));
 	t0 = cx_now();
-	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	/* Generous: a wait for the dead peer would take minutes. */
 	EXPECT_GT(10.0, cx_now() - t0);
 	ASSERT_EQ(5, res.n);
@@ -665,13 +370,13 @@ TEST(nonblocking_without_wait)
 	/* The same batch with a wait: everything settled and established. */
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
-	msg = cx_begin(&nl, fd, 20000, 4);
+	msg = cx_begin(&self->nl, fd, 20000, 4);
 	ASSERT_NE(NULL, msg);
 	for (i = 0; i < 4; i++) {
 		a = sx_addr4("127.0.0.1", port[i]);
 		ASSERT_EQ(0, cx_peer(msg, &a, 1));
 	}
-	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(4, res.n);
 	EXPECT_EQ(CX_SETTLED, cx_end);
 	for (i = 0; i < 4; i++)
@@ -681,8 +386,6 @@ TEST(nonblocking_without_wait)
 
 	for (i = 0; i < 4; i++)
 		close(srv[i]);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 /* A request that must fail as a whole, with @err and @text. */
@@ -708,7 +411,7 @@ static void cx_expect_refused(struct __test_metadata *_metadata,
  * would wait for the handshake inside the handler. Nothing is started,
  * nothing counted, and the socket works for sctp_connectx(3) after.
  */
-TEST(blocking_socket)
+TEST_F(cx, blocking_socket)
 {
 	static const char text[] =
 		"socket is blocking; CONNECTX never waits: make it non-blocking, or connect it with sctp_connectx(3)";
@@ -716,15 +419,10 @@ TEST(blocking_socket)
 	struct sx_info i0, i1;
 	struct sx_addr a[2];
 	struct nl_msg *msg;
-	struct sx_nl nl;
 	uint16_t port, port2;
-	int srv, srv2, fd, fds0;
+	int srv, srv2, fd;
 	sctp_assoc_t rid = 0;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
 	srv2 = sx_server(AF_INET, &port2);
 	ASSERT_LE(0, srv);
@@ -734,15 +432,15 @@ TEST(blocking_socket)
 	a[0] = sx_addr4("127.0.0.1", port);
 	a[1] = sx_addr4("127.0.0.1", port2);
 
-	ASSERT_EQ(0, sx_info(&nl, &i0));
-	msg = cx_begin(&nl, fd, 0, 1);
+	ASSERT_EQ(0, sx_info(&self->nl, &i0));
+	msg = cx_begin(&self->nl, fd, 0, 1);
 	ASSERT_EQ(0, cx_peer(msg, &a[0], 1));
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL, text, true);
-	msg = cx_begin(&nl, fd, 0, 2);
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL, text, true);
+	msg = cx_begin(&self->nl, fd, 0, 2);
 	ASSERT_EQ(0, cx_peer(msg, &a[0], 1));
 	ASSERT_EQ(0, cx_peer(msg, &a[1], 1));
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL, text, true);
-	ASSERT_EQ(0, sx_info(&nl, &i1));
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL, text, true);
+	ASSERT_EQ(0, sx_info(&self->nl, &i1));
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS],
 		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED],
@@ -760,24 +458,17 @@ TEST(blocking_socket)
 	close(fd);
 	close(srv);
 	close(srv2);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 
-TEST(validation_errors)
+TEST_F(cx, validation_errors)
 {
 	struct sx_addr good, bad[2], many[65];
 	struct sx_info i0, i1;
 	struct nl_msg *msg;
-	struct sx_nl nl;
 	uint16_t port, port2;
-	int srv, srv2, fd, fd4, only6, one = 1, fds0, i;
+	int srv, srv2, fd, fd4, only6, one = 1, i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server_at(AF_INET6, "::", &port);
 	srv2 = sx_server_at(AF_INET6, "::", &port2);
 	ASSERT_LE(0, srv);
@@ -790,7 +481,7 @@ TEST(validation_errors)
 	ASSERT_LE(0, only6);
 	ASSERT_EQ(0, setsockopt(only6, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 				sizeof(one)));
-	ASSERT_EQ(0, sx_info(&nl, &i0));
+	ASSERT_EQ(0, sx_info(&self->nl, &i0));
 
 	/*
 	 * In each request a valid peer comes first: the request must fail
@@ -798,56 +489,56 @@ TEST(validation_errors)
 	 */
 	good = sx_addr4("127.0.0.1", port);
 
-	msg = cx_begin(&nl, fd, 1000, 0);
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+	msg = cx_begin(&self->nl, fd, 1000, 0);
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL,
 			  "missing peers (SCTPX_A_PEER)", false);
 	/* NLMSGERR_ATTR_MISS_TYPE exists from 6.0; before, none is sent. */
-	EXPECT_EQ(sx_kernel_at_least(6, 0) ? SCTPX_A_PEER : -1, nl.miss_type);
+	EXPECT_EQ(sx_kernel_at_least(6, 0) ? SCTPX_A_PEER : -1, self->nl.miss_type);
 
-	msg = cx_begin(&nl, fd, 1000, 2);
+	msg = cx_begin(&self->nl, fd, 1000, 2);
 	cx_peer(msg, &good, 1);
 	cx_peer(msg, NULL, 0);
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL,
 			  "peer has no address", true);
 
-	msg = cx_begin(&nl, fd, 1000, 2);
+	msg = cx_begin(&self->nl, fd, 1000, 2);
 	cx_peer(msg, &good, 1);
 	bad[0] = sx_addr4("127.0.0.1", port2);
 	bad[1] = sx_addr4("127.0.0.1", 0);
 	cx_peer(msg, bad, 2);
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL,
 			  "address has no port", true);
 
-	msg = cx_begin(&nl, fd, 1000, 2);
+	msg = cx_begin(&self->nl, fd, 1000, 2);
 	cx_peer(msg, &good, 1);
 	bad[0] = sx_addr6("::1", port2);
 	bad[1] = sx_addr4("127.0.0.1", port);
 	cx_peer(msg, bad, 2);
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL,
 			  "addresses of one peer must share one port", true);
 
-	msg = cx_begin(&nl, fd4, 1000, 2);
+	msg = cx_begin(&self->nl, fd4, 1000, 2);
 	cx_peer(msg, &good, 1);
 	bad[0] = sx_addr4("127.0.0.1", port2);
 	bad[1] = sx_addr6("::1", port2);
 	cx_peer(msg, bad, 2);
-	cx_expect_refused(_metadata, &nl, msg, fd4, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, fd4, EINVAL,
 			  "IPv6 address on an IPv4 socket", true);
 
-	msg = cx_begin(&nl, only6, 1000, 2);
+	msg = cx_begin(&self->nl, only6, 1000, 2);
 	bad[0] = sx_addr6("::1", port);
 	cx_peer(msg, bad, 1);
 	bad[0] = sx_addr6("::1", port2);
 	bad[1] = sx_addr4("127.0.0.1", port2);
 	cx_peer(msg, bad, 2);
-	cx_expect_refused(_metadata, &nl, msg, only6, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, only6, EINVAL,
 			  "IPv4 address on an IPV6_V6ONLY socket", true);
 
-	msg = cx_begin(&nl, fd, 1000, 2);
+	msg = cx_begin(&self->nl, fd, 1000, 2);
 	cx_peer(msg, &good, 1);
 	bad[0] = sx_addr6("fe80::1", port2);
 	cx_peer(msg, bad, 1);
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL,
 			  "link-local IPv6 address needs a scope id", true);
 
 	/* max_peer_addrs (64) addresses are fine to parse, 65 are not. */
@@ -857,16 +548,16 @@ TEST(validation_errors)
 		snprintf(ip, sizeof(ip), "127.0.1.%d", i + 1);
 		many[i] = sx_addr4(ip, port2);
 	}
-	msg = cx_begin(&nl, fd, 1000, 2);
+	msg = cx_begin(&self->nl, fd, 1000, 2);
 	cx_peer(msg, &good, 1);
 	cx_peer(msg, many, 65);
-	cx_expect_refused(_metadata, &nl, msg, fd, E2BIG,
+	cx_expect_refused(_metadata, &self->nl, msg, fd, E2BIG,
 			  "peer has more addresses than max_peer_addrs", true);
 
 	/* Socket errors. */
-	msg = cx_begin(&nl, 1000999, 1000, 1);
+	msg = cx_begin(&self->nl, 1000999, 1000, 1);
 	cx_peer(msg, &good, 1);
-	cx_expect_refused(_metadata, &nl, msg, -1, EBADF,
+	cx_expect_refused(_metadata, &self->nl, msg, -1, EBADF,
 			  "descriptor is not open", true);
 	{
 		int devnull = open("/dev/null", O_RDONLY);
@@ -876,29 +567,29 @@ TEST(validation_errors)
 		ASSERT_LE(0, devnull);
 		ASSERT_LE(0, udp);
 		ASSERT_LE(0, tcp);
-		msg = cx_begin(&nl, devnull, 1000, 1);
+		msg = cx_begin(&self->nl, devnull, 1000, 1);
 		cx_peer(msg, &good, 1);
-		cx_expect_refused(_metadata, &nl, msg, -1, ENOTSOCK,
+		cx_expect_refused(_metadata, &self->nl, msg, -1, ENOTSOCK,
 				  "descriptor is not a socket", true);
-		msg = cx_begin(&nl, udp, 1000, 1);
+		msg = cx_begin(&self->nl, udp, 1000, 1);
 		cx_peer(msg, &good, 1);
-		cx_expect_refused(_metadata, &nl, msg, -1, EOPNOTSUPP,
+		cx_expect_refused(_metadata, &self->nl, msg, -1, EOPNOTSUPP,
 				  "socket is not an SCTP socket", true);
-		msg = cx_begin(&nl, tcp, 1000, 1);
+		msg = cx_begin(&self->nl, tcp, 1000, 1);
 		cx_peer(msg, &good, 1);
-		cx_expect_refused(_metadata, &nl, msg, -1, EOPNOTSUPP,
+		cx_expect_refused(_metadata, &self->nl, msg, -1, EOPNOTSUPP,
 				  "socket is not an SCTP socket", true);
 		close(devnull);
 		close(udp);
 		close(tcp);
 	}
-	msg = cx_begin(&nl, CX_NO_FD, 1000, 1);
+	msg = cx_begin(&self->nl, CX_NO_FD, 1000, 1);
 	cx_peer(msg, &good, 1);
-	cx_expect_refused(_metadata, &nl, msg, -1, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, -1, EINVAL,
 			  "missing socket descriptor (SCTPX_A_SOCK_FD)", false);
 
 	/* None of these reached the socket. */
-	ASSERT_EQ(0, sx_info(&nl, &i1));
+	ASSERT_EQ(0, sx_info(&self->nl, &i1));
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS],
 		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED],
@@ -913,24 +604,17 @@ TEST(validation_errors)
 	close(only6);
 	close(srv);
 	close(srv2);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
-TEST(max_peers)
+TEST_F(cx, max_peers)
 {
 	struct sx_addr a, many[64];
 	struct sx_result res;
 	struct nl_msg *msg;
-	struct sx_nl nl;
 	char saved[32];
 	uint16_t port[5];
-	int srv[5], fd, fds0, i;
+	int srv[5], fd, i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	for (i = 0; i < 5; i++) {
 		srv[i] = sx_server(AF_INET, &port[i]);
 		ASSERT_LE(0, srv[i]);
@@ -940,22 +624,22 @@ TEST(max_peers)
 	ASSERT_EQ(0, sx_sysfs_read(CX_MAXPEERS, saved, sizeof(saved)));
 	ASSERT_EQ(0, sx_sysfs_write(CX_MAXPEERS, "4"));
 
-	msg = cx_begin(&nl, fd, 5000, 5);
+	msg = cx_begin(&self->nl, fd, 5000, 5);
 	for (i = 0; i < 5; i++) {
 		a = sx_addr4("127.0.0.1", port[i]);
 		cx_peer(msg, &a, 1);
 	}
-	cx_expect_refused(_metadata, &nl, msg, fd, E2BIG,
+	cx_expect_refused(_metadata, &self->nl, msg, fd, E2BIG,
 			  "more peers than max_peers", false);
 
 	/* At the limit: fine. */
-	msg = cx_begin(&nl, fd, 5000, 4);
+	msg = cx_begin(&self->nl, fd, 5000, 4);
 	ASSERT_NE(NULL, msg);
 	for (i = 0; i < 4; i++) {
 		a = sx_addr4("127.0.0.1", port[i]);
 		cx_peer(msg, &a, 1);
 	}
-	EXPECT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	EXPECT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(4, res.n);
 	for (i = 0; i < 4 && i < (int)res.n; i++)
 		CX_EXPECT_OK(res, i, fd, SCTP_ESTABLISHED);
@@ -970,8 +654,8 @@ TEST(max_peers)
 		snprintf(ip, sizeof(ip), "127.0.1.%d", i);
 		many[i] = sx_addr4(i ? ip : "127.0.0.1", port[4]);
 	}
-	EXPECT_EQ(0, cx_one(&nl, fd, many, 64, 10000, &res))
-		TH_LOG("%s", nl.extack);
+	EXPECT_EQ(0, cx_one(&self->nl, fd, many, 64, 10000, &res))
+		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(1, res.n);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
 	EXPECT_EQ(port[4], cx_peer_port(fd, res.v[0].id));
@@ -979,8 +663,6 @@ TEST(max_peers)
 	close(fd);
 	for (i = 0; i < 5; i++)
 		close(srv[i]);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 TEST(socket_of_another_netns)
@@ -1003,20 +685,15 @@ TEST(socket_of_another_netns)
 	sx_nl_close(&nl);
 }
 
-TEST(already_associated)
+TEST_F(cx, already_associated)
 {
 	struct sx_result res;
 	struct nl_msg *msg;
 	struct sx_addr a;
-	struct sx_nl nl;
 	uint16_t port[3];
-	int srv[3], fd, fds0, i;
+	int srv[3], fd, i;
 	uint32_t first;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	for (i = 0; i < 3; i++) {
 		srv[i] = sx_server(AF_INET, &port[i]);
 		ASSERT_LE(0, srv[i]);
@@ -1025,20 +702,20 @@ TEST(already_associated)
 	ASSERT_LE(0, fd);
 
 	a = sx_addr4("127.0.0.1", port[1]);
-	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 10000, &res));
+	ASSERT_EQ(0, cx_one(&self->nl, fd, &a, 1, 10000, &res));
 	ASSERT_EQ(1, res.n);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
 	first = res.v[0].id;
 	sx_result_free(&res);
 
 	/* The middle peer is already associated; the others are not. */
-	msg = cx_begin(&nl, fd, 10000, 3);
+	msg = cx_begin(&self->nl, fd, 10000, 3);
 	ASSERT_NE(NULL, msg);
 	for (i = 0; i < 3; i++) {
 		a = sx_addr4("127.0.0.1", port[i]);
 		ASSERT_EQ(0, cx_peer(msg, &a, 1));
 	}
-	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(3, res.n);
 	EXPECT_EQ(CX_SETTLED, cx_end);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
@@ -1061,11 +738,11 @@ TEST(already_associated)
 	srv[0] = sx_server(AF_INET, &port[0]);
 	ASSERT_LE(0, srv[0]);
 	a = sx_addr4("127.0.0.1", port[0]);
-	msg = cx_begin(&nl, fd, 10000, 2);
+	msg = cx_begin(&self->nl, fd, 10000, 2);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, cx_peer(msg, &a, 1));
 	ASSERT_EQ(0, cx_peer(msg, &a, 1));
-	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(2, res.n);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
 	EXPECT_TRUE(res.v[1].error == EISCONN || res.v[1].error == EALREADY)
@@ -1076,23 +753,16 @@ TEST(already_associated)
 	close(fd);
 	for (i = 0; i < 3; i++)
 		close(srv[i]);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
-TEST(refused_peer_in_batch)
+TEST_F(cx, refused_peer_in_batch)
 {
 	struct sx_result res;
 	struct nl_msg *msg;
 	struct sx_addr a;
-	struct sx_nl nl;
 	uint16_t port[2], dead;
-	int srv[2], fd, fds0, i, family;
+	int srv[2], fd, i, family;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 
 	for (family = AF_INET; family; family = family == AF_INET ? AF_INET6 : 0) {
 		const char *ip = family == AF_INET ? "127.0.0.1" : "::1";
@@ -1106,7 +776,7 @@ TEST(refused_peer_in_batch)
 		fd = cx_socket(family, true);
 		ASSERT_LE(0, fd);
 
-		msg = cx_begin(&nl, fd, 10000, 3);
+		msg = cx_begin(&self->nl, fd, 10000, 3);
 		ASSERT_NE(NULL, msg);
 		a = family == AF_INET ? sx_addr4(ip, port[0]) : sx_addr6(ip, port[0]);
 		ASSERT_EQ(0, cx_peer(msg, &a, 1));
@@ -1114,7 +784,7 @@ TEST(refused_peer_in_batch)
 		ASSERT_EQ(0, cx_peer(msg, &a, 1));
 		a = family == AF_INET ? sx_addr4(ip, port[1]) : sx_addr6(ip, port[1]);
 		ASSERT_EQ(0, cx_peer(msg, &a, 1));
-		ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+		ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 		ASSERT_EQ(3, res.n);
 		EXPECT_EQ(CX_SETTLED, cx_end);
 		CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
@@ -1129,25 +799,18 @@ TEST(refused_peer_in_batch)
 		for (i = 0; i < 2; i++)
 			close(srv[i]);
 	}
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 /* A peer that never answers, and INIT retransmissions running out. */
-TEST(init_timeout)
+TEST_F(cx, init_timeout)
 {
 	struct sctp_initmsg im = { .sinit_max_attempts = 1 };
 	struct sx_result res;
 	struct nl_msg *msg;
 	struct sx_addr a;
-	struct sx_nl nl;
 	uint16_t port;
-	int srv, fd, fds0;
+	int srv, fd;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
 	ASSERT_LE(0, srv);
 	fd = cx_socket(AF_INET, true);
@@ -1155,13 +818,13 @@ TEST(init_timeout)
 	ASSERT_EQ(0, cx_fast_rto(fd, 100));
 	ASSERT_EQ(0, setsockopt(fd, SOL_SCTP, SCTP_INITMSG, &im, sizeof(im)));
 
-	msg = cx_begin(&nl, fd, 20000, 2);
+	msg = cx_begin(&self->nl, fd, 20000, 2);
 	ASSERT_NE(NULL, msg);
 	a = sx_addr4(CX_DEAD, port);
 	ASSERT_EQ(0, cx_peer(msg, &a, 1));
 	a = sx_addr4("127.0.0.1", port);
 	ASSERT_EQ(0, cx_peer(msg, &a, 1));
-	ASSERT_EQ(0, cx_run(&nl, msg, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(2, res.n);
 	EXPECT_EQ(CX_SETTLED, cx_end);
 	CX_EXPECT_ERR(res, 0, ETIMEDOUT);
@@ -1171,27 +834,21 @@ TEST(init_timeout)
 
 	close(fd);
 	close(srv);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 /*
  * Several CONNECTX requests in one send: the replies come in the order of
  * the requests (the starts run after the handlers, in one batch per send).
  */
-TEST(batched_requests_answered_in_order)
+TEST_F(cx, batched_requests_answered_in_order)
 {
 	static char buf[1 << 16];
 	struct nl_msg *m[3];
 	uint16_t port[3];
 	int srv[3], fd, nlfd, i;
 	size_t len = 0;
-	struct sx_nl nl;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	nlfd = nl_socket_get_fd(nl.sk);
+	nlfd = nl_socket_get_fd(self->nl.sk);
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
 	for (i = 0; i < 3; i++) {
@@ -1200,7 +857,7 @@ TEST(batched_requests_answered_in_order)
 		srv[i] = sx_server(AF_INET, &port[i]);
 		ASSERT_LE(0, srv[i]);
 		a = sx_addr4("127.0.0.1", port[i]);
-		m[i] = cx_begin(&nl, fd, 0, 1);
+		m[i] = cx_begin(&self->nl, fd, 0, 1);
 		ASSERT_NE(NULL, m[i]);
 		ASSERT_EQ(0, cx_peer(m[i], &a, 1));
 		nlmsg_hdr(m[i])->nlmsg_seq = 100 + i;
@@ -1216,14 +873,13 @@ TEST(batched_requests_answered_in_order)
 		ssize_t n = recv(nlfd, buf, sizeof(buf), 0);
 
 		ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
-		EXPECT_EQ(nl.family, h->nlmsg_type);
+		EXPECT_EQ(self->nl.family, h->nlmsg_type);
 		EXPECT_EQ(100 + i, (int)h->nlmsg_seq) TH_LOG("reply %d", i);
 	}
 	EXPECT_EQ(3, sx_assoc_count(fd));
 	for (i = 0; i < 3; i++)
 		close(srv[i]);
 	close(fd);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -1232,7 +888,7 @@ TEST(batched_requests_answered_in_order)
  * and last asking for an ack: reply 0, ack 0, reply 1, reply 2, ack 2,
  * and nothing more.
  */
-TEST(ack_follows_reply)
+TEST_F(cx, ack_follows_reply)
 {
 	static const struct { int seq; bool ack; } want[] = {
 		{ 100, false }, { 100, true }, { 101, false }, { 102, false },
@@ -1244,12 +900,8 @@ TEST(ack_follows_reply)
 	struct nl_msg *info;
 	uint16_t port[3];
 	size_t len = 0;
-	struct sx_nl nl;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	nlfd = nl_socket_get_fd(nl.sk);
+	nlfd = nl_socket_get_fd(self->nl.sk);
 	/* Where the options change netlink's acks, the module's must too. */
 	ASSERT_EQ(0, setsockopt(nlfd, SOL_NETLINK, NETLINK_CAP_ACK, &one,
 				sizeof(one)));
@@ -1264,7 +916,7 @@ TEST(ack_follows_reply)
 		srv[i] = sx_server(AF_INET, &port[i]);
 		ASSERT_LE(0, srv[i]);
 		a = sx_addr4("127.0.0.1", port[i]);
-		m = cx_begin(&nl, fd, 0, 1);
+		m = cx_begin(&self->nl, fd, 0, 1);
 		ASSERT_NE(NULL, m);
 		ASSERT_EQ(0, cx_peer(m, &a, 1));
 		nlmsg_hdr(m)->nlmsg_seq = 100 + i;
@@ -1290,7 +942,7 @@ TEST(ack_follows_reply)
 			ASSERT_GT(5, got) TH_LOG("message %d too many", got);
 			EXPECT_EQ(want[got].seq, (int)h->nlmsg_seq) TH_LOG("message %d", got);
 			if (!want[got].ack) {
-				EXPECT_EQ(nl.family, h->nlmsg_type) TH_LOG("message %d", got);
+				EXPECT_EQ(self->nl.family, h->nlmsg_type) TH_LOG("message %d", got);
 				continue;
 			}
 			ASSERT_EQ(NLMSG_ERROR, h->nlmsg_type) TH_LOG("message %d", got);
@@ -1306,9 +958,9 @@ TEST(ack_follows_reply)
 	EXPECT_EQ(3, sx_assoc_count(fd));
 
 	/* The core's ack of an ordinary request looks the same. */
-	info = sx_msg(&nl, SCTPX_CMD_INFO_GET, NLM_F_ACK);
+	info = sx_msg(&self->nl, SCTPX_CMD_INFO_GET, NLM_F_ACK);
 	ASSERT_NE(NULL, info);
-	ASSERT_LT(0, nl_send_auto(nl.sk, info));
+	ASSERT_LT(0, nl_send_auto(self->nl.sk, info));
 	nlmsg_free(info);
 	do {
 		ASSERT_LT(0, recv(nlfd, buf, sizeof(buf), 0))
@@ -1322,37 +974,31 @@ TEST(ack_follows_reply)
 	for (i = 0; i < 3; i++)
 		close(srv[i]);
 	close(fd);
-	sx_nl_close(&nl);
 }
 
 /* Version 1's wait attribute is refused, with the reason, nothing started. */
-TEST(wait_attribute_refused)
+TEST_F(cx, wait_attribute_refused)
 {
 	struct sx_addr a;
 	struct nl_msg *msg;
-	struct sx_nl nl;
 	uint16_t port;
 	int srv, fd;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
 	ASSERT_LE(0, srv);
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
 	a = sx_addr4("127.0.0.1", port);
-	msg = cx_begin(&nl, fd, 0, 1);
+	msg = cx_begin(&self->nl, fd, 0, 1);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_RESERVED_16, 1000));
 	ASSERT_EQ(0, cx_peer(msg, &a, 1));
-	cx_expect_refused(_metadata, &nl, msg, fd, EINVAL,
+	cx_expect_refused(_metadata, &self->nl, msg, fd, EINVAL,
 			  "CONNECTX no longer waits (family version 2): wait in user space",
 			  true);
 	EXPECT_EQ(0, sx_assoc_count(srv));
 	close(fd);
 	close(srv);
-	sx_nl_close(&nl);
 }
 
 static int cx_sndtimeo_ms(int fd)
@@ -1464,28 +1110,14 @@ static void *cx_flip_requests(void *arg)
  * never in the handler: node.c's genetlink_never_stalls checks the rest
  * of the node under the same load). The send timeout is left as it was.
  */
-FIXTURE(cx) {
-};
-
-FIXTURE_SETUP(cx)
-{
-}
-
-FIXTURE_TEARDOWN(cx)
-{
-}
-
 TEST_F_TIMEOUT(cx, blocking_flip_starts_every_peer, 300)
 {
 	struct cx_flip_worker w[2] = { { 0 } };
 	struct timeval tv = { .tv_sec = 1 };
 	struct cx_flipper f = { 0 };
-	int fd, fds0, i, started = 0;
+	int fd, i, started = 0;
 	pthread_t th, tw[2];
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
@@ -1514,24 +1146,19 @@ TEST_F_TIMEOUT(cx, blocking_flip_starts_every_peer, 300)
 	EXPECT_EQ(started, sx_assoc_count(fd));
 
 	close(fd);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 /* The socket's send timeout survives CONNECTX, whatever its value. */
-TEST(sndtimeo_kept)
+TEST_F(cx, sndtimeo_kept)
 {
 	static const struct timeval tvs[] = {
 		{ .tv_sec = 7 },
 		{ .tv_sec = 4294967, .tv_usec = 296000 },	/* 2^32 ms */
 		{ .tv_sec = 0 },				/* forever */
 	};
-	struct sx_nl nl;
 	size_t i;
 	int fd;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
 	for (i = 0; i < sizeof(tvs) / sizeof(tvs[0]); i++) {
@@ -1544,7 +1171,7 @@ TEST(sndtimeo_kept)
 					sizeof(tvs[i])));
 		ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &before,
 					&len));
-		ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 0, &res)) TH_LOG("%s", nl.extack);
+		ASSERT_EQ(0, cx_one(&self->nl, fd, &a, 1, 0, &res)) TH_LOG("%s", self->nl.extack);
 		CX_EXPECT_OK(res, 0, fd, SCTP_COOKIE_WAIT);
 		sx_result_free(&res);
 		len = sizeof(after);
@@ -1554,23 +1181,17 @@ TEST(sndtimeo_kept)
 		EXPECT_EQ(before.tv_usec, after.tv_usec);
 	}
 	close(fd);
-	sx_nl_close(&nl);
 }
 
-TEST(counters)
+TEST_F(cx, counters)
 {
 	struct sx_info i0, i1;
 	struct sx_result res;
 	struct nl_msg *msg;
 	struct sx_addr a;
-	struct sx_nl nl;
 	uint16_t port[3];
-	int srv[3], fd, fds0, i;
+	int srv[3], fd, i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, cx_netns());
-	fds0 = sx_count_fds();
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	for (i = 0; i < 3; i++) {
 		srv[i] = sx_server(AF_INET, &port[i]);
 		ASSERT_LE(0, srv[i]);
@@ -1578,14 +1199,14 @@ TEST(counters)
 	fd = cx_socket(AF_INET, true);
 	ASSERT_LE(0, fd);
 
-	ASSERT_EQ(0, sx_info(&nl, &i0));
+	ASSERT_EQ(0, sx_info(&self->nl, &i0));
 	ASSERT_TRUE(i0.has_stats);
 	a = sx_addr4("127.0.0.1", port[0]);
-	ASSERT_EQ(0, cx_one(&nl, fd, &a, 1, 10000, &res));
+	ASSERT_EQ(0, cx_one(&self->nl, fd, &a, 1, 10000, &res));
 	ASSERT_EQ(1, res.n);
 	CX_EXPECT_OK(res, 0, fd, SCTP_ESTABLISHED);
 	sx_result_free(&res);
-	ASSERT_EQ(0, sx_info(&nl, &i1));
+	ASSERT_EQ(0, sx_info(&self->nl, &i1));
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS] + 1,
 		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED] + 1,
@@ -1595,19 +1216,19 @@ TEST(counters)
 
 	/* Two new peers and one already associated (an error, no id). */
 	i0 = i1;
-	msg = cx_begin(&nl, fd, 10000, 3);
+	msg = cx_begin(&self->nl, fd, 10000, 3);
 	ASSERT_NE(NULL, msg);
 	for (i = 0; i < 3; i++) {
 		a = sx_addr4("127.0.0.1", port[i]);
 		ASSERT_EQ(0, cx_peer(msg, &a, 1));
 	}
-	ASSERT_EQ(0, cx_run(&nl, msg, &res));
+	ASSERT_EQ(0, cx_run(&self->nl, msg, &res));
 	ASSERT_EQ(3, res.n);
 	EXPECT_NE(0, res.v[0].error);
 	CX_EXPECT_OK(res, 1, fd, SCTP_ESTABLISHED);
 	CX_EXPECT_OK(res, 2, fd, SCTP_ESTABLISHED);
 	sx_result_free(&res);
-	ASSERT_EQ(0, sx_info(&nl, &i1));
+	ASSERT_EQ(0, sx_info(&self->nl, &i1));
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS] + 1,
 		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED] + 2,
@@ -1617,12 +1238,12 @@ TEST(counters)
 
 	/* A request refused as a whole counts nothing. */
 	i0 = i1;
-	msg = cx_begin(&nl, fd, 10000, 1);
+	msg = cx_begin(&self->nl, fd, 10000, 1);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, cx_peer(msg, NULL, 0));
-	EXPECT_EQ(-EINVAL, cx_run(&nl, msg, &res));
+	EXPECT_EQ(-EINVAL, cx_run(&self->nl, msg, &res));
 	sx_result_free(&res);
-	ASSERT_EQ(0, sx_info(&nl, &i1));
+	ASSERT_EQ(0, sx_info(&self->nl, &i1));
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_REQUESTS],
 		  i1.stats[SCTPX_STATS_A_CONNECTX_REQUESTS]);
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_CONNECTX_STARTED],
@@ -1633,8 +1254,6 @@ TEST(counters)
 	close(fd);
 	for (i = 0; i < 3; i++)
 		close(srv[i]);
-	sx_nl_close(&nl);
-	EXPECT_EQ(fds0, sx_count_fds());
 }
 
 SX_HARNESS_MAIN

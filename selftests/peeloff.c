@@ -35,6 +35,45 @@
 
 #define BATCH_PARAM "/sys/module/sctpx/parameters/max_batch"
 
+/*
+ * What the tests share: the module, a netlink socket, and a pool of
+ * associations the test sizes (sx_pool_make(&self->p, n)). The teardown
+ * frees the pool and closes the socket and every descriptor the test
+ * left open, so a failed assertion leaks nothing into the next test.
+ * peel_batch has the same, with a variant per batch size.
+ */
+static void peel_env_open(struct __test_metadata *_metadata, struct sx_nl *nl,
+			  struct sx_pool *p, int *top)
+{
+	*top = sx_max_fd();
+	p->srv = -1;
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(nl));
+}
+
+static void peel_env_close(struct sx_nl *nl, struct sx_pool *p, int top)
+{
+	sx_pool_free(p);
+	sx_nl_close(nl);
+	sx_close_above(top);
+}
+
+FIXTURE(peel) {
+	struct sx_nl nl;
+	struct sx_pool p;
+	int top;	/* the highest descriptor before setup */
+};
+
+FIXTURE_SETUP(peel)
+{
+	peel_env_open(_metadata, &self->nl, &self->p, &self->top);
+}
+
+FIXTURE_TEARDOWN(peel)
+{
+	peel_env_close(&self->nl, &self->p, self->top);
+}
+
 static void subscribe_data_io(int fd)
 {
 	struct sctp_event_subscribe ev = { .sctp_data_io_event = 1 };
@@ -90,40 +129,37 @@ static void check_entry(struct __test_metadata *_metadata,
  * Peel n associations by explicit ids with data queued on each before the
  * peel, then check every entry and the data both ways.
  */
-static void peel_n(struct __test_metadata *_metadata, int n, uint32_t flags)
+static void peel_n(struct __test_metadata *_metadata, struct sx_nl *nl,
+		   struct sx_pool *p, int n, uint32_t flags)
 {
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	char buf[64], got[64];
 	int i, before;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, n));
+	ASSERT_EQ(0, sx_pool_make(p, n));
 
 	for (i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf), "to-server %d", i);
-		ASSERT_EQ(0, sx_send(p.cli[i], buf, strlen(buf)));
+		ASSERT_EQ(0, sx_send(p->cli[i], buf, strlen(buf)));
 	}
 	for (i = 0; i < n; i++)
-		ASSERT_EQ(0, sx_wait_acked(p.cli[i]));
+		ASSERT_EQ(0, sx_wait_acked(p->cli[i]));
 
 	before = sx_count_fds();
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, flags, false, p.ids, n, NULL, &res))
-		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(nl, p->srv, flags, false, p->ids, n, NULL, &res))
+		TH_LOG("%s", nl->extack);
 	ASSERT_EQ(n, res.n);
 	EXPECT_EQ(before + n, sx_count_fds());
-	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	EXPECT_EQ(0, sx_assoc_count(p->srv));
 
 	for (i = 0; i < n; i++) {
 		const struct sx_assoc *a = &res.v[i];
 		int c;
 
 		/* Results come back in request order. */
-		ASSERT_EQ(p.ids[i], a->id);
-		check_entry(_metadata, &p, a, flags);
-		c = sx_pool_index(&p, a->id);
+		ASSERT_EQ(p->ids[i], a->id);
+		check_entry(_metadata, p, a, flags);
+		c = sx_pool_index(p, a->id);
 
 		/* Queued before the peel, readable after it. */
 		snprintf(buf, sizeof(buf), "to-server %d", c);
@@ -135,71 +171,85 @@ static void peel_n(struct __test_metadata *_metadata, int n, uint32_t flags)
 		snprintf(buf, sizeof(buf), "to-client %d", c);
 		ASSERT_EQ(0, sx_send(a->fd, buf, strlen(buf)));
 		memset(got, 0, sizeof(got));
-		ASSERT_EQ((ssize_t)strlen(buf), sx_recv(p.cli[c], got, sizeof(got), 5000));
+		ASSERT_EQ((ssize_t)strlen(buf), sx_recv(p->cli[c], got, sizeof(got), 5000));
 		EXPECT_STREQ(buf, got);
 		close(a->fd);
 	}
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(one)
-{
-	SX_PEELOFF_OR_ASSERT_ABSENT();
-	peel_n(_metadata, 1, SOCK_NONBLOCK | SOCK_CLOEXEC);
-}
+/* Explicit ids at several sizes, with each pair of flags. */
+FIXTURE(peel_batch) {
+	struct sx_nl nl;
+	struct sx_pool p;
+	int top;
+};
 
-TEST(hundred_no_flags)
-{
-	SX_PEELOFF_OR_ASSERT_ABSENT();
-	peel_n(_metadata, 100, 0);
-}
+FIXTURE_VARIANT(peel_batch) {
+	int n;
+	uint32_t flags;
+	const char *max_batch;	/* set for the test, then back to 1024 */
+};
 
-TEST(hundred_nonblock)
-{
-	SX_PEELOFF_OR_ASSERT_ABSENT();
-	peel_n(_metadata, 100, SOCK_NONBLOCK);
-}
+FIXTURE_VARIANT_ADD(peel_batch, one) {
+	.n = 1, .flags = SOCK_NONBLOCK | SOCK_CLOEXEC,
+};
 
-TEST(hundred_cloexec)
-{
-	SX_PEELOFF_OR_ASSERT_ABSENT();
-	peel_n(_metadata, 100, SOCK_CLOEXEC);
-}
+FIXTURE_VARIANT_ADD(peel_batch, hundred_no_flags) {
+	.n = 100, .flags = 0,
+};
+
+FIXTURE_VARIANT_ADD(peel_batch, hundred_nonblock) {
+	.n = 100, .flags = SOCK_NONBLOCK,
+};
+
+FIXTURE_VARIANT_ADD(peel_batch, hundred_cloexec) {
+	.n = 100, .flags = SOCK_CLOEXEC,
+};
 
 /* max_batch's upper bound: full entries for all of them in one reply. */
-TEST(four_thousand_ninety_six)
+FIXTURE_VARIANT_ADD(peel_batch, four_thousand_ninety_six) {
+	.n = 4096, .flags = SOCK_NONBLOCK | SOCK_CLOEXEC, .max_batch = "4096",
+};
+
+FIXTURE_SETUP(peel_batch)
 {
-	SX_PEELOFF_OR_ASSERT_ABSENT();
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4096"));
-	peel_n(_metadata, 4096, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "1024"));
+	peel_env_open(_metadata, &self->nl, &self->p, &self->top);
 }
 
-TEST(order_and_messages_within_a_stream)
+FIXTURE_TEARDOWN(peel_batch)
+{
+	peel_env_close(&self->nl, &self->p, self->top);
+}
+
+TEST_F(peel_batch, explicit_ids)
+{
+	SX_PEELOFF_OR_ASSERT_ABSENT();
+	if (variant->max_batch)
+		ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, variant->max_batch));
+	peel_n(_metadata, &self->nl, &self->p, variant->n, variant->flags);
+	if (variant->max_batch)
+		ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "1024"));
+}
+
+TEST_F(peel, order_and_messages_within_a_stream)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sctp_sndrcvinfo sinfo = { 0 };
 	int next[4] = { 0, 1, 2, 3 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	char buf[32], got[32];
 	int i, n, flags;
 
 	/* Many messages on several streams, queued before the peel. */
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 2));
 	for (i = 0; i < 200; i++) {
 		snprintf(buf, sizeof(buf), "m%03d", i);
-		ASSERT_LT(0, sctp_sendmsg(p.cli[0], buf, strlen(buf), NULL, 0,
+		ASSERT_LT(0, sctp_sendmsg(self->p.cli[0], buf, strlen(buf), NULL, 0,
 					  0, 0, i % 4, 0, 0));
 	}
-	ASSERT_EQ(0, sx_wait_acked(p.cli[0]));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
+	ASSERT_EQ(0, sx_wait_acked(self->p.cli[0]));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 1, NULL, &res));
 	ASSERT_EQ(1, res.n);
 	ASSERT_LE(0, res.v[0].fd);
 	subscribe_data_io(res.v[0].fd);
@@ -218,20 +268,16 @@ TEST(order_and_messages_within_a_stream)
 	}
 	EXPECT_EQ(0, sx_recv(res.v[0].fd, got, sizeof(got), 100));
 	/* The other association kept its place on the parent. */
-	EXPECT_EQ(1, sx_assoc_count(p.srv));
+	EXPECT_EQ(1, sx_assoc_count(self->p.srv));
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(busy_parent_keeps_every_queue_in_order)
+TEST_F(peel, busy_parent_keeps_every_queue_in_order)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sctp_sndrcvinfo sinfo;
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint32_t ids[10];
 	int next[20] = { 0 };
 	char buf[32], got[32];
@@ -244,20 +290,18 @@ TEST(busy_parent_keeps_every_queue_in_order)
 	 * peeled fd must read its own ten in order, and the parent must still
 	 * hold the other hundred, each association's in order, none lost.
 	 */
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 20));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 20));
 	for (r = 0; r < 10; r++) {
 		for (c = 0; c < 20; c++) {
 			snprintf(buf, sizeof(buf), "c%02d m%d", c, r);
-			ASSERT_EQ(0, sx_send(p.cli[c], buf, strlen(buf)));
+			ASSERT_EQ(0, sx_send(self->p.cli[c], buf, strlen(buf)));
 		}
 	}
 	for (c = 0; c < 20; c++)
-		ASSERT_EQ(0, sx_wait_acked(p.cli[c]));
+		ASSERT_EQ(0, sx_wait_acked(self->p.cli[c]));
 	for (i = 0; i < 10; i++)
-		ids[i] = p.ids[2 * i];
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 10, NULL, &res));
+		ids[i] = self->p.ids[2 * i];
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, ids, 10, NULL, &res));
 	ASSERT_EQ(10, res.n);
 
 	for (i = 0; i < 10; i++) {
@@ -272,22 +316,20 @@ TEST(busy_parent_keeps_every_queue_in_order)
 		close(res.v[i].fd);
 	}
 
-	subscribe_data_io(p.srv);
+	subscribe_data_io(self->p.srv);
 	for (n = 0; n < 100; n++) {
 		flags = 0;
 		memset(got, 0, sizeof(got));
-		ASSERT_LT(0, sctp_recvmsg(p.srv, got, sizeof(got), NULL, NULL,
+		ASSERT_LT(0, sctp_recvmsg(self->p.srv, got, sizeof(got), NULL, NULL,
 					  &sinfo, &flags));
-		c = sx_pool_index(&p, sinfo.sinfo_assoc_id);
+		c = sx_pool_index(&self->p, sinfo.sinfo_assoc_id);
 		ASSERT_LE(0, c);
 		ASSERT_EQ(1, c % 2) TH_LOG("message of a peeled association on the parent: %s", got);
 		snprintf(buf, sizeof(buf), "c%02d m%d", c, next[c]++);
 		EXPECT_STREQ(buf, got);
 	}
-	EXPECT_EQ(0, sx_recv(p.srv, got, sizeof(got), 50));
+	EXPECT_EQ(0, sx_recv(self->p.srv, got, sizeof(got), 50));
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 /* One recvmsg() within timeout_ms: its length, its msg_flags in *flags. */
@@ -337,7 +379,7 @@ static int pd_server(int srv)
  * order: those of the associations that stay on the parent, those of the
  * peeled ones on their new descriptors, and the big message whole on its.
  */
-TEST(no_queue_split_during_partial_delivery)
+TEST_F(peel, no_queue_split_during_partial_delivery)
 {
 	static char big[PD_BIG], got[PD_BIG];
 	int next[PD_CLIENTS] = { 0 }, pending = -1, rcvbuf;
@@ -348,25 +390,21 @@ TEST(no_queue_split_during_partial_delivery)
 	int sndbuf = 4 << 20, i, c, r, flags, big_fd = -1, stable;
 	uint32_t ids[9];
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	char buf[64], msg[64];
 	size_t have;
 	ssize_t n;
 
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	/* Clients 0..11 send small messages; client 12 sends the big one. */
-	ASSERT_EQ(0, sx_pool_make_setup(&p, PD_CLIENTS + 1, pd_server));
+	ASSERT_EQ(0, sx_pool_make_setup(&self->p, PD_CLIENTS + 1, pd_server));
 	for (r = 0; r < PD_EARLY; r++)
 		for (c = 0; c < PD_CLIENTS; c++) {
 			snprintf(buf, sizeof(buf), "c%02d m%d", c, r);
-			ASSERT_EQ(0, sx_send(p.cli[c], buf, strlen(buf)));
+			ASSERT_EQ(0, sx_send(self->p.cli[c], buf, strlen(buf)));
 		}
 	for (c = 0; c < PD_CLIENTS; c++)
-		ASSERT_EQ(0, sx_wait_acked(p.cli[c]));
+		ASSERT_EQ(0, sx_wait_acked(self->p.cli[c]));
 
 	/*
 	 * The big message: more than the association's window, so it stays
@@ -375,26 +413,26 @@ TEST(no_queue_split_during_partial_delivery)
 	 */
 	for (i = 0; i < PD_BIG; i++)
 		big[i] = 'a' + i % 23;
-	ASSERT_EQ(0, setsockopt(p.cli[PD_CLIENTS], SOL_SOCKET, SO_SNDBUFFORCE,
+	ASSERT_EQ(0, setsockopt(self->p.cli[PD_CLIENTS], SOL_SOCKET, SO_SNDBUFFORCE,
 				&sndbuf, sizeof(sndbuf)));
-	ASSERT_EQ(PD_BIG, send(p.cli[PD_CLIENTS], big, PD_BIG, MSG_DONTWAIT))
+	ASSERT_EQ(PD_BIG, send(self->p.cli[PD_CLIENTS], big, PD_BIG, MSG_DONTWAIT))
 		TH_LOG("send: %s", strerror(errno));
 	for (i = 0, stable = 0; i < 500 * sx_timeout_scale() && stable < 20; i++) {
 		struct sctp_status st = { 0 };
 		socklen_t len = sizeof(st);
 
 		usleep(10000);
-		ASSERT_EQ(0, getsockopt(p.cli[PD_CLIENTS], SOL_SCTP, SCTP_STATUS, &st, &len));
+		ASSERT_EQ(0, getsockopt(self->p.cli[PD_CLIENTS], SOL_SCTP, SCTP_STATUS, &st, &len));
 		stable = (int)st.sstat_unackdata == pending ? stable + 1 : 0;
 		pending = st.sstat_unackdata;
 	}
 	ASSERT_EQ(20, stable) TH_LOG("the big message's sender never stalled");
 	/* It cannot all be there: the server's buffer is smaller. */
-	ASSERT_EQ(0, getsockopt(p.srv, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &optlen));
+	ASSERT_EQ(0, getsockopt(self->p.srv, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &optlen));
 	ASSERT_GT(PD_BIG / 2, rcvbuf);
-	bst.sstat_assoc_id = p.ids[PD_CLIENTS];
+	bst.sstat_assoc_id = self->p.ids[PD_CLIENTS];
 	optlen = sizeof(bst);
-	ASSERT_EQ(0, getsockopt(p.srv, SOL_SCTP, SCTP_STATUS, &bst, &optlen));
+	ASSERT_EQ(0, getsockopt(self->p.srv, SOL_SCTP, SCTP_STATUS, &bst, &optlen));
 	TH_LOG("big message stalled: %d chunks in flight, server buffer %d, its window %u",
 	       pending, rcvbuf, bst.sstat_rwnd);
 
@@ -402,16 +440,16 @@ TEST(no_queue_split_during_partial_delivery)
 	for (r = PD_EARLY; r < PD_EARLY + PD_LATE; r++)
 		for (c = 0; c < PD_CLIENTS; c++) {
 			snprintf(buf, sizeof(buf), "c%02d m%d", c, r);
-			ASSERT_EQ(0, sx_send(p.cli[c], buf, strlen(buf)));
+			ASSERT_EQ(0, sx_send(self->p.cli[c], buf, strlen(buf)));
 		}
 	for (c = 0; c < PD_CLIENTS; c++)
-		ASSERT_EQ(0, sx_wait_acked(p.cli[c])) TH_LOG("client %d", c);
+		ASSERT_EQ(0, sx_wait_acked(self->p.cli[c])) TH_LOG("client %d", c);
 
 	/* 72 messages queued, 9 peels: all a split needs but the rule. */
 	for (i = 0; i < 8; i++)
-		ids[i] = p.ids[i];
-	ids[8] = p.ids[PD_CLIENTS];
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 9, NULL, &res));
+		ids[i] = self->p.ids[i];
+	ids[8] = self->p.ids[PD_CLIENTS];
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, ids, 9, NULL, &res));
 	ASSERT_EQ(9, res.n);
 	for (i = 0; i < 9; i++) {
 		ASSERT_LE(0, res.v[i].fd) TH_LOG("entry %d: errno %d", i, res.v[i].error);
@@ -419,22 +457,22 @@ TEST(no_queue_split_during_partial_delivery)
 	}
 
 	/* The associations that stayed: every message, in order, nothing else. */
-	subscribe_data_io(p.srv);
-	pfd.fd = p.srv;
+	subscribe_data_io(self->p.srv);
+	pfd.fd = self->p.srv;
 	for (i = 0; i < (PD_CLIENTS - 8) * (PD_EARLY + PD_LATE); i++) {
 		flags = 0;
 		memset(msg, 0, sizeof(msg));
 		ASSERT_EQ(1, poll(&pfd, 1, 2000 * sx_timeout_scale()))
 			TH_LOG("the parent holds %d of its messages", i);
-		ASSERT_LT(0, sctp_recvmsg(p.srv, msg, sizeof(msg), NULL, NULL,
+		ASSERT_LT(0, sctp_recvmsg(self->p.srv, msg, sizeof(msg), NULL, NULL,
 					  &sinfo, &flags));
-		c = sx_pool_index(&p, sinfo.sinfo_assoc_id);
+		c = sx_pool_index(&self->p, sinfo.sinfo_assoc_id);
 		ASSERT_LE(8, c) TH_LOG("a peeled association's message on the parent: %s", msg);
 		ASSERT_GT(PD_CLIENTS, c);
 		snprintf(buf, sizeof(buf), "c%02d m%d", c, next[c]++);
 		EXPECT_STREQ(buf, msg);
 	}
-	EXPECT_EQ(0, sx_recv(p.srv, msg, sizeof(msg), 100));
+	EXPECT_EQ(0, sx_recv(self->p.srv, msg, sizeof(msg), 100));
 
 	/* Each peeled small sender: its early and its late messages. */
 	for (i = 0; i < 8; i++) {
@@ -466,8 +504,6 @@ TEST(no_queue_split_during_partial_delivery)
 	for (i = 0; i < 9; i++)
 		close(res.v[i].fd);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 static double ts_ms(const struct timespec *t)
@@ -545,45 +581,41 @@ static void *poller_run(void *arg)
  * poll that went to sleep during the batch must come back with POLLIN,
  * not sleep until its timeout with messages queued.
  */
-TEST(queue_rebuild_wakes_poll_sleepers)
+TEST_F(peel, queue_rebuild_wakes_poll_sleepers)
 {
 	const int peel = 512, stay = 88;
 	struct timespec t_start, t_end;
 	cpu_set_t cpus;
 	struct poller pl;
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	int round, i, c;
 	char msg[32];
 	pthread_t t;
 
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 
-	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_raise_nofile(4 * (peel + stay) + 64));
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
 	/* A poll must sleep during the batch: give it five batches. */
 	for (round = 0; round < 5; round++) {
-		ASSERT_EQ(0, sx_pool_make(&p, peel + stay));
+		ASSERT_EQ(0, sx_pool_make(&self->p, peel + stay));
 		for (c = peel; c < peel + stay; c++) {
 			snprintf(msg, sizeof(msg), "c%03d", c);
-			ASSERT_EQ(0, sx_send(p.cli[c], msg, strlen(msg)));
+			ASSERT_EQ(0, sx_send(self->p.cli[c], msg, strlen(msg)));
 		}
 		for (c = peel; c < peel + stay; c++)
-			ASSERT_EQ(0, sx_wait_acked(p.cli[c]));
+			ASSERT_EQ(0, sx_wait_acked(self->p.cli[c]));
 
 		memset(&pl, 0, sizeof(pl));
-		pl.fd = p.srv;
+		pl.fd = self->p.srv;
 		pl.timeout_ms = 6000 * sx_timeout_scale();
 		ASSERT_EQ(0, pthread_create(&t, NULL, poller_run, &pl));
 		pl.go = 1;
 		usleep(1000);
 		clock_gettime(CLOCK_MONOTONIC, &t_start);
-		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, peel, NULL, &res));
+		ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, peel, NULL, &res));
 		clock_gettime(CLOCK_MONOTONIC, &t_end);
 		pl.stop = 1;
 		pthread_join(t, NULL);
@@ -603,9 +635,9 @@ TEST(queue_rebuild_wakes_poll_sleepers)
 		ASSERT_EQ(0, pl.odd);
 		/* Every message is still there, nothing else. */
 		for (c = 0; c < stay; c++)
-			ASSERT_LT(0, sx_recv(p.srv, msg, sizeof(msg), 1000));
-		EXPECT_EQ(0, sx_recv(p.srv, msg, sizeof(msg), 50));
-		sx_pool_free(&p);
+			ASSERT_LT(0, sx_recv(self->p.srv, msg, sizeof(msg), 1000));
+		EXPECT_EQ(0, sx_recv(self->p.srv, msg, sizeof(msg), 50));
+		sx_pool_free(&self->p);
 		if (pl.slept && ts_ms(&pl.slept_from) > ts_ms(&t_start) &&
 		    ts_ms(&pl.slept_from) < ts_ms(&t_end))
 			break;
@@ -614,42 +646,35 @@ TEST(queue_rebuild_wakes_poll_sleepers)
 	TH_LOG("a poll slept %.2f ms, from %.2f ms into the batch",
 	       ts_ms(&pl.slept_to) - ts_ms(&pl.slept_from),
 	       ts_ms(&pl.slept_from) - ts_ms(&t_start));
-	sx_nl_close(&nl);
 }
 
-TEST(select_all)
+TEST_F(peel, select_all)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_select sel = { 0 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	size_t i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 40));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, NULL, 0, &sel, &res))
-		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_pool_make(&self->p, 40));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(40, res.n);
 	ASSERT_TRUE(res.has_remaining);
 	EXPECT_EQ(0, res.remaining);
 	for (i = 0; i < res.n; i++) {
-		check_entry(_metadata, &p, &res.v[i], SOCK_CLOEXEC);
+		check_entry(_metadata, &self->p, &res.v[i], SOCK_CLOEXEC);
 		/* Ascending id order by default. */
 		if (i)
 			EXPECT_LT(res.v[i - 1].id, res.v[i].id);
 		close(res.v[i].fd);
 	}
-	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	EXPECT_EQ(0, sx_assoc_count(self->p.srv));
 	sx_result_free(&res);
 
 	/* Nothing left: an empty, successful answer. */
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_EQ(0, res.n);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -682,13 +707,11 @@ static uint32_t start_unreachable(struct __test_metadata *_metadata, int srv)
 	return id;
 }
 
-TEST(select_by_state)
+TEST_F(peel, select_by_state)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_select sel = { .states = 1u << SCTP_ESTABLISHED };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint32_t pending;
 	size_t i;
 
@@ -696,17 +719,15 @@ TEST(select_by_state)
 	 * SCTP only starts an association from an address of the right
 	 * scope: the server lives on a TEST-NET address of lo.
 	 */
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, system("ip addr replace 192.0.2.100/32 dev lo"));
-	ASSERT_EQ(0, sx_pool_make_at(&p, AF_INET, "192.0.2.100", 10));
-	pending = start_unreachable(_metadata, p.srv);
+	ASSERT_EQ(0, sx_pool_make_at(&self->p, AF_INET, "192.0.2.100", 10));
+	pending = start_unreachable(_metadata, self->p.srv);
 	ASSERT_NE(0, pending);
-	ASSERT_EQ(11, sx_assoc_count(p.srv));
+	ASSERT_EQ(11, sx_assoc_count(self->p.srv));
 
 	/* Established only: the ten, not the one still setting up. */
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res))
-		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(10, res.n);
 	for (i = 0; i < res.n; i++) {
 		EXPECT_EQ(SCTP_ESTABLISHED, res.v[i].state);
@@ -717,100 +738,88 @@ TEST(select_by_state)
 
 	/* COOKIE_WAIT only: that one, which can be peeled too. */
 	sel.states = 1u << SCTP_COOKIE_WAIT;
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	ASSERT_EQ(1, res.n);
 	EXPECT_EQ(pending, res.v[0].id);
 	EXPECT_EQ(SCTP_COOKIE_WAIT, res.v[0].state);
 	EXPECT_LE(0, res.v[0].fd);
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	EXPECT_EQ(0, sx_assoc_count(p.srv));
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
+	EXPECT_EQ(0, sx_assoc_count(self->p.srv));
 	/* Later tests expect loopback alone on lo. */
 	EXPECT_EQ(0, system("ip route del 192.0.2.0/24 dev lo && ip addr del 192.0.2.100/32 dev lo"));
 }
 
-TEST(select_peer_port_and_addr)
+TEST_F(peel, select_peer_port_and_addr)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_select sel = { 0 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint16_t port;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 8));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 8));
 
 	/* By peer port: exactly client 3. */
-	port = sx_local_port(p.cli[3]);
+	port = sx_local_port(self->p.cli[3]);
 	sel.port = port;
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	ASSERT_EQ(1, res.n);
-	EXPECT_EQ(p.ids[3], res.v[0].id);
+	EXPECT_EQ(self->p.ids[3], res.v[0].id);
 	close(res.v[0].fd);
 	sx_result_free(&res);
 
 	/* By address and port: exactly client 5. */
 	memset(&sel, 0, sizeof(sel));
 	sel.has_addr = true;
-	sel.addr = sx_addr4("127.0.0.1", sx_local_port(p.cli[5]));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	sel.addr = sx_addr4("127.0.0.1", sx_local_port(self->p.cli[5]));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	ASSERT_EQ(1, res.n);
-	EXPECT_EQ(p.ids[5], res.v[0].id);
+	EXPECT_EQ(self->p.ids[5], res.v[0].id);
 	close(res.v[0].fd);
 	sx_result_free(&res);
 
 	/* By address alone (port 0: any): the six left, all on 127.0.0.1. */
 	sel.addr.port = 0;
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_EQ(6, res.n);
 	while (res.n)
 		close(res.v[--res.n].fd);
 	sx_result_free(&res);
 
 	/* An address nobody uses selects nothing. */
-	sx_pool_free(&p);
-	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	sx_pool_free(&self->p);
+	ASSERT_EQ(0, sx_pool_make(&self->p, 2));
 	sel.addr = sx_addr4("127.0.0.9", 0);
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_EQ(0, res.n);
-	EXPECT_EQ(2, sx_assoc_count(p.srv));
+	EXPECT_EQ(2, sx_assoc_count(self->p.srv));
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(select_busiest_k)
+TEST_F(peel, select_busiest_k)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_select sel = { .has_order = true,
 				 .order = SCTPX_ORDER_TRAFFIC, .limit = 3 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	char buf[8] = "x";
 	int i, j;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 10));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 10));
 
 	/* Client i sends (i + 1) * 5 messages: 9, 8, 7 are the busiest. */
 	for (i = 0; i < 10; i++)
 		for (j = 0; j < (i + 1) * 5; j++)
-			ASSERT_EQ(0, sx_send(p.cli[i], buf, 1));
+			ASSERT_EQ(0, sx_send(self->p.cli[i], buf, 1));
 	for (i = 0; i < 10; i++)
-		ASSERT_EQ(0, sx_wait_acked(p.cli[i]));
+		ASSERT_EQ(0, sx_wait_acked(self->p.cli[i]));
 
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res))
-		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(3, res.n);
-	EXPECT_EQ(p.ids[9], res.v[0].id);
-	EXPECT_EQ(p.ids[8], res.v[1].id);
-	EXPECT_EQ(p.ids[7], res.v[2].id);
+	EXPECT_EQ(self->p.ids[9], res.v[0].id);
+	EXPECT_EQ(self->p.ids[8], res.v[1].id);
+	EXPECT_EQ(self->p.ids[7], res.v[2].id);
 	EXPECT_EQ(50, res.v[0].data_in);
 	EXPECT_EQ(45, res.v[1].data_in);
 	EXPECT_TRUE(res.has_remaining);
@@ -824,10 +833,8 @@ TEST(select_busiest_k)
 		EXPECT_EQ((10 - i) * 5, got);
 		close(res.v[i].fd);
 	}
-	EXPECT_EQ(7, sx_assoc_count(p.srv));
+	EXPECT_EQ(7, sx_assoc_count(self->p.srv));
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -836,7 +843,7 @@ TEST(select_busiest_k)
  * others received (client 0: 6) or sent (client 1: 6) more one way;
  * clients 0 and 1 tie at 6 and come by id; then client 3 with 5.
  */
-TEST(select_busiest_k_sent_plus_received_ties_by_id)
+TEST_F(peel, select_busiest_k_sent_plus_received_ties_by_id)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	static const int in[6] = { 6, 0, 3, 5, 0, 0 };
@@ -844,69 +851,59 @@ TEST(select_busiest_k_sent_plus_received_ties_by_id)
 	struct sx_select sel = { .has_order = true,
 				 .order = SCTPX_ORDER_TRAFFIC, .limit = 4 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	char buf[8] = "x";
 	int want[4], i, j;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 6));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 6));
 	for (i = 0; i < 6; i++) {
-		struct sctp_sndrcvinfo si = { .sinfo_assoc_id = p.ids[i] };
+		struct sctp_sndrcvinfo si = { .sinfo_assoc_id = self->p.ids[i] };
 
 		for (j = 0; j < in[i]; j++)
-			ASSERT_EQ(0, sx_send(p.cli[i], buf, 1));
+			ASSERT_EQ(0, sx_send(self->p.cli[i], buf, 1));
 		for (j = 0; j < out[i]; j++)
-			ASSERT_EQ(1, sctp_send(p.srv, buf, 1, &si, 0));
+			ASSERT_EQ(1, sctp_send(self->p.srv, buf, 1, &si, 0));
 		/* Delivered both ways before the counters are read. */
 		for (j = 0; j < out[i]; j++)
-			ASSERT_LT(0, sx_recv(p.cli[i], buf, sizeof(buf), 2000));
-		ASSERT_EQ(0, sx_wait_acked(p.cli[i]));
+			ASSERT_LT(0, sx_recv(self->p.cli[i], buf, sizeof(buf), 2000));
+		ASSERT_EQ(0, sx_wait_acked(self->p.cli[i]));
 	}
 	want[0] = 2;
-	want[1] = p.ids[0] < p.ids[1] ? 0 : 1;
-	want[2] = p.ids[0] < p.ids[1] ? 1 : 0;
+	want[1] = self->p.ids[0] < self->p.ids[1] ? 0 : 1;
+	want[2] = self->p.ids[0] < self->p.ids[1] ? 1 : 0;
 	want[3] = 3;
 
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res))
-		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res))
+		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(4, res.n);
 	for (i = 0; i < 4; i++) {
 		int c = want[i];
 
-		EXPECT_EQ(p.ids[c], res.v[i].id)
+		EXPECT_EQ(self->p.ids[c], res.v[i].id)
 			TH_LOG("place %d: association %u (in %llu, out %llu), want client %d's %u",
 			       i, res.v[i].id, (unsigned long long)res.v[i].data_in,
-			       (unsigned long long)res.v[i].data_out, c, p.ids[c]);
+			       (unsigned long long)res.v[i].data_out, c, self->p.ids[c]);
 		EXPECT_EQ(in[c], res.v[i].data_in);
 		EXPECT_EQ(out[c], res.v[i].data_out);
-		EXPECT_TRUE(sx_fd_holds(res.v[i].fd, p.ids[c]));
+		EXPECT_TRUE(sx_fd_holds(res.v[i].fd, self->p.ids[c]));
 		close(res.v[i].fd);
 	}
 	EXPECT_TRUE(res.has_remaining);
 	EXPECT_EQ(2, res.remaining);
-	EXPECT_EQ(2, sx_assoc_count(p.srv));
+	EXPECT_EQ(2, sx_assoc_count(self->p.srv));
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(select_limit_pages_through)
+TEST_F(peel, select_limit_pages_through)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_select sel = { .limit = 7 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	int total = 0, rounds = 0;
 
 	/* Repeated limited selections take everything, each exactly once. */
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 30));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 30));
 	do {
-		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+		ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 		total += res.n;
 		rounds++;
 		while (res.n)
@@ -916,90 +913,75 @@ TEST(select_limit_pages_through)
 	} while (total < 30 && rounds < 10);
 	EXPECT_EQ(30, total);
 	EXPECT_EQ(5, rounds);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(bad_descriptors)
+TEST_F(peel, bad_descriptors)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_result res;
-	struct sx_nl nl;
 	uint32_t id = 5;
 	int pipefd[2], tcp, udp, one2one, closed;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 
 	closed = dup(0);
 	close(closed);
-	EXPECT_EQ(-EBADF, sx_peeloff(&nl, closed, 0, false, &id, 1, NULL, &res));
-	EXPECT_STREQ("descriptor is not open", nl.extack);
-	EXPECT_EQ(-EBADF, sx_peeloff(&nl, -1, 0, false, &id, 1, NULL, &res));
+	EXPECT_EQ(-EBADF, sx_peeloff(&self->nl, closed, 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("descriptor is not open", self->nl.extack);
+	EXPECT_EQ(-EBADF, sx_peeloff(&self->nl, -1, 0, false, &id, 1, NULL, &res));
 
 	ASSERT_EQ(0, pipe(pipefd));
-	EXPECT_EQ(-ENOTSOCK, sx_peeloff(&nl, pipefd[0], 0, false, &id, 1, NULL, &res));
-	EXPECT_STREQ("descriptor is not a socket", nl.extack);
-	EXPECT_LE(0, nl.bad_attr_off);
+	EXPECT_EQ(-ENOTSOCK, sx_peeloff(&self->nl, pipefd[0], 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("descriptor is not a socket", self->nl.extack);
+	EXPECT_LE(0, self->nl.bad_attr_off);
 
 	tcp = socket(AF_INET, SOCK_STREAM, 0);
 	udp = socket(AF_INET6, SOCK_DGRAM, 0);
-	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, tcp, 0, false, &id, 1, NULL, &res));
-	EXPECT_STREQ("socket is not an SCTP socket", nl.extack);
-	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, udp, 0, false, &id, 1, NULL, &res));
-	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, nl_socket_get_fd(nl.sk), 0, false,
+	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, tcp, 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("socket is not an SCTP socket", self->nl.extack);
+	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, udp, 0, false, &id, 1, NULL, &res));
+	EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, nl_socket_get_fd(self->nl.sk), 0, false,
 					  &id, 1, NULL, &res));
 
 	/* One-to-one SCTP: as sctp_peeloff(3), EINVAL. */
 	one2one = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, one2one, 0, false, &id, 1, NULL, &res));
-	EXPECT_STREQ("socket is not a one-to-many SCTP socket", nl.extack);
+	EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, one2one, 0, false, &id, 1, NULL, &res));
+	EXPECT_STREQ("socket is not a one-to-many SCTP socket", self->nl.extack);
 
 	close(pipefd[0]);
 	close(pipefd[1]);
 	close(tcp);
 	close(udp);
 	close(one2one);
-	sx_nl_close(&nl);
 }
 
-TEST(peeled_socket_as_parent)
+TEST_F(peel, peeled_socket_as_parent)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_result res, res2;
-	struct sx_nl nl;
-	struct sx_pool p;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 2));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 2));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 1, NULL, &res));
 	ASSERT_LE(0, res.v[0].fd);
-	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, res.v[0].fd, 0, false, p.ids, 1,
+	EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, res.v[0].fd, 0, false, self->p.ids, 1,
 				      NULL, &res2));
-	EXPECT_STREQ("socket is not a one-to-many SCTP socket", nl.extack);
+	EXPECT_STREQ("socket is not a one-to-many SCTP socket", self->nl.extack);
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(bad_ids)
+TEST_F(peel, bad_ids)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_result res;
-	struct sx_nl nl;
 	struct sx_pool p, other;
 	uint32_t ids[7];
 	int before;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, sx_pool_make(&p, 3));
 	ASSERT_EQ(0, sx_pool_make(&other, 1));
 
 	/* Peel p.ids[2] first: it is "already peeled" below. */
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &p.ids[2], 1, NULL, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, p.srv, 0, false, &p.ids[2], 1, NULL, &res));
 	ASSERT_LE(0, res.v[0].fd);
 	close(res.v[0].fd);
 	sx_result_free(&res);
@@ -1012,8 +994,8 @@ TEST(bad_ids)
 	ids[5] = p.ids[0];		/* fine */
 	ids[6] = p.ids[0];		/* duplicate */
 	before = sx_count_fds();
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 7, NULL, &res))
-		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(&self->nl, p.srv, 0, false, ids, 7, NULL, &res))
+		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(7, res.n);
 	EXPECT_EQ(EINVAL, res.v[0].error);
 	EXPECT_EQ(EINVAL, res.v[1].error);
@@ -1034,130 +1016,113 @@ TEST(bad_ids)
 	sx_result_free(&res);
 	sx_pool_free(&p);
 	sx_pool_free(&other);
-	sx_nl_close(&nl);
 }
 
-TEST(atomic_all_or_nothing)
+TEST_F(peel, atomic_all_or_nothing)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint32_t ids[11];
 	int i, before;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 10));
-	memcpy(ids, p.ids, sizeof(uint32_t) * 10);
+	ASSERT_EQ(0, sx_pool_make(&self->p, 10));
+	memcpy(ids, self->p.ids, sizeof(uint32_t) * 10);
 	ids[10] = ids[7];	/* a duplicate makes the request invalid */
 
 	before = sx_count_fds();
-	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0, true, ids, 11, NULL, &res));
-	EXPECT_STREQ("association id repeated in the request", nl.extack);
-	EXPECT_LE(0, nl.bad_attr_off);
-	EXPECT_EQ(10, sx_assoc_count(p.srv));
+	EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, self->p.srv, 0, true, ids, 11, NULL, &res));
+	EXPECT_STREQ("association id repeated in the request", self->nl.extack);
+	EXPECT_LE(0, self->nl.bad_attr_off);
+	EXPECT_EQ(10, sx_assoc_count(self->p.srv));
 	EXPECT_EQ(before, sx_count_fds());
 
 	ids[10] = 0x7ffffff0;
-	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0, true, ids, 11, NULL, &res));
-	EXPECT_STREQ("no such association on this socket", nl.extack);
-	EXPECT_EQ(10, sx_assoc_count(p.srv));
+	EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, self->p.srv, 0, true, ids, 11, NULL, &res));
+	EXPECT_STREQ("no such association on this socket", self->nl.extack);
+	EXPECT_EQ(10, sx_assoc_count(self->p.srv));
 	EXPECT_EQ(before, sx_count_fds());
 
 	/* Valid: all taken. */
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, true, ids, 10, NULL, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, true, ids, 10, NULL, &res));
 	ASSERT_EQ(10, res.n);
 	for (i = 0; i < 10; i++) {
-		check_entry(_metadata, &p, &res.v[i], 0);
+		check_entry(_metadata, &self->p, &res.v[i], 0);
 		close(res.v[i].fd);
 	}
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(bad_requests)
+TEST_F(peel, bad_requests)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_select sel = { 0 };
 	struct sx_result res;
 	struct nl_msg *msg;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint32_t *ids;
 	int i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 5));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 5));
 
 	/* Flags other than SOCK_NONBLOCK | SOCK_CLOEXEC. */
-	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, O_APPEND, false, p.ids, 1,
+	EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, self->p.srv, O_APPEND, false, self->p.ids, 1,
 				      NULL, &res));
 	EXPECT_STREQ("reserved bit set",
-		     nl.extack);
-	EXPECT_LE(0, nl.bad_attr_off);
+		     self->nl.extack);
+	EXPECT_LE(0, self->nl.bad_attr_off);
 
 	/* Neither ids nor a selection. */
-	EXPECT_EQ(-EINVAL, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, NULL, &res));
+	EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, NULL, &res));
 	EXPECT_STREQ("missing association ids (SCTPX_A_ASSOC_ID) or selection (SCTPX_A_SELECT)",
-		     nl.extack);
+		     self->nl.extack);
 	/* NLMSGERR_ATTR_MISS_TYPE exists from 6.0; before, none is sent. */
-	EXPECT_EQ(sx_kernel_at_least(6, 0) ? SCTPX_A_ASSOC_ID : -1, nl.miss_type);
+	EXPECT_EQ(sx_kernel_at_least(6, 0) ? SCTPX_A_ASSOC_ID : -1, self->nl.miss_type);
 
 	/* Both. */
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
-	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
-	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, p.ids[0]));
+	msg = sx_msg(&self->nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, self->p.srv));
+	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, self->p.ids[0]));
 	ASSERT_EQ(0, sx_put_select(msg, &sel));
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_STREQ("give association ids or a selection, not both", nl.extack);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_STREQ("give association ids or a selection, not both", self->nl.extack);
 
 	/* Over the cap. */
 	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "4"));
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, p.ids, 5, NULL, &res));
-	EXPECT_STREQ("more association ids than max_batch", nl.extack);
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 5, NULL, &res));
+	EXPECT_STREQ("more association ids than max_batch", self->nl.extack);
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	EXPECT_STREQ("selection matches more associations than max_batch; set a limit",
-		     nl.extack);
+		     self->nl.extack);
 	sel.limit = 5;
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
-	EXPECT_STREQ("selection limit above max_batch", nl.extack);
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_STREQ("selection limit above max_batch", self->nl.extack);
 	ASSERT_EQ(0, sx_sysfs_write(BATCH_PARAM, "1024"));
-	EXPECT_EQ(5, sx_assoc_count(p.srv));
+	EXPECT_EQ(5, sx_assoc_count(self->p.srv));
 
 	/* Order beyond the enum, limit 0: the policy refuses them. */
 	sel.limit = 0;
 	sel.has_order = true;
 	sel.order = SCTPX_ORDER_MAX + 1;
-	EXPECT_EQ(-ERANGE, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
-	EXPECT_NE(0, strlen(nl.extack));
+	EXPECT_EQ(-ERANGE, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_NE(0, strlen(self->nl.extack));
 
 	/* A big explicit list over the cap is refused before any work. */
 	ids = calloc(5000, sizeof(*ids));
 	for (i = 0; i < 5000; i++)
-		ids[i] = p.ids[i % 5];
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, ids, 5000, NULL, &res));
+		ids[i] = self->p.ids[i % 5];
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false, ids, 5000, NULL, &res));
 	free(ids);
-	EXPECT_EQ(5, sx_assoc_count(p.srv));
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
+	EXPECT_EQ(5, sx_assoc_count(self->p.srv));
 }
 
-TEST(emfile_leaves_everything)
+TEST_F(peel, emfile_leaves_everything)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_result res;
 	struct rlimit old;
-	struct sx_nl nl;
-	struct sx_pool p;
 	char buf[16], got[16];
 	int i, before;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 50));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 50));
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
 
 	/*
@@ -1177,18 +1142,18 @@ TEST(emfile_leaves_everything)
 		ASSERT_LE(10, ns);
 		for (i = 0; i < 10; i++)
 			close(spare[--ns]);
-		EXPECT_EQ(-EMFILE, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false,
-					      p.ids, 50, NULL, &res));
+		EXPECT_EQ(-EMFILE, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, false,
+					      self->p.ids, 50, NULL, &res));
 		EXPECT_STREQ("cannot reserve a descriptor for every association (RLIMIT_NOFILE); none was peeled off",
-			     nl.extack);
+			     self->nl.extack);
 		/* Ten fit: the same request for ten ids succeeds. */
-		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 10, NULL, &res));
+		ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 10, NULL, &res));
 		ASSERT_EQ(10, res.n);
 		for (i = 0; i < 10; i++) {
-			check_entry(_metadata, &p, &res.v[i], 0);
+			check_entry(_metadata, &self->p, &res.v[i], 0);
 			close(res.v[i].fd);
-			close(p.cli[i]);
-			p.cli[i] = -1;
+			close(self->p.cli[i]);
+			self->p.cli[i] = -1;
 		}
 		sx_result_free(&res);
 		while (ns)
@@ -1197,36 +1162,34 @@ TEST(emfile_leaves_everything)
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
 
 	/* Every other association is still on the parent and still works. */
-	subscribe_data_io(p.srv);
+	subscribe_data_io(self->p.srv);
 	usleep(100000);
-	EXPECT_EQ(40, sx_assoc_count(p.srv));
+	EXPECT_EQ(40, sx_assoc_count(self->p.srv));
 	EXPECT_EQ(before - 10, sx_count_fds());
 	for (i = 10; i < 50; i++) {
 		snprintf(buf, sizeof(buf), "still %d", i);
-		ASSERT_EQ(0, sx_send(p.cli[i], buf, strlen(buf)));
+		ASSERT_EQ(0, sx_send(self->p.cli[i], buf, strlen(buf)));
 	}
 	for (i = 10; i < 50; i++) {
 		struct sctp_sndrcvinfo sinfo;
 		int flags = 0, n;
 
 		memset(got, 0, sizeof(got));
-		n = sctp_recvmsg(p.srv, got, sizeof(got), NULL, NULL, &sinfo, &flags);
+		n = sctp_recvmsg(self->p.srv, got, sizeof(got), NULL, NULL, &sinfo, &flags);
 		ASSERT_LT(0, n);
 		EXPECT_EQ(0, strncmp(got, "still ", 6));
-		EXPECT_LE(0, sx_pool_index(&p, sinfo.sinfo_assoc_id));
+		EXPECT_LE(0, sx_pool_index(&self->p, sinfo.sinfo_assoc_id));
 	}
 
 	/* With room, the rest goes in one request. */
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, p.ids + 10, 40,
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, false, self->p.ids + 10, 40,
 				NULL, &res));
 	ASSERT_EQ(40, res.n);
 	for (i = 0; i < 40; i++) {
-		check_entry(_metadata, &p, &res.v[i], SOCK_CLOEXEC);
+		check_entry(_metadata, &self->p, &res.v[i], SOCK_CLOEXEC);
 		close(res.v[i].fd);
 	}
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 struct racer {
@@ -1331,24 +1294,20 @@ static void *sleeper_run(void *arg)
  * space is peeled all the same; the sleeping sender then fails with EPIPE
  * and may send again on the new descriptor (Documentation/sctpx.rst).
  */
-TEST(sender_sleeping_in_sendmsg_gets_epipe)
+TEST_F(peel, sender_sleeping_in_sendmsg_gets_epipe)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sleeper sl = { 0 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	char buf[2000];
 	pthread_t t;
 	int last = -1, stable = 0, i, seen = 0, sndbuf = 16384;
 	ssize_t r;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 1));
-	ASSERT_EQ(0, setsockopt(p.srv, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)));
-	sl.srv = p.srv;
-	sl.id = p.ids[0];
+	ASSERT_EQ(0, sx_pool_make(&self->p, 1));
+	ASSERT_EQ(0, setsockopt(self->p.srv, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)));
+	sl.srv = self->p.srv;
+	sl.id = self->p.ids[0];
 	ASSERT_EQ(0, pthread_create(&t, NULL, sleeper_run, &sl));
 	/* The peer reads nothing: wait until the sender has stopped, asleep. */
 	for (i = 0; i < 3000 && stable < 30; i++) {
@@ -1360,10 +1319,10 @@ TEST(sender_sleeping_in_sendmsg_gets_epipe)
 	ASSERT_EQ(30, stable) TH_LOG("the sender never blocked (%d sent)", sl.sent);
 	TH_LOG("sender asleep after %d messages", sl.sent);
 
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 1, NULL, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 1, NULL, &res));
 	ASSERT_EQ(1, res.n);
 	ASSERT_LE(0, res.v[0].fd) TH_LOG("errno %d", res.v[0].error);
-	EXPECT_TRUE(sx_fd_holds(res.v[0].fd, p.ids[0]));
+	EXPECT_TRUE(sx_fd_holds(res.v[0].fd, self->p.ids[0]));
 	for (i = 0; i < 500 && !sl.done; i++)
 		usleep(10000);
 	ASSERT_TRUE(sl.done) TH_LOG("the sender still sleeps after the peel");
@@ -1375,17 +1334,15 @@ TEST(sender_sleeping_in_sendmsg_gets_epipe)
 	 * descriptor sends, and that arrives next.
 	 */
 	for (i = 0; i < sl.sent; i++) {
-		r = sx_recv(p.cli[0], buf, sizeof(buf), 2000);
+		r = sx_recv(self->p.cli[0], buf, sizeof(buf), 2000);
 		ASSERT_EQ(1000, r) TH_LOG("message %d of %d: %zd", i, sl.sent, r);
 	}
 	ASSERT_EQ(0, sx_send(res.v[0].fd, "after-the-peel", 14));
-	r = sx_recv(p.cli[0], buf, sizeof(buf), 2000);
+	r = sx_recv(self->p.cli[0], buf, sizeof(buf), 2000);
 	seen = r == 14 && !memcmp(buf, "after-the-peel", 14);
 	EXPECT_TRUE(seen) TH_LOG("got %zd bytes", r);
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 TEST(parent_closed_by_another_thread)
@@ -1458,26 +1415,20 @@ TEST(parent_closed_by_another_thread)
 	EXPECT_EQ(1, completed) TH_LOG("no batch completed: its fds were never checked");
 }
 
-TEST(ipv6_peer_addresses)
+TEST_F(peel, ipv6_peer_addresses)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make_at(&p, AF_INET6, "::1", 3));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 3, NULL, &res));
+	ASSERT_EQ(0, sx_pool_make_at(&self->p, AF_INET6, "::1", 3));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 3, NULL, &res));
 	ASSERT_EQ(3, res.n);
 	EXPECT_EQ(AF_INET6, res.v[0].addrs[0].family);
 	EXPECT_TRUE(IN6_IS_ADDR_LOOPBACK(&res.v[0].addrs[0].v6));
-	check_entry(_metadata, &p, &res.v[1], 0);
+	check_entry(_metadata, &self->p, &res.v[1], 0);
 	while (res.n)
 		close(res.v[--res.n].fd);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 TEST(other_netns_refused)
@@ -1700,13 +1651,11 @@ TEST(brief_entries_carry_id_and_fd_only)
 	sx_nl_close(&nl);
 }
 
-TEST(reply_room_checked_first)
+TEST_F(peel, reply_room_checked_first)
 {
 	SX_PEELOFF_OR_ASSERT_ABSENT();
 	struct sx_result res;
 	struct nl_msg *msg;
-	struct sx_nl nl;
-	struct sx_pool p;
 	int rcv = 4096, i;
 
 	/*
@@ -1714,40 +1663,36 @@ TEST(reply_room_checked_first)
 	 * unread INFO_GET replies: a PEELOFF must then refuse with ENOBUFS
 	 * before touching anything, not peel and lose the reply.
 	 */
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 20));
-	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
+	ASSERT_EQ(0, sx_pool_make(&self->p, 20));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->nl.sk), SOL_SOCKET, SO_RCVBUF,
 				&rcv, sizeof(rcv)));
 	for (i = 0; i < 20; i++) {
-		msg = sx_msg(&nl, SCTPX_CMD_INFO_GET, 0);
-		ASSERT_LT(0, nl_send_auto(nl.sk, msg));
+		msg = sx_msg(&self->nl, SCTPX_CMD_INFO_GET, 0);
+		ASSERT_LT(0, nl_send_auto(self->nl.sk, msg));
 		nlmsg_free(msg);
 	}
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
-	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
+	msg = sx_msg(&self->nl, SCTPX_CMD_PEELOFF, 0);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, self->p.srv));
 	for (i = 0; i < 20; i++)
-		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, p.ids[i]));
-	ASSERT_LT(0, nl_send_auto(nl.sk, msg));
+		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, self->p.ids[i]));
+	ASSERT_LT(0, nl_send_auto(self->nl.sk, msg));
 	nlmsg_free(msg);
 	/* The error itself may not fit either; the state is what matters. */
 	usleep(100000);
-	EXPECT_EQ(20, sx_assoc_count(p.srv));
-	sx_nl_close(&nl);
+	EXPECT_EQ(20, sx_assoc_count(self->p.srv));
+	sx_nl_close(&self->nl);
 
 	/* A fresh socket with the same tiny buffer gets the whole reply. */
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->nl.sk), SOL_SOCKET, SO_RCVBUF,
 				&rcv, sizeof(rcv)));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 20, NULL, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 20, NULL, &res));
 	ASSERT_EQ(20, res.n);
 	for (i = 0; i < 20; i++) {
-		check_entry(_metadata, &p, &res.v[i], 0);
+		check_entry(_metadata, &self->p, &res.v[i], 0);
 		close(res.v[i].fd);
 	}
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 SX_HARNESS_MAIN
