@@ -168,4 +168,37 @@ Result<Assocs> make_assocs(std::size_t n, const Options &o)
 	return a;
 }
 
+Result<Fd> multihomed_client(std::uint16_t port, std::uint32_t naddrs)
+{
+	if (naddrs == 0)
+		return Error{EINVAL, "a client needs an address"};
+	Fd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP));
+	if (!fd)
+		return Error{errno, "socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP)"};
+	std::vector<sockaddr_in> v(naddrs);
+	for (std::uint32_t i = 0; i < naddrs; i++) {
+		v[i].sin_family = AF_INET;
+		v[i].sin_addr.s_addr = htonl(0x7f010001U + i); /* 127.1.0.1 ... */
+	}
+	/* The first picks the port, which the others must share. */
+	if (bind(fd.get(), reinterpret_cast<const sockaddr *>(v.data()), sizeof(v[0])) != 0)
+		return Error{errno, "bind 127.1.0.1"};
+	auto mine = bound_port(fd.get());
+	if (!mine)
+		return std::move(mine).error();
+	for (sockaddr_in &a : v)
+		a.sin_port = htons(*mine);
+	/* In steps: the kernel trims one option's buffer to ~64 KiB silently. */
+	for (std::uint32_t i = 1; i < naddrs; i += 1000) {
+		const std::uint32_t k = std::min<std::uint32_t>(1000, naddrs - i);
+		if (setsockopt(fd.get(), SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD, &v[i],
+			       static_cast<socklen_t>(k * sizeof(v[0]))) != 0)
+			return Error{errno, "SCTP_SOCKOPT_BINDX_ADD"};
+	}
+	auto to = ipv4("127.0.0.1", port);
+	if (connect(fd.get(), reinterpret_cast<const sockaddr *>(&*to), sizeof(*to)) != 0)
+		return Error{errno, "connect (multihomed)"};
+	return fd;
+}
+
 } // namespace sctpx::loopback

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * SCTP associations on loopback, built one way for every program that
- * needs some: the guest tests (tests/vm/env.cpp), the CLI's demo
- * (tools/demo.cpp) and the benchmark. Linked into those programs as the
+ * needs some: the guest tests (tests/vm/env.cpp; cli_holder.cpp, its
+ * multihomed client), the CLI's demo (tools/demo.cpp) and the benchmark. Linked into those programs as the
  * static library sctpx_loopback; it is not part of libsctpx and not
  * installed.
  *
@@ -31,6 +31,10 @@
  *    (net.ipv4.ip_local_port_range) bound the clients of one address. A
  *    client that cannot be made fails the call, naming its index; the
  *    descriptors made so far are closed then.
+ *  - A multihomed client is bound to 127.1.0.1, 127.1.0.2, ... (lo
+ *    answers for all of 127/8 unconfigured), all on the port the kernel
+ *    picks for the first, so its association has that many peer
+ *    addresses.
  *  - Every descriptor is an Fd: closed (not aborted) with the result.
  */
 #ifndef SCTPX_LOOPBACK_HPP
@@ -81,6 +85,9 @@ struct Assocs {
 	std::vector<std::uint16_t> client_ports;
 };
 Result<Assocs> make_assocs(std::size_t n, const Options &o = {});
+
+/* One client bound to naddrs (>= 1) addresses, connected to 127.0.0.1:port. */
+Result<Fd> multihomed_client(std::uint16_t port, std::uint32_t naddrs);
 
 } // namespace sctpx::loopback
 

@@ -151,31 +151,12 @@ std::size_t assoc_count(int server)
 Fd make_multihomed_peer(int server, std::uint16_t port, std::uint32_t naddrs,
 			std::size_t want)
 {
-	Fd big(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP));
-	EXPECT_TRUE(big.valid()) << strerror(errno);
-	std::vector<sockaddr_in> v(naddrs);
-	for (std::uint32_t i = 0; i < naddrs; i++) {
-		v[i].sin_family = AF_INET;
-		v[i].sin_port = htons(41000);
-		v[i].sin_addr.s_addr = htonl(0x7f010001U + i); /* 127.1.0.1 ... */
-	}
-	/* In steps: the kernel trims one option's buffer to ~64 KiB silently. */
-	for (std::uint32_t i = 0; i < naddrs; i += 1000) {
-		const std::uint32_t k = std::min<std::uint32_t>(1000, naddrs - i);
-		EXPECT_EQ(setsockopt(big.get(), SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD, &v[i],
-				     static_cast<socklen_t>(k * sizeof(v[0]))), 0)
-			<< strerror(errno);
-	}
-	sockaddr_in to{};
-	to.sin_family = AF_INET;
-	to.sin_port = htons(port);
-	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	EXPECT_EQ(connect(big.get(), reinterpret_cast<sockaddr *>(&to), sizeof(to)), 0)
-		<< strerror(errno);
+	auto big = loopback::multihomed_client(port, naddrs);
+	EXPECT_TRUE(big.ok()) << big.error().message();
 	for (int t = 0; t < 3000 && assoc_count(server) < want; t++)
 		usleep(10000);
 	EXPECT_EQ(assoc_count(server), want);
-	return big;
+	return big ? std::move(*big) : Fd{};
 }
 
 std::uint32_t stack_addr_count(int sock, AssocId id)
