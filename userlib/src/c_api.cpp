@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -76,13 +77,35 @@ int guard(F &&body) noexcept
 }
 
 /*
- * The sizes of the first version of each struct with a size field: a
- * caller's size below them is EINVAL. Never change them; append fields.
+ * The C structs are filled (and read) by member name, with designated
+ * initializers in declaration order: a member out of order is a compile
+ * error, and so, with GCC's -Wmissing-field-initializers (-Wextra,
+ * -Werror), is one left out. Each fill also names the struct's last
+ * member in a static_assert against the struct's size, which fails with
+ * any compiler when a member is appended and the fill not extended.
+ *
+ * size_through<S>(end): the size S has when its last member ends at
+ * offset end (offsetof + sizeof of that member, plus tail padding).
  */
-constexpr std::size_t kInfoSizeV1 = sizeof(struct sctpx_info);
-constexpr std::size_t kCountersSizeV1 = sizeof(struct sctpx_counters);
-constexpr std::size_t kSelectSizeV1 = sizeof(struct sctpx_select);
-constexpr std::size_t kConnectOptsSizeV1 = sizeof(struct sctpx_connect_opts);
+template <typename S>
+constexpr std::size_t size_through(std::size_t end)
+{
+	return (end + alignof(S) - 1) / alignof(S) * alignof(S);
+}
+
+/*
+ * The sizes of the first version of each struct with a size field,
+ * through its last member then: a caller's size below them is EINVAL.
+ * Never change them; append fields.
+ */
+constexpr std::size_t kInfoSizeV1 =
+	size_through<sctpx_info>(offsetof(sctpx_info, features) + sizeof(sctpx_info::features));
+constexpr std::size_t kCountersSizeV1 = size_through<sctpx_counters>(
+	offsetof(sctpx_counters, lost_replies_dropped) + sizeof(sctpx_counters::lost_replies_dropped));
+constexpr std::size_t kSelectSizeV1 =
+	size_through<sctpx_select>(offsetof(sctpx_select, limit) + sizeof(sctpx_select::limit));
+constexpr std::size_t kConnectOptsSizeV1 = size_through<sctpx_connect_opts>(
+	offsetof(sctpx_connect_opts, wait_ms) + sizeof(sctpx_connect_opts::wait_ms));
 
 /* Copy full into the caller's out, as far as its size goes. */
 template <typename S>
@@ -125,6 +148,10 @@ Result<Selection> from_c(const struct sctpx_select *in)
 		return sel;
 	if (in->size < kSelectSizeV1)
 		return Error{EINVAL, "struct sctpx_select: size not set (SCTPX_INIT)"};
+	/* Every member read below; see size_through(). */
+	static_assert(sizeof(sctpx_select) == kSelectSizeV1,
+		      "struct sctpx_select grew: read the new members here, then "
+		      "name the last one in this check");
 	const struct sctpx_select s = copy_in(in);
 	sel.states = s.states;
 	sel.peer_port = s.peer_port;
@@ -159,35 +186,104 @@ struct ConnectHolder {
 static_assert(std::is_standard_layout_v<AssocsHolder>);
 static_assert(std::is_standard_layout_v<ConnectHolder>);
 
+/* a as a C entry (no descriptor yet), its peer addresses kept in addrs. */
 void fill(struct sctpx_assoc &c, const AssocInfo &a, std::vector<union sctpx_sockaddr> &addrs)
 {
-	c.id = a.id;
-	c.state = a.state;
-	c.fd = -1;
-	c.error_msg = "";
-	c.local_port = a.local_port;
-	c.instreams = a.instreams;
-	c.outstreams = a.outstreams;
+	static_assert(sizeof(sctpx_assoc) ==
+			      size_through<sctpx_assoc>(offsetof(sctpx_assoc, max_init_retries) +
+							sizeof(sctpx_assoc::max_init_retries)),
+		      "struct sctpx_assoc grew: fill the new members here, then "
+		      "name the last one in this check");
 	addrs.reserve(a.peer_addrs.size());
 	for (const Address &p : a.peer_addrs)
 		addrs.push_back(to_c(p));
-	c.naddrs = addrs.size();
-	c.addrs = addrs.empty() ? nullptr : addrs.data();
-	c.data_in = a.counters.data_in;
-	c.data_out = a.counters.data_out;
-	c.packets_in = a.counters.packets_in;
-	c.packets_out = a.counters.packets_out;
-	c.rtx_chunks = a.counters.rtx_chunks;
-	c.peer_addr_count = a.peer_addr_count;
-	c.peer_addrs_cut = a.peer_addrs_cut ? 1 : 0;
-	c.local_vtag = a.local_vtag;
-	c.peer_vtag = a.peer_vtag;
-	c.outstanding = a.outstanding;
-	c.queued = a.queued;
-	c.peer_rwnd = a.peer_rwnd;
-	c.heard_ms = a.heard_ms;
-	c.init_retries = a.init_retries;
-	c.max_init_retries = a.max_init_retries;
+	c = sctpx_assoc{
+		.id = a.id,
+		.state = a.state,
+		.fd = -1,
+		.error = 0,
+		.error_msg = "",
+		.local_port = a.local_port,
+		.instreams = a.instreams,
+		.outstreams = a.outstreams,
+		.naddrs = addrs.size(),
+		.addrs = addrs.empty() ? nullptr : addrs.data(),
+		.data_in = a.counters.data_in,
+		.data_out = a.counters.data_out,
+		.packets_in = a.counters.packets_in,
+		.packets_out = a.counters.packets_out,
+		.rtx_chunks = a.counters.rtx_chunks,
+		.peer_addr_count = a.peer_addr_count,
+		.peer_addrs_cut = a.peer_addrs_cut ? 1 : 0,
+		.local_vtag = a.local_vtag,
+		.peer_vtag = a.peer_vtag,
+		.outstanding = a.outstanding,
+		.queued = a.queued,
+		.peer_rwnd = a.peer_rwnd,
+		.heard_ms = a.heard_ms,
+		.init_retries = a.init_retries,
+		.max_init_retries = a.max_init_retries,
+	};
+}
+
+struct sctpx_info to_c(const Info &r)
+{
+	static_assert(sizeof(sctpx_info) == kInfoSizeV1,
+		      "struct sctpx_info grew: fill the new members here, then "
+		      "name the last one in this check");
+	struct sctpx_info i {
+		.size = sizeof(sctpx_info),
+		.module_loaded = r.module_loaded ? 1 : 0,
+		.forced_fallback = r.forced_fallback ? 1 : 0,
+		.family_version = r.family_version,
+		.module_version = {}, /* below */
+		.ops = r.ops,
+		.max_batch = r.limits.max_batch,
+		.max_peers = r.limits.max_peers,
+		.max_peer_addrs = r.limits.max_peer_addrs,
+		.peeloff_path = path_code(r.peeloff_path),
+		.list_path = path_code(r.list_path),
+		.connectx_path = path_code(r.connectx_path),
+		.module_usable = r.module_usable ? 1 : 0,
+		.features = r.features,
+	};
+	std::snprintf(i.module_version, sizeof(i.module_version), "%s", r.module_version.c_str());
+	return i;
+}
+
+struct sctpx_counters to_c(const ModuleCounters &r)
+{
+	static_assert(sizeof(sctpx_counters) == kCountersSizeV1,
+		      "struct sctpx_counters grew: fill the new members here, then "
+		      "name the last one in this check");
+	return sctpx_counters{
+		.size = sizeof(sctpx_counters),
+		.peeloff_requests = r.peeloff_requests,
+		.peeled = r.peeled,
+		.peel_errors = r.peel_errors,
+		.connectx_requests = r.connectx_requests,
+		.connectx_started = r.connectx_started,
+		.connectx_errors = r.connectx_errors,
+		.reply_errors = r.reply_errors,
+		.lost_replies_dropped = r.lost_replies_dropped,
+	};
+}
+
+/* p as a C entry; its message pointer is set once msgs stops growing. */
+struct sctpx_peer_result to_c(const PeerOutcome &p)
+{
+	static_assert(sizeof(sctpx_peer_result) ==
+			      size_through<sctpx_peer_result>(offsetof(sctpx_peer_result, state) +
+							      sizeof(sctpx_peer_result::state)),
+		      "struct sctpx_peer_result grew: fill the new members here, then "
+		      "name the last one in this check");
+	return sctpx_peer_result{
+		.peer_index = p.peer_index,
+		.error = p.result ? 0 : p.result.error().errnum(),
+		.error_msg = nullptr,
+		.id = p.result ? p.result->id : p.id,
+		.state = p.result ? p.result->state : p.state,
+	};
 }
 
 /* The entries of h, sized and described; descriptors not yet taken. */
@@ -325,21 +421,7 @@ int sctpx_get_info(sctpx_client *c, struct sctpx_info *out)
 		auto r = c->cxx.info();
 		if (!r)
 			return fail(r.error());
-		struct sctpx_info i {};
-		i.module_loaded = r->module_loaded ? 1 : 0;
-		i.forced_fallback = r->forced_fallback ? 1 : 0;
-		i.family_version = r->family_version;
-		std::snprintf(i.module_version, sizeof(i.module_version), "%s", r->module_version.c_str());
-		i.ops = r->ops;
-		i.max_batch = r->limits.max_batch;
-		i.max_peers = r->limits.max_peers;
-		i.max_peer_addrs = r->limits.max_peer_addrs;
-		i.peeloff_path = path_code(r->peeloff_path);
-		i.list_path = path_code(r->list_path);
-		i.connectx_path = path_code(r->connectx_path);
-		i.module_usable = r->module_usable ? 1 : 0;
-		i.features = r->features;
-		copy_out(out, i);
+		copy_out(out, to_c(*r));
 		return succeed();
 	});
 }
@@ -354,19 +436,7 @@ int sctpx_get_counters(sctpx_client *c, struct sctpx_counters *out)
 		auto r = c->cxx.counters();
 		if (!r)
 			return fail(r.error());
-		struct sctpx_counters k {};
-		k.peeloff_requests = r->peeloff_requests;
-		k.peeled = r->peeled;
-		k.peel_errors = r->peel_errors;
-		k.connectx_requests = r->connectx_requests;
-		k.connectx_started = r->connectx_started;
-		k.connectx_errors = r->connectx_errors;
-		k.reply_errors = r->reply_errors;
-		k.floor_ns = r->floor_ns;
-		k.floor_count = r->floor_count;
-		k.peeloff_ns = r->peeloff_ns;
-		k.lost_replies_dropped = r->lost_replies_dropped;
-		copy_out(out, k);
+		copy_out(out, to_c(*r));
 		return succeed();
 	});
 }
@@ -443,6 +513,9 @@ int sctpx_connectx(sctpx_client *c, int sock, const struct sctpx_peer *peers, si
 		if (opts != nullptr) {
 			if (opts->size < kConnectOptsSizeV1)
 				return fail(EINVAL, "struct sctpx_connect_opts: size not set (SCTPX_INIT)");
+			static_assert(sizeof(sctpx_connect_opts) == kConnectOptsSizeV1,
+				      "struct sctpx_connect_opts grew: read the new members "
+				      "here, then name the last one in this check");
 			const struct sctpx_connect_opts co = copy_in(opts);
 			o.wait = std::chrono::milliseconds(co.wait_ms);
 		}
@@ -468,19 +541,8 @@ int sctpx_connectx(sctpx_client *c, int sock, const struct sctpx_peer *peers, si
 		h->v.reserve(r->peers.size());
 		h->msgs.reserve(r->peers.size());
 		for (const PeerOutcome &p : r->peers) {
-			struct sctpx_peer_result pr {};
-			pr.peer_index = p.peer_index;
-			pr.id = p.id;
-			pr.state = p.state;
-			if (p.result) {
-				pr.id = p.result->id;
-				pr.state = p.result->state;
-				h->msgs.emplace_back();
-			} else {
-				pr.error = p.result.error().errnum();
-				h->msgs.push_back(p.result.error().extack);
-			}
-			h->v.push_back(pr);
+			h->v.push_back(to_c(p));
+			h->msgs.push_back(p.result ? std::string() : p.result.error().extack);
 		}
 		for (std::size_t i = 0; i < h->v.size(); i++)
 			h->v[i].error_msg = h->msgs[i].c_str();

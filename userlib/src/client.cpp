@@ -15,8 +15,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include <linux/sctpx.h>
+
 #include "client_access.hpp"
-#include "decision.hpp"
 #include "fallback.hpp"
 #include "module_path.hpp"
 
@@ -27,6 +28,24 @@ using detail::Transport;
 
 /* The oldest family version the library uses (version 1 waited in the kernel). */
 constexpr std::uint32_t kMinFamilyVersion = 2;
+
+std::uint64_t detail::op_bit(Op op) noexcept
+{
+	switch (op) {
+	case Op::Info: return SCTPX_OP_BIT(SCTPX_CMD_INFO_GET);
+	case Op::List: return SCTPX_OP_BIT(SCTPX_CMD_ASSOC_GET);
+	case Op::Peeloff: return SCTPX_OP_BIT(SCTPX_CMD_PEELOFF);
+	case Op::Connectx: return SCTPX_OP_BIT(SCTPX_CMD_CONNECTX);
+	}
+	return 0;
+}
+
+Path detail::choose_path(const Probe &probe, Op op, bool forced) noexcept
+{
+	if (forced || !probe.module)
+		return Path::Fallback;
+	return (probe.ops & op_bit(op)) != 0 ? Path::Module : Path::Fallback;
+}
 
 struct Client::Impl {
 	Impl(detail::TransportFactory f, ClientOptions o) : factory(std::move(f)), opts(o) {}

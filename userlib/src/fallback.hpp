@@ -20,6 +20,8 @@ namespace sctpx::detail {
 
 /* The module's address comparison (kmod/addr.c). */
 bool addr_matches(const Address &have, const Address &want) noexcept;
+/* An IPv6 link-local address (fe80::/10)? */
+bool link_local(const Address &a) noexcept;
 /* Does a meet sel's criteria (states, peer address, peer port)? */
 bool selection_matches(const Selection &sel, const AssocInfo &a) noexcept;
 /*
@@ -27,6 +29,8 @@ bool selection_matches(const Selection &sel, const AssocInfo &a) noexcept;
  * were cut (the module's SCTPX_A_REMAINING).
  */
 std::uint32_t order_and_limit(std::vector<AssocInfo> &v, const Selection &sel);
+
+/* --- connectx's checks (fallback_connectx.cpp), unit-tested on the host --- */
 
 struct SockFacts {
 	int family = AF_INET;

@@ -2,7 +2,8 @@
 /*
  * connectx through the kernel's own socket option, one peer at a time,
  * and the wait in user space (connect_wait.hpp) polling each pending
- * association's SCTP_STATUS.
+ * association's SCTP_STATUS. The peers are checked first as the module
+ * checks them (kmod/connectx.c), so both paths refuse the same peers.
  *
  * The socket option is issued here, as lksctp-tools' sctp_connectx3()
  * issues it, rather than by calling sctp_connectx(3): a program that
@@ -161,6 +162,40 @@ ConnectResult blocking_connect(int sock, const Peer &p)
 }
 
 } // namespace
+
+Result<void> validate_peers(std::span<const Peer> peers, const SockFacts &sock)
+{
+	if (peers.empty())
+		return Error{EINVAL, "missing peers (SCTPX_A_PEER)"};
+	for (const Peer &p : peers) {
+		if (p.addrs.empty())
+			return Error{EINVAL, "peer has no address"};
+		std::uint16_t port = 0;
+		for (const Address &a : p.addrs) {
+			if (a.family() != AF_INET && a.family() != AF_INET6)
+				return Error{EINVAL, "address needs exactly one of IN4 and IN6"};
+			if (a.family() == AF_INET && a.scope_id() != 0)
+				return Error{EINVAL, "scope id on an IPv4 address"};
+			if (a.port() == 0)
+				return Error{EINVAL, "address has no port"};
+			if (port != 0 && a.port() != port)
+				return Error{EINVAL, "addresses of one peer must share one port"};
+			port = a.port();
+			if (a.family() == AF_INET6) {
+				if (sock.family == AF_INET)
+					return Error{EINVAL, "IPv6 address on an IPv4 socket"};
+				if (link_local(a) && a.scope_id() == 0)
+					return Error{EINVAL, "link-local IPv6 address needs a scope id"};
+			} else if (sock.family == AF_INET6 && sock.v6only) {
+				return Error{EINVAL, "IPv4 address on an IPV6_V6ONLY socket"};
+			}
+		}
+	}
+	if (peers.size() > 1 && !sock.nonblocking)
+		return Error{EINVAL,
+			     "a batch of peers needs a non-blocking socket"};
+	return {};
+}
 
 Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, ConnectOptions o)
 {

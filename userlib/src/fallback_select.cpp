@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Selections and address checks for the fallback, written after the
- * module's own (kmod/assoc.c, kmod/addr.c, kmod/connectx.c) so both paths
- * pick the same associations and refuse the same peers.
+ * Selections and address comparison for the fallback, written after the
+ * module's own (kmod/assoc.c, kmod/addr.c) so both paths pick the same
+ * associations.
  */
 #include <algorithm>
 #include <cerrno>
@@ -31,12 +31,12 @@ bool unmap(const Address &a, std::array<std::uint8_t, 4> &v4)
 	return true;
 }
 
-bool link_local(const Address &a)
+} // namespace
+
+bool link_local(const Address &a) noexcept
 {
 	return a.family() == AF_INET6 && a.bytes()[0] == 0xfe && (a.bytes()[1] & 0xc0) == 0x80;
 }
-
-} // namespace
 
 bool addr_matches(const Address &have, const Address &want) noexcept
 {
@@ -84,40 +84,6 @@ std::uint32_t order_and_limit(std::vector<AssocInfo> &v, const Selection &sel)
 	const auto cut = static_cast<std::uint32_t>(v.size() - sel.limit);
 	v.resize(sel.limit);
 	return cut;
-}
-
-Result<void> validate_peers(std::span<const Peer> peers, const SockFacts &sock)
-{
-	if (peers.empty())
-		return Error{EINVAL, "missing peers (SCTPX_A_PEER)"};
-	for (const Peer &p : peers) {
-		if (p.addrs.empty())
-			return Error{EINVAL, "peer has no address"};
-		std::uint16_t port = 0;
-		for (const Address &a : p.addrs) {
-			if (a.family() != AF_INET && a.family() != AF_INET6)
-				return Error{EINVAL, "address needs exactly one of IN4 and IN6"};
-			if (a.family() == AF_INET && a.scope_id() != 0)
-				return Error{EINVAL, "scope id on an IPv4 address"};
-			if (a.port() == 0)
-				return Error{EINVAL, "address has no port"};
-			if (port != 0 && a.port() != port)
-				return Error{EINVAL, "addresses of one peer must share one port"};
-			port = a.port();
-			if (a.family() == AF_INET6) {
-				if (sock.family == AF_INET)
-					return Error{EINVAL, "IPv6 address on an IPv4 socket"};
-				if (link_local(a) && a.scope_id() == 0)
-					return Error{EINVAL, "link-local IPv6 address needs a scope id"};
-			} else if (sock.family == AF_INET6 && sock.v6only) {
-				return Error{EINVAL, "IPv4 address on an IPV6_V6ONLY socket"};
-			}
-		}
-	}
-	if (peers.size() > 1 && !sock.nonblocking)
-		return Error{EINVAL,
-			     "a batch of peers needs a non-blocking socket"};
-	return {};
 }
 
 } // namespace sctpx::detail

@@ -102,21 +102,6 @@ Result<Client> open_lister(const Options &o);
 /* "sctpx: " and an error of list_process(); exit_fail. */
 int fail(const Error &e);
 
-/* Associations on loopback: a one-to-many server and one-to-one clients. */
-struct Loopback {
-	Fd server;
-	std::uint16_t port = 0;
-	std::vector<Fd> clients;
-	std::vector<AssocId> ids; /* ids[i]: clients[i]'s association on server */
-};
-/*
- * n associations; progress on stderr for long runs. Each client sends
- * one message naming itself, left queued on the server.
- */
-Result<Loopback> make_loopback(Client &c, std::uint32_t n, bool progress);
-/* The message client i sends. */
-std::string greeting(std::size_t i);
-
 } // namespace sctpx::cli
 
 #endif

@@ -6,6 +6,7 @@
  * per-call way (the fallback: one sctp_peeloff_flags() per association)
  * for comparison.
  */
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
@@ -14,8 +15,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli.hpp"
+#include "loopback.hpp"
 
 namespace sctpx::cli {
 
@@ -32,6 +35,32 @@ struct Round {
 	double us_per_assoc = 0;
 	std::string first_error;
 };
+
+/* The message client i sends, left queued on the server for its peeled fd. */
+std::string greeting(std::size_t i)
+{
+	return "hello from client " + std::to_string(i);
+}
+
+/* n associations (loopback.hpp); progress on stderr for long runs. */
+Result<loopback::Assocs> make_assocs(std::uint32_t n)
+{
+	loopback::Options lo;
+	lo.greeting = [](std::size_t i, std::uint16_t /*port*/) { return greeting(i); };
+	/* On a terminal the progress line updates in place; in a log, one line each. */
+	const bool tty = isatty(STDERR_FILENO) != 0;
+	const bool progress = n >= 1000;
+	if (progress)
+		lo.progress = [n, tty, step = std::max<std::uint32_t>(n / 10, 1)](std::size_t done) {
+			if (done % step == 0)
+				std::cerr << (tty ? "\r" : "") << "sctpx demo: connecting " << done << "/"
+					  << n << (tty ? "" : "\n") << std::flush;
+		};
+	auto a = loopback::make_assocs(n, lo);
+	if (progress && tty)
+		std::cerr << '\n';
+	return a;
+}
 
 bool flags_ok(int fd)
 {
@@ -54,7 +83,7 @@ bool data_ok(int fd, const std::string &want)
 Result<Round> run_round(Client &lister, Client &peeler, std::string way, std::uint32_t n,
 			bool show_list)
 {
-	auto lb = make_loopback(lister, n, true);
+	auto lb = make_assocs(n);
 	if (!lb)
 		return std::move(lb).error();
 	if (show_list) {

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <linux/sctpx.h>
 
-#include "decision.hpp"
+#include "client_access.hpp"
 #include "fake_transport.hpp"
 #include "nlerror.hpp"
 

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "cli_test.hpp"
+#include "loopback.hpp"
 #include "sctpx/sctpx.hpp"
 
 namespace sctpx::clitest {
@@ -122,32 +123,6 @@ Fd client(const std::string &dir, std::uint16_t port, bool heard)
 	return c;
 }
 
-/* A client of port bound to naddrs loopback addresses, 127.1.0.1 up. */
-Fd multihomed(const std::string &dir, std::uint16_t port, std::uint32_t naddrs)
-{
-	Fd m(socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP));
-	if (!m)
-		give_up(dir, "socket");
-	std::vector<sockaddr_in> addrs(naddrs);
-	for (std::uint32_t i = 0; i < naddrs; i++) {
-		addrs[i] = loopback(0);
-		addrs[i].sin_addr.s_addr = htonl(0x7f010001U + i);
-	}
-	/* The first picks the port, which the others must share. */
-	if (bind(m.get(), reinterpret_cast<sockaddr *>(addrs.data()), sizeof(addrs[0])) != 0)
-		give_up(dir, "bind 127.1.0.1");
-	const std::uint16_t mine = port_of(m.get());
-	for (sockaddr_in &a : addrs)
-		a.sin_port = htons(mine);
-	if (setsockopt(m.get(), IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD, &addrs[1],
-		       static_cast<socklen_t>((naddrs - 1) * sizeof(addrs[0]))) != 0)
-		give_up(dir, "SCTP_SOCKOPT_BINDX_ADD");
-	sockaddr_in to = loopback(port);
-	if (connect(m.get(), reinterpret_cast<sockaddr *>(&to), sizeof(to)) != 0)
-		give_up(dir, "connect (multihomed)");
-	return m;
-}
-
 void drain(int fd)
 {
 	std::array<char, 4096> buf{};
@@ -179,7 +154,9 @@ int hold(const std::string &dir)
 	Fd c1 = client(dir, sport, false);
 	Fd c2 = client(dir, sport, false);
 	Fd c3 = client(dir, sport, false);
-	Fd m = multihomed(dir, sport, 10);
+	auto m = loopback::multihomed_client(sport, 10); /* loopback.hpp */
+	if (!m)
+		give_up(dir, m.error().message());
 	Fd k = server(dir, 1); /* the kernel rounds it up to its minimum */
 	Fd t = client(dir, port_of(k.get()), true);
 
@@ -206,7 +183,7 @@ int hold(const std::string &dir)
 		int fd;
 		const char *role;
 	} socks[] = {{s.get(), "server"}, {c1.get(), "flow"}, {c2.get(), "client"},
-		     {c3.get(), "client"}, {m.get(), "client"}, {k.get(), "sink"},
+		     {c3.get(), "client"}, {m->get(), "client"}, {k.get(), "sink"},
 		     {t.get(), "stalled"}};
 	std::ofstream view(dir + "/view.tmp");
 	std::size_t rows = 0;

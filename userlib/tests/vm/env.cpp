@@ -116,60 +116,27 @@ ParamScope::~ParamScope()
 		set_param(name_, old_);
 }
 
-Fd make_server(std::uint16_t &port, int type)
+Fd make_server(std::uint16_t &port)
 {
-	Fd s(socket(AF_INET, type | SOCK_CLOEXEC, IPPROTO_SCTP));
-	EXPECT_TRUE(s.valid()) << strerror(errno);
-	const int rcvbuf = 16 << 20;
-	setsockopt(s.get(), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
-	sockaddr_in sin{};
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof(sin);
-	EXPECT_EQ(bind(s.get(), reinterpret_cast<sockaddr *>(&sin), len), 0);
-	EXPECT_EQ(listen(s.get(), 1024), 0);
-	EXPECT_EQ(getsockname(s.get(), reinterpret_cast<sockaddr *>(&sin), &len), 0);
-	port = ntohs(sin.sin_port);
-	return s;
+	auto s = loopback::make_server();
+	EXPECT_TRUE(s.ok()) << s.error().message();
+	if (!s)
+		return Fd{};
+	port = s->port;
+	return std::move(s->fd);
 }
 
 Assocs make_assocs(std::size_t n)
 {
-	Assocs a;
-	a.server = make_server(a.port);
-	sockaddr_in to{};
-	to.sin_family = AF_INET;
-	to.sin_port = htons(a.port);
-	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	for (std::size_t i = 0; i < n; i++) {
-		Fd c(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP));
-		EXPECT_EQ(connect(c.get(), reinterpret_cast<sockaddr *>(&to), sizeof(to)), 0)
-			<< strerror(errno);
-		sockaddr_in me{};
-		socklen_t len = sizeof(me);
-		getsockname(c.get(), reinterpret_cast<sockaddr *>(&me), &len);
-		a.client_ports.push_back(ntohs(me.sin_port));
-		a.clients.push_back(std::move(c));
-	}
-	/* Match server ids to clients by the peer port of each association. */
-	a.ids.assign(n, 0);
-	std::vector<std::uint32_t> buf(n + 16);
-	socklen_t len = static_cast<socklen_t>(buf.size() * sizeof(std::uint32_t));
-	EXPECT_EQ(getsockopt(a.server.get(), SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, buf.data(), &len), 0);
-	for (std::uint32_t k = 0; k < buf[0]; k++) {
-		sctp_status st{};
-		st.sstat_assoc_id = static_cast<sctp_assoc_t>(buf[1 + k]);
-		socklen_t sl = sizeof(st);
-		EXPECT_EQ(getsockopt(a.server.get(), SOL_SCTP, SCTP_STATUS, &st, &sl), 0);
-		sockaddr_in pa{};
-		std::memcpy(&pa, &st.sstat_primary.spinfo_address, sizeof(pa));
-		for (std::size_t i = 0; i < n; i++)
-			if (a.client_ports[i] == ntohs(pa.sin_port))
-				a.ids[i] = buf[1 + k];
-	}
-	for (std::size_t i = 0; i < n; i++)
-		EXPECT_NE(a.ids[i], 0U) << "client " << i << " has no association on the server";
-	return a;
+	auto a = loopback::make_assocs(n);
+	EXPECT_TRUE(a.ok()) << a.error().message();
+	if (a)
+		return std::move(*a);
+	Assocs none;
+	none.clients.resize(n);
+	none.ids.assign(n, 0);
+	none.client_ports.assign(n, 0);
+	return none;
 }
 
 std::size_t assoc_count(int server)
@@ -184,31 +151,12 @@ std::size_t assoc_count(int server)
 Fd make_multihomed_peer(int server, std::uint16_t port, std::uint32_t naddrs,
 			std::size_t want)
 {
-	Fd big(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP));
-	EXPECT_TRUE(big.valid()) << strerror(errno);
-	std::vector<sockaddr_in> v(naddrs);
-	for (std::uint32_t i = 0; i < naddrs; i++) {
-		v[i].sin_family = AF_INET;
-		v[i].sin_port = htons(41000);
-		v[i].sin_addr.s_addr = htonl(0x7f010001U + i); /* 127.1.0.1 ... */
-	}
-	/* In steps: the kernel trims one option's buffer to ~64 KiB silently. */
-	for (std::uint32_t i = 0; i < naddrs; i += 1000) {
-		const std::uint32_t k = std::min<std::uint32_t>(1000, naddrs - i);
-		EXPECT_EQ(setsockopt(big.get(), SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD, &v[i],
-				     static_cast<socklen_t>(k * sizeof(v[0]))), 0)
-			<< strerror(errno);
-	}
-	sockaddr_in to{};
-	to.sin_family = AF_INET;
-	to.sin_port = htons(port);
-	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	EXPECT_EQ(connect(big.get(), reinterpret_cast<sockaddr *>(&to), sizeof(to)), 0)
-		<< strerror(errno);
+	auto big = loopback::multihomed_client(port, naddrs);
+	EXPECT_TRUE(big.ok()) << big.error().message();
 	for (int t = 0; t < 3000 && assoc_count(server) < want; t++)
 		usleep(10000);
 	EXPECT_EQ(assoc_count(server), want);
-	return big;
+	return big ? std::move(*big) : Fd{};
 }
 
 std::uint32_t stack_addr_count(int sock, AssocId id)

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "loopback.hpp"
 #include "sctpx/sctpx.hpp"
 
 namespace sctpx::vm {
@@ -51,17 +52,16 @@ private:
 	std::string old_;
 };
 
-/* n associations: a one-to-many server on 127.0.0.1, one-to-one clients. */
-struct Assocs {
-	Fd server;
-	std::uint16_t port = 0;
-	std::vector<Fd> clients;
-	std::vector<AssocId> ids; /* ids[i]: clients[i]'s association on server */
-	std::vector<std::uint16_t> client_ports;
-};
+/*
+ * n associations, as loopback.hpp builds them: a one-to-many server on
+ * 127.0.0.1, one-to-one clients bound to 127.0.0.1. A failure is a test
+ * failure; the vectors then still hold n entries (ids 0, no descriptors),
+ * so a test indexing them fails on its own checks.
+ */
+using loopback::Assocs;
 Assocs make_assocs(std::size_t n);
 /* A bare server socket (no associations) on 127.0.0.1; its port. */
-Fd make_server(std::uint16_t &port, int type = SOCK_SEQPACKET);
+Fd make_server(std::uint16_t &port);
 
 std::size_t assoc_count(int server);
 /*
