@@ -10,6 +10,7 @@
  *   module_ctl.h  loading the module; whether it offers PEELOFF
  *   slab.h        kernel memory accounting (SUnreclaim, slab caches)
  *   process.h     descriptors, children, timeout scaling
+ *   fixture.h     what a fixture holds and its teardown gives back
  *
  * A test includes this header, not lib/'s (fuzz.c and connectx.c also
  * their own parts', fuzz.h and connectx.h). The two macros below need
@@ -35,6 +36,7 @@
 #include "lib/module_ctl.h"
 #include "lib/slab.h"
 #include "lib/process.h"
+#include "lib/fixture.h"
 
 /*
  * The first statement of a test of PEELOFF itself. Where the module has
