@@ -424,8 +424,9 @@ TEST_F(mod, strict_headers)
 			continue;
 		}
 		memset(&res, 0, sizeof(res));
-		EXPECT_EQ(0, sx_request(&self->nl, good_request(&self->nl, cmd, dump | NLM_F_ECHO, fd,
-							  self->p.ids[0], lport),
+		EXPECT_EQ(0, sx_request(&self->nl,
+					good_request(&self->nl, cmd, dump | NLM_F_ECHO,
+						     fd, self->p.ids[0], lport),
 					sx_collect_cb, &res))
 			TH_LOG("cmd %u: %s", cmd, self->nl.extack);
 		if (cmd == SCTPX_CMD_ASSOC_GET)
@@ -529,7 +530,8 @@ TEST_F(mod, peeloff_only_where_the_kernel_exports_it)
 
 		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, 0, 0, false, &id, 1, NULL, &res));
 		EXPECT_STREQ(SX_NO_PEELOFF_MSG, self->nl.extack);
-		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, -1, SOCK_CLOEXEC, false, &id, 1, NULL, &res));
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, -1, SOCK_CLOEXEC, false,
+						  &id, 1, NULL, &res));
 		EXPECT_STREQ(SX_NO_PEELOFF_MSG, self->nl.extack);
 		/* The policy comes first, as on every kernel. */
 		EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, -1, O_APPEND, false, &id, 1, NULL, &res));
