@@ -22,29 +22,8 @@
 #include "kselftest_harness.h"
 #include "sctpx_test.h"
 
-/*
- * What the tests share: the module, a netlink socket, and a pool of
- * associations for those that list one (sized by the test). The teardown
- * closes all of it and whatever else the test opened, so a failed
- * assertion leaks nothing into the next test.
- */
-FIXTURE(dump) {
-	struct sx_nl nl;
-	struct sx_pool p;
-	int top;	/* the highest descriptor before setup */
-};
-
-FIXTURE_SETUP(dump)
-{
-	sx_fix_begin(&self->nl, &self->p, &self->top);
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&self->nl));
-}
-
-FIXTURE_TEARDOWN(dump)
-{
-	sx_fix_end(&self->nl, &self->p, self->top);
-}
+/* Every test; those that list a pool of associations size it. */
+SX_FIXTURE_NL_POOL(dump)
 
 struct conn {
 	int srv;

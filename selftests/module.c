@@ -68,28 +68,8 @@ static int family_id(void)
 	return id;
 }
 
-/*
- * What the tests of a loaded module share: the module, a netlink socket,
- * and a pool of associations for those that need one (sized by the test).
- * The teardown closes all of it and whatever else the test opened.
- */
-FIXTURE(mod) {
-	struct sx_nl nl;
-	struct sx_pool p;
-	int top;	/* the highest descriptor before setup */
-};
-
-FIXTURE_SETUP(mod)
-{
-	sx_fix_begin(&self->nl, &self->p, &self->top);
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&self->nl));
-}
-
-FIXTURE_TEARDOWN(mod)
-{
-	sx_fix_end(&self->nl, &self->p, self->top);
-}
+/* The tests of a loaded module; two of them make a pool. */
+SX_FIXTURE_NL_POOL(mod)
 
 TEST(load_unload_cycles)
 {
