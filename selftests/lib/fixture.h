@@ -12,8 +12,9 @@
 #include "assoc_pool.h"
 
 /*
- * First in a setup: *top becomes the highest descriptor open now, and
- * the pool empty (freeing it closes nothing). nl and p may be NULL.
+ * First in a setup: *top becomes the highest descriptor open now, the
+ * socket closed and the pool empty (freeing them closes nothing). Here
+ * and in sx_fix_end(), a fixture without a socket or pool passes NULL.
  */
 void sx_fix_begin(struct sx_nl *nl, struct sx_pool *p, int *top);
 /* The teardown: free the pool, close the socket, then every fd above top. */
