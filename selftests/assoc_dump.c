@@ -22,6 +22,9 @@
 #include "kselftest_harness.h"
 #include "sctpx_test.h"
 
+/* Every test; those that list a pool of associations size it. */
+SX_FIXTURE_NL_POOL(dump)
+
 struct conn {
 	int srv;
 	uint16_t port;
@@ -58,22 +61,19 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-TEST(lists_every_association_once_over_many_pages)
+TEST_F(dump, lists_every_association_once_over_many_pages)
 {
 	struct sx_result res;
-	struct sx_nl nl;
 	struct conn c;
 	uint32_t *ids;
 	size_t n, i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, conn_make(&c, 1500));
 	ASSERT_EQ(0, sx_assoc_ids(c.srv, &ids, &n));
 	ASSERT_EQ(1500, n);
 	qsort(ids, n, sizeof(*ids), cmp_u32);
 
-	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, NULL, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, c.srv, NULL, &res)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(1500, res.n);
 	/* More than fit one message: the dump really paged. */
 	EXPECT_LT(2, res.nmsgs);
@@ -97,23 +97,19 @@ TEST(lists_every_association_once_over_many_pages)
 	free(ids);
 	sx_result_free(&res);
 	conn_free(&c);
-	sx_nl_close(&nl);
 }
 
-TEST(fields_match_sctp_status)
+TEST_F(dump, fields_match_sctp_status)
 {
 	struct sctp_initmsg init = { .sinit_num_ostreams = 7,
 				     .sinit_max_instreams = 5 };
 	struct sctp_status st = { 0 };
 	struct sx_result res;
 	socklen_t len = sizeof(st);
-	struct sx_nl nl;
 	uint16_t port;
 	int srv, cli, i;
 	char buf[4] = "abc";
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(0, setsockopt(srv, SOL_SCTP, SCTP_INITMSG, &init, sizeof(init)));
@@ -123,7 +119,7 @@ TEST(fields_match_sctp_status)
 	for (i = 0; i < 9; i++)
 		ASSERT_LT(0, sx_recv(srv, buf, sizeof(buf), 5000));
 
-	ASSERT_EQ(0, sx_assoc_dump(&nl, srv, NULL, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, srv, NULL, &res));
 	ASSERT_EQ(1, res.n);
 	st.sstat_assoc_id = res.v[0].id;
 	ASSERT_EQ(0, getsockopt(srv, SOL_SCTP, SCTP_STATUS, &st, &len));
@@ -138,31 +134,26 @@ TEST(fields_match_sctp_status)
 	sx_result_free(&res);
 
 	/* A one-to-one socket lists its single association too. */
-	ASSERT_EQ(0, sx_assoc_dump(&nl, cli, NULL, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, cli, NULL, &res));
 	ASSERT_EQ(1, res.n);
 	EXPECT_EQ(port, res.v[0].addrs[0].port);
 	EXPECT_EQ(9, res.v[0].data_out);
 	sx_result_free(&res);
 	close(cli);
 	close(srv);
-	sx_nl_close(&nl);
 }
 
-TEST(empty_socket)
+TEST_F(dump, empty_socket)
 {
 	struct sx_result res;
-	struct sx_nl nl;
 	uint16_t port;
 	int srv;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
-	ASSERT_EQ(0, sx_assoc_dump(&nl, srv, NULL, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, srv, NULL, &res));
 	EXPECT_EQ(0, res.n);
 	sx_result_free(&res);
 	close(srv);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -171,28 +162,24 @@ TEST(empty_socket)
  * had collected into (8 bytes per association on the socket); 20,000
  * of them over 128 associations would leak 20 MB.
  */
-TEST(nothing_matching_leaks_nothing)
+TEST_F(dump, nothing_matching_leaks_nothing)
 {
 	struct sx_select f = { 0 };
 	struct sx_result res;
 	struct sx_slab_snap snap0;
-	struct sx_nl nl;
-	struct sx_pool p;
 	long slab0, slab1;
 	int i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 128));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 128));
 	f.port = 1;	/* no client has it */
-	ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, &f, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, self->p.srv, &f, &res));
 	ASSERT_EQ(0, res.n);
 	sx_result_free(&res);
 
 	ASSERT_EQ(0, sx_slab_snap(&snap0));
 	slab0 = snap0.unreclaim_kb;
 	for (i = 0; i < 20000; i++) {
-		ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, &f, &res));
+		ASSERT_EQ(0, sx_assoc_dump(&self->nl, self->p.srv, &f, &res));
 		ASSERT_EQ(0, res.n);
 		sx_result_free(&res);
 	}
@@ -202,23 +189,18 @@ TEST(nothing_matching_leaks_nothing)
 	TH_LOG("20000 empty listings: SUnreclaim %ld kB before, %ld kB after",
 	       slab0, slab1);
 	EXPECT_GE(slab0 + 1024, slab1);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(filters)
+TEST_F(dump, filters)
 {
 	struct sx_select f = { 0 };
 	struct sx_result res;
-	struct sx_nl nl;
 	struct conn c;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, conn_make(&c, 20));
 
 	f.port = sx_local_port(c.cli[4]);
-	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, c.srv, &f, &res));
 	ASSERT_EQ(1, res.n);
 	EXPECT_EQ(f.port, res.v[0].addrs[0].port);
 	sx_result_free(&res);
@@ -226,34 +208,33 @@ TEST(filters)
 	memset(&f, 0, sizeof(f));
 	f.has_addr = true;
 	f.addr = sx_addr4("127.0.0.1", sx_local_port(c.cli[9]));
-	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, c.srv, &f, &res));
 	ASSERT_EQ(1, res.n);
 	EXPECT_EQ(f.addr.port, res.v[0].addrs[0].port);
 	sx_result_free(&res);
 
 	f.addr.port = 0;
-	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, c.srv, &f, &res));
 	EXPECT_EQ(20, res.n);
 	sx_result_free(&res);
 
 	memset(&f, 0, sizeof(f));
 	f.states = 1u << SCTP_COOKIE_WAIT;
-	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, c.srv, &f, &res));
 	EXPECT_EQ(0, res.n);
 	sx_result_free(&res);
 	f.states |= 1u << SCTP_ESTABLISHED;
-	ASSERT_EQ(0, sx_assoc_dump(&nl, c.srv, &f, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, c.srv, &f, &res));
 	EXPECT_EQ(20, res.n);
 	sx_result_free(&res);
 
 	/* Order and limit belong to PEELOFF: a filter refuses them. */
 	memset(&f, 0, sizeof(f));
 	f.limit = 3;
-	EXPECT_EQ(-EINVAL, sx_assoc_dump(&nl, c.srv, &f, &res));
-	EXPECT_NE(0, strlen(nl.extack));
+	EXPECT_EQ(-EINVAL, sx_assoc_dump(&self->nl, c.srv, &f, &res));
+	EXPECT_NE(0, strlen(self->nl.extack));
 	sx_result_free(&res);
 	conn_free(&c);
-	sx_nl_close(&nl);
 }
 
 /* How many entries a filter on one address (and port) lists. */
@@ -279,23 +260,20 @@ static int listed(struct __test_metadata *_metadata, struct sx_nl *nl, int srv,
  * both ways: IPv4 associations found by ::ffff:127.0.0.1, IPv4 clients of
  * an IPv6 socket found by 127.0.0.1 and by the mapped form.
  */
-TEST(filter_v4_equals_v4_mapped)
+TEST_F(dump, filter_v4_equals_v4_mapped)
 {
-	struct sx_nl nl;
 	struct conn c;
 	uint16_t port6, cport;
 	int srv6, cli[2];
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, conn_make(&c, 3));
 	cport = sx_local_port(c.cli[1]);
-	EXPECT_EQ(1, listed(_metadata, &nl, c.srv, sx_addr4("127.0.0.1", cport)));
-	EXPECT_EQ(1, listed(_metadata, &nl, c.srv, sx_addr6("::ffff:127.0.0.1", cport)));
-	EXPECT_EQ(3, listed(_metadata, &nl, c.srv, sx_addr6("::ffff:127.0.0.1", 0)));
+	EXPECT_EQ(1, listed(_metadata, &self->nl, c.srv, sx_addr4("127.0.0.1", cport)));
+	EXPECT_EQ(1, listed(_metadata, &self->nl, c.srv, sx_addr6("::ffff:127.0.0.1", cport)));
+	EXPECT_EQ(3, listed(_metadata, &self->nl, c.srv, sx_addr6("::ffff:127.0.0.1", 0)));
 	/* Not any IPv6 address: another mapped one, and ::1, match nothing. */
-	EXPECT_EQ(0, listed(_metadata, &nl, c.srv, sx_addr6("::ffff:127.0.0.2", 0)));
-	EXPECT_EQ(0, listed(_metadata, &nl, c.srv, sx_addr6("::1", cport)));
+	EXPECT_EQ(0, listed(_metadata, &self->nl, c.srv, sx_addr6("::ffff:127.0.0.2", 0)));
+	EXPECT_EQ(0, listed(_metadata, &self->nl, c.srv, sx_addr6("::1", cport)));
 	conn_free(&c);
 
 	/* IPv4 clients of an IPv6 (dual-stack) socket. */
@@ -303,14 +281,13 @@ TEST(filter_v4_equals_v4_mapped)
 	ASSERT_LE(0, srv6);
 	ASSERT_EQ(0, sx_clients_to(AF_INET, "127.0.0.1", port6, 2, cli));
 	cport = sx_local_port(cli[0]);
-	EXPECT_EQ(1, listed(_metadata, &nl, srv6, sx_addr4("127.0.0.1", cport)));
-	EXPECT_EQ(1, listed(_metadata, &nl, srv6, sx_addr6("::ffff:127.0.0.1", cport)));
-	EXPECT_EQ(2, listed(_metadata, &nl, srv6, sx_addr4("127.0.0.1", 0)));
-	EXPECT_EQ(0, listed(_metadata, &nl, srv6, sx_addr4("127.0.0.2", 0)));
+	EXPECT_EQ(1, listed(_metadata, &self->nl, srv6, sx_addr4("127.0.0.1", cport)));
+	EXPECT_EQ(1, listed(_metadata, &self->nl, srv6, sx_addr6("::ffff:127.0.0.1", cport)));
+	EXPECT_EQ(2, listed(_metadata, &self->nl, srv6, sx_addr4("127.0.0.1", 0)));
+	EXPECT_EQ(0, listed(_metadata, &self->nl, srv6, sx_addr4("127.0.0.2", 0)));
 	close(cli[0]);
 	close(cli[1]);
 	close(srv6);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -318,21 +295,24 @@ TEST(filter_v4_equals_v4_mapped)
  * and the ids differ: an association whose peer is fe80::1 on lo is found
  * by fe80::1 with no scope id and with lo's, not with another scope id.
  */
-TEST(filter_link_local_scope)
+TEST_F(dump, filter_link_local_scope)
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
-	struct sx_nl nl;
 	struct sx_addr a;
 	uint16_t port, cport;
 	int srv, cli, lo, rc, tries;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	/* A network namespace of this test's own: nothing to undo after. */
+	/*
+	 * A network namespace of this test's own: nothing to undo after. The
+	 * fixture's netlink socket stays in the one it was opened in: ask
+	 * from a socket opened in the new one.
+	 */
+	sx_nl_close(&self->nl);
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
 	ASSERT_EQ(0, system("ip link set lo up && ip -6 addr add fe80::1/64 dev lo"));
 	lo = if_nametoindex("lo");
 	ASSERT_LT(0, lo);
-	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
 	inet_pton(AF_INET6, "fe80::1", &sa.sin6_addr);
 	sa.sin6_scope_id = lo;
 	srv = socket(AF_INET6, SOCK_SEQPACKET, IPPROTO_SCTP);
@@ -356,41 +336,36 @@ TEST(filter_link_local_scope)
 	cport = sx_local_port(cli);
 
 	a = sx_addr6("fe80::1", cport);
-	EXPECT_EQ(1, listed(_metadata, &nl, srv, a));		/* no scope id */
+	EXPECT_EQ(1, listed(_metadata, &self->nl, srv, a));		/* no scope id */
 	a.scope_id = lo;
-	EXPECT_EQ(1, listed(_metadata, &nl, srv, a));		/* the same one */
+	EXPECT_EQ(1, listed(_metadata, &self->nl, srv, a));		/* the same one */
 	a.scope_id = lo + 100;
-	EXPECT_EQ(0, listed(_metadata, &nl, srv, a));		/* another */
+	EXPECT_EQ(0, listed(_metadata, &self->nl, srv, a));		/* another */
 	a = sx_addr6("fe80::2", cport);
-	EXPECT_EQ(0, listed(_metadata, &nl, srv, a));
+	EXPECT_EQ(0, listed(_metadata, &self->nl, srv, a));
 
 	close(cli);
 	close(srv);
-	sx_nl_close(&nl);
 }
 
-TEST(bad_descriptors)
+TEST_F(dump, bad_descriptors)
 {
 	struct sx_result res;
-	struct sx_nl nl;
 	int pipefd[2], tcp, closed;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	closed = dup(0);
 	close(closed);
-	EXPECT_EQ(-EBADF, sx_assoc_dump(&nl, closed, NULL, &res));
+	EXPECT_EQ(-EBADF, sx_assoc_dump(&self->nl, closed, NULL, &res));
 	ASSERT_EQ(0, pipe(pipefd));
-	EXPECT_EQ(-ENOTSOCK, sx_assoc_dump(&nl, pipefd[0], NULL, &res));
+	EXPECT_EQ(-ENOTSOCK, sx_assoc_dump(&self->nl, pipefd[0], NULL, &res));
 	tcp = socket(AF_INET, SOCK_STREAM, 0);
-	EXPECT_EQ(-EOPNOTSUPP, sx_assoc_dump(&nl, tcp, NULL, &res));
+	EXPECT_EQ(-EOPNOTSUPP, sx_assoc_dump(&self->nl, tcp, NULL, &res));
 	/* Before 6.2 a dump's .start has no extended ack: none arrives. */
 	EXPECT_STREQ(sx_kernel_at_least(6, 2) ? "socket is not an SCTP socket" : "",
-		     nl.extack);
+		     self->nl.extack);
 	close(pipefd[0]);
 	close(pipefd[1]);
 	close(tcp);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -486,31 +461,27 @@ static int count_listed(const struct sx_result *res, uint32_t id)
 	return n;
 }
 
-TEST(pages_stay_consistent_under_churn)
+TEST_F(dump, pages_stay_consistent_under_churn)
 {
 	struct sx_result res = { 0 };
 	struct churn ch = { 0 };
 	struct nl_msg *msg;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint32_t *sorted, *now;
 	size_t n, i, k;
 	int new_seen = 0;
 
-	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_raise_nofile(4 * CHURN_N));
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, CHURN_N));
+	ASSERT_EQ(0, sx_pool_make(&self->p, CHURN_N));
 	sorted = calloc(CHURN_N, sizeof(*sorted));
-	memcpy(sorted, p.ids, CHURN_N * sizeof(*sorted));
+	memcpy(sorted, self->p.ids, CHURN_N * sizeof(*sorted));
 	qsort(sorted, CHURN_N, sizeof(*sorted), cmp_u32);
 
-	ch.p = &p;
+	ch.p = &self->p;
 	ch.sorted = sorted;
 	ch.res = &res;
-	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
-	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
-	ASSERT_EQ(0, sx_request(&nl, msg, churn_cb, &ch)) TH_LOG("%s", nl.extack);
+	msg = sx_msg(&self->nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, self->p.srv));
+	ASSERT_EQ(0, sx_request(&self->nl, msg, churn_cb, &ch)) TH_LOG("%s", self->nl.extack);
 	ASSERT_TRUE(ch.done);
 	ASSERT_EQ(0, ch.err) TH_LOG("first page of %zu entries; churn failed", ch.first_page);
 	TH_LOG("%zu entries in %d messages, %zu in the first; churn after id %u",
@@ -533,10 +504,10 @@ TEST(pages_stay_consistent_under_churn)
 		}
 	}
 	/* The new ones: ids above every other, each listed once. */
-	ASSERT_EQ(0, sx_assoc_ids(p.srv, &now, &n));
+	ASSERT_EQ(0, sx_assoc_ids(self->p.srv, &now, &n));
 	ASSERT_EQ(CHURN_N - CHURN_BEHIND - CHURN_AHEAD + CHURN_NEW, n);
 	for (i = 0; i < n; i++) {
-		if (sx_pool_index(&p, now[i]) >= 0)
+		if (sx_pool_index(&self->p, now[i]) >= 0)
 			continue;
 		EXPECT_LT(sorted[CHURN_N - 1], now[i]);
 		EXPECT_EQ(1, count_listed(&res, now[i])) TH_LOG("new id %u", now[i]);
@@ -549,8 +520,6 @@ TEST(pages_stay_consistent_under_churn)
 	for (i = 0; i < CHURN_NEW; i++)
 		close(ch.extra[i]);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 SX_HARNESS_MAIN

@@ -68,6 +68,9 @@ static int family_id(void)
 	return id;
 }
 
+/* The tests of a loaded module; two of them make a pool. */
+SX_FIXTURE_NL_POOL(mod)
+
 TEST(load_unload_cycles)
 {
 	char buf[64];
@@ -106,10 +109,9 @@ TEST(load_unload_cycles)
 	ASSERT_STREQ("1024", buf);
 }
 
-TEST(unload_refused_while_dump_open)
+TEST_F(mod, unload_refused_while_dump_open)
 {
 	static int cli[600];
-	struct sx_nl nl;
 	struct nl_msg *msg;
 	uint16_t port;
 	int srv, i;
@@ -119,21 +121,19 @@ TEST(unload_refused_while_dump_open)
 	 * cleanly (EWOULDBLOCK), not pull the code from under it. The
 	 * listing must need more than one message to stay open.
 	 */
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	srv = sx_server(AF_INET, &port);
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(0, sx_clients(AF_INET, port, 600, cli));
-	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	msg = sx_msg(&self->nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, srv));
 	/* Send, but do not read: the dump stays open. */
-	ASSERT_LT(0, nl_send_auto(nl.sk, msg));
+	ASSERT_LT(0, nl_send_auto(self->nl.sk, msg));
 	nlmsg_free(msg);
 	usleep(100000);
 	EXPECT_EQ(-EWOULDBLOCK, mod_unload());
 	EXPECT_TRUE(mod_loaded());
-	sx_nl_close(&nl);
+	sx_nl_close(&self->nl);
 	close(srv);
 	for (i = 0; i < 600; i++)
 		close(cli[i]);
@@ -143,17 +143,14 @@ TEST(unload_refused_while_dump_open)
 	EXPECT_EQ(0, sx_module_load());
 }
 
-TEST(info_answers)
+TEST_F(mod, info_answers)
 {
 	struct sx_info info;
-	struct sx_nl nl;
 	char buf[64];
 	uint64_t want;
 	int i;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_info(&nl, &info)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_info(&self->nl, &info)) TH_LOG("%s", self->nl.extack);
 
 	EXPECT_EQ(SCTPX_FAMILY_VERSION, info.family_version);
 	ASSERT_EQ(0, sx_sysfs_read("/sys/module/sctpx/version", buf, sizeof(buf)));
@@ -179,13 +176,12 @@ TEST(info_answers)
 
 	/* A parameter change shows at once. */
 	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "77"));
-	ASSERT_EQ(0, sx_info(&nl, &info));
+	ASSERT_EQ(0, sx_info(&self->nl, &info));
 	EXPECT_EQ(77, info.max_batch);
 	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/max_batch", "1024"));
 
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, sx_info(&nl, &info));
-	sx_nl_close(&nl);
+		ASSERT_EQ(0, sx_info(&self->nl, &info));
 }
 
 TEST(params_are_range_checked)
@@ -219,120 +215,104 @@ TEST(params_are_range_checked)
 	}
 }
 
-TEST(info_refuses_attributes)
+TEST_F(mod, info_refuses_attributes)
 {
 	struct nl_msg *msg;
-	struct sx_nl nl;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	msg = sx_msg(&nl, SCTPX_CMD_INFO_GET, 0);
+	msg = sx_msg(&self->nl, SCTPX_CMD_INFO_GET, 0);
 	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_FLAGS, 0));
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_NE(0, strlen(nl.extack));
-	EXPECT_LE(0, nl.bad_attr_off);
-	sx_nl_close(&nl);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(self->nl.extack));
+	EXPECT_LE(0, self->nl.bad_attr_off);
 }
 
-TEST(unknown_attribute)
+TEST_F(mod, unknown_attribute)
 {
 	struct nl_msg *msg;
-	struct sx_nl nl;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	msg = sx_msg(&nl, validation_cmd(), 0);
+	msg = sx_msg(&self->nl, validation_cmd(), 0);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, 200, 1));
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_NE(0, strlen(nl.extack)) TH_LOG("no extack message");
-	EXPECT_LE(0, nl.bad_attr_off);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(self->nl.extack)) TH_LOG("no extack message");
+	EXPECT_LE(0, self->nl.bad_attr_off);
 
 	/* An attribute known to the family but not to this op. */
-	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	msg = sx_msg(&self->nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
 	ASSERT_EQ(0, nla_put_flag(msg, SCTPX_A_BRIEF));
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_NE(0, strlen(nl.extack));
-	sx_nl_close(&nl);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(self->nl.extack));
 }
 
-TEST(wrong_type)
+TEST_F(mod, wrong_type)
 {
 	struct nlattr *sel, *addr;
 	struct nl_msg *msg;
-	struct sx_nl nl;
 	uint16_t two = 3;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	/* SOCK_FD is an s32: two bytes are refused by the policy. */
-	msg = sx_msg(&nl, validation_cmd(), 0);
+	msg = sx_msg(&self->nl, validation_cmd(), 0);
 	ASSERT_EQ(0, nla_put(msg, SCTPX_A_SOCK_FD, sizeof(two), &two));
 	ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, 5));
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_NE(0, strlen(nl.extack));
-	EXPECT_LE(0, nl.bad_attr_off);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(self->nl.extack));
+	EXPECT_LE(0, self->nl.bad_attr_off);
 
 	/* A nest without NLA_F_NESTED is refused under strict validation. */
-	msg = sx_msg(&nl, validation_cmd(), 0);
+	msg = sx_msg(&self->nl, validation_cmd(), 0);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
 	ASSERT_EQ(0, nla_put(msg, SCTPX_A_SELECT, 0, NULL));
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_NE(0, strlen(nl.extack));
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(self->nl.extack));
 
 	/* An IPv4 address of the wrong length inside a nest: the core's
 	 * exact-length check answers ERANGE.
 	 */
-	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	msg = sx_msg(&self->nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, 0));
 	sel = sx_nest_start(msg, SCTPX_A_SELECT);
 	addr = sx_nest_start(msg, SCTPX_SELECT_A_PEER_ADDR);
 	ASSERT_EQ(0, nla_put_u16(msg, SCTPX_ADDR_A_IN4, 1));
 	nla_nest_end(msg, addr);
 	nla_nest_end(msg, sel);
-	EXPECT_EQ(-ERANGE, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_NE(0, strlen(nl.extack));
-	sx_nl_close(&nl);
+	EXPECT_EQ(-ERANGE, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_NE(0, strlen(self->nl.extack));
 }
 
-TEST(missing_required)
+TEST_F(mod, missing_required)
 {
 	struct nl_msg *msg;
-	struct sx_nl nl;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 
 	/* Something the op takes, but not the socket. */
-	msg = sx_msg(&nl, validation_cmd(), 0);
+	msg = sx_msg(&self->nl, validation_cmd(), 0);
 	if (variant_no_peeloff()) {
 		ASSERT_EQ(0, nla_put(msg, SCTPX_A_PEER | NLA_F_NESTED, 0, NULL));
 	} else {
 		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, 5));
 	}
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", self->nl.extack);
 	/* NLMSGERR_ATTR_MISS_TYPE exists from 6.0; before, none is sent. */
-	EXPECT_EQ(sx_kernel_at_least(6, 0) ? SCTPX_A_SOCK_FD : -1, nl.miss_type);
+	EXPECT_EQ(sx_kernel_at_least(6, 0) ? SCTPX_A_SOCK_FD : -1, self->nl.miss_type);
 
 	/* Before 6.2 a dump's .start has no extended ack to write to. */
-	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
+	msg = sx_msg(&self->nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
 	if (sx_kernel_at_least(6, 2)) {
 		EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)",
-			     nl.extack);
-		EXPECT_EQ(SCTPX_A_SOCK_FD, nl.miss_type);
+			     self->nl.extack);
+		EXPECT_EQ(SCTPX_A_SOCK_FD, self->nl.miss_type);
 	} else {
 		/* Said, not skipped: none arrives. */
-		EXPECT_STREQ("", nl.extack);
-		EXPECT_EQ(-1, nl.miss_type);
+		EXPECT_STREQ("", self->nl.extack);
+		EXPECT_EQ(-1, self->nl.miss_type);
 	}
 
-	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
-	EXPECT_EQ(-EINVAL, sx_request(&nl, msg, NULL, NULL));
-	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", nl.extack);
-	sx_nl_close(&nl);
+	msg = sx_msg(&self->nl, SCTPX_CMD_CONNECTX, 0);
+	EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, NULL, NULL));
+	EXPECT_STREQ("missing socket descriptor (SCTPX_A_SOCK_FD)", self->nl.extack);
 }
 
 /* A request of @cmd that would succeed, on @fd (and @id, @port). */
@@ -364,21 +344,17 @@ static struct nl_msg *good_request(struct sx_nl *nl, uint8_t cmd, int flags,
  * and nothing runs: no association moves or starts. The same requests
  * with clean headers (and ECHO, which is allowed) succeed.
  */
-TEST(strict_headers)
+TEST_F(mod, strict_headers)
 {
 	static const int bad_flags[] = { NLM_F_MULTI, NLM_F_ROOT, NLM_F_MATCH,
 					 NLM_F_ATOMIC, NLM_F_APPEND };
 	static const uint8_t cmds[] = { SCTPX_CMD_INFO_GET, SCTPX_CMD_ASSOC_GET,
 					SCTPX_CMD_PEELOFF, SCTPX_CMD_CONNECTX };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint16_t lport;
 	int lsn, cx, c, k, step;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 2));
 	lsn = sx_server(AF_INET, &lport);
 	ASSERT_LE(0, lsn);
 	cx = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
@@ -387,7 +363,7 @@ TEST(strict_headers)
 	for (c = 0; c < 4; c++) {
 		uint8_t cmd = cmds[c];
 		int dump = cmd == SCTPX_CMD_ASSOC_GET ? NLM_F_DUMP : 0;
-		int fd = cmd == SCTPX_CMD_CONNECTX ? cx : p.srv;
+		int fd = cmd == SCTPX_CMD_CONNECTX ? cx : self->p.srv;
 
 		/* step 0: reserved; 1..5: one disallowed flag each. */
 		for (step = 0; step <= 5; step++) {
@@ -397,18 +373,18 @@ TEST(strict_headers)
 			if (step && (dump & bad_flags[step - 1]))
 				continue;
 
-			msg = good_request(&nl, cmd, dump | (step ? bad_flags[step - 1] : 0),
-					   fd, p.ids[0], lport);
+			msg = good_request(&self->nl, cmd, dump | (step ? bad_flags[step - 1] : 0),
+					   fd, self->p.ids[0], lport);
 			ASSERT_NE(NULL, msg);
 			if (!step)
 				((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->reserved = 1;
 			memset(&res, 0, sizeof(res));
-			EXPECT_EQ(-EINVAL, sx_request(&nl, msg, sx_collect_cb, &res))
+			EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, sx_collect_cb, &res))
 				TH_LOG("cmd %u, %s 0x%x", cmd, step ? "nlmsg_flags" : "reserved",
 				       step ? bad_flags[step - 1] : 1);
 			EXPECT_EQ(0, res.n);
 			sx_result_free(&res);
-			EXPECT_EQ(2, sx_assoc_count(p.srv));
+			EXPECT_EQ(2, sx_assoc_count(self->p.srv));
 			EXPECT_EQ(0, sx_assoc_count(cx));
 		}
 	}
@@ -416,29 +392,30 @@ TEST(strict_headers)
 	for (c = 0; c < 4; c++) {
 		uint8_t cmd = cmds[c];
 		int dump = cmd == SCTPX_CMD_ASSOC_GET ? NLM_F_DUMP : 0;
-		int fd = cmd == SCTPX_CMD_CONNECTX ? cx : p.srv;
+		int fd = cmd == SCTPX_CMD_CONNECTX ? cx : self->p.srv;
 
 		if (cmd == SCTPX_CMD_PEELOFF && variant_no_peeloff()) {
 			/* No PEELOFF in this module: refused, nothing moves. */
 			EXPECT_EQ(-EOPNOTSUPP,
-				  sx_request(&nl, good_request(&nl, cmd, NLM_F_ECHO, fd,
-							       p.ids[0], lport), NULL, NULL));
-			EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
-			EXPECT_EQ(2, sx_assoc_count(p.srv));
+				  sx_request(&self->nl, good_request(&self->nl, cmd, NLM_F_ECHO, fd,
+							       self->p.ids[0], lport), NULL, NULL));
+			EXPECT_STREQ(SX_NO_PEELOFF_MSG, self->nl.extack);
+			EXPECT_EQ(2, sx_assoc_count(self->p.srv));
 			continue;
 		}
 		memset(&res, 0, sizeof(res));
-		EXPECT_EQ(0, sx_request(&nl, good_request(&nl, cmd, dump | NLM_F_ECHO, fd,
-							  p.ids[0], lport),
+		EXPECT_EQ(0, sx_request(&self->nl,
+					good_request(&self->nl, cmd, dump | NLM_F_ECHO,
+						     fd, self->p.ids[0], lport),
 					sx_collect_cb, &res))
-			TH_LOG("cmd %u: %s", cmd, nl.extack);
+			TH_LOG("cmd %u: %s", cmd, self->nl.extack);
 		if (cmd == SCTPX_CMD_ASSOC_GET)
 			EXPECT_EQ(2, res.n);
 		if (cmd == SCTPX_CMD_PEELOFF) {
 			ASSERT_EQ(1, res.n);
-			EXPECT_TRUE(sx_fd_holds(res.v[0].fd, p.ids[0]));
+			EXPECT_TRUE(sx_fd_holds(res.v[0].fd, self->p.ids[0]));
 			close(res.v[0].fd);
-			EXPECT_EQ(1, sx_assoc_count(p.srv));
+			EXPECT_EQ(1, sx_assoc_count(self->p.srv));
 		}
 		if (cmd == SCTPX_CMD_CONNECTX) {
 			ASSERT_EQ(1, res.n);
@@ -452,8 +429,6 @@ TEST(strict_headers)
 	}
 	close(cx);
 	close(lsn);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -462,7 +437,7 @@ TEST(strict_headers)
  * or neither) and "scope id on an IPv4 address", in an ASSOC_GET filter
  * and in a CONNECTX peer, with nothing started.
  */
-TEST(address_nest_errors)
+TEST_F(mod, address_nest_errors)
 {
 	static const char *const msgs[] = {
 		"address needs exactly one of IN4 and IN6",
@@ -474,14 +449,10 @@ TEST(address_nest_errors)
 	struct nlattr *outer, *addr;
 	struct sx_result res;
 	struct nl_msg *msg;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint16_t lport;
 	int lsn, cx, kind, op;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 2));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 2));
 	lsn = sx_server(AF_INET, &lport);
 	ASSERT_LE(0, lsn);
 	cx = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
@@ -490,12 +461,12 @@ TEST(address_nest_errors)
 	for (op = 0; op < 2; op++) {
 		for (kind = 0; kind < 3; kind++) {
 			if (op == 0) {
-				msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
-				nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv);
+				msg = sx_msg(&self->nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+				nla_put_s32(msg, SCTPX_A_SOCK_FD, self->p.srv);
 				outer = sx_nest_start(msg, SCTPX_A_SELECT);
 				addr = sx_nest_start(msg, SCTPX_SELECT_A_PEER_ADDR);
 			} else {
-				msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, 0);
+				msg = sx_msg(&self->nl, SCTPX_CMD_CONNECTX, 0);
 				nla_put_s32(msg, SCTPX_A_SOCK_FD, cx);
 				outer = sx_nest_start(msg, SCTPX_A_PEER);
 				addr = sx_nest_start(msg, SCTPX_PEER_A_ADDR);
@@ -510,26 +481,23 @@ TEST(address_nest_errors)
 			nla_nest_end(msg, addr);
 			nla_nest_end(msg, outer);
 			memset(&res, 0, sizeof(res));
-			EXPECT_EQ(-EINVAL, sx_request(&nl, msg, sx_collect_cb, &res))
+			EXPECT_EQ(-EINVAL, sx_request(&self->nl, msg, sx_collect_cb, &res))
 				TH_LOG("%s, case %d", op ? "CONNECTX" : "ASSOC_GET", kind);
 			EXPECT_EQ(0, res.n);
 			sx_result_free(&res);
 			/* Before 6.2 a dump's .start has no extended ack. */
 			EXPECT_STREQ(op == 1 || sx_kernel_at_least(6, 2) ? msgs[kind] : "",
-				     nl.extack);
+				     self->nl.extack);
 			EXPECT_EQ(0, sx_assoc_count(cx));
 		}
 	}
 	close(cx);
 	close(lsn);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
-TEST(peeloff_only_where_the_kernel_exports_it)
+TEST_F(mod, peeloff_only_where_the_kernel_exports_it)
 {
 	struct sx_result res;
-	struct sx_nl nl;
 	uint32_t id = 5;
 
 	/*
@@ -537,41 +505,35 @@ TEST(peeloff_only_where_the_kernel_exports_it)
 	 * policy still applies, then EOPNOTSUPP with the module's message,
 	 * before the socket is looked at. INFO_GET reports it absent.
 	 */
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
 	if (variant_no_peeloff()) {
 		char why[256];
 
-		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, 0, 0, false, &id, 1, NULL, &res));
-		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
-		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, -1, SOCK_CLOEXEC, false, &id, 1, NULL, &res));
-		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, 0, 0, false, &id, 1, NULL, &res));
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, self->nl.extack);
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, -1, SOCK_CLOEXEC, false,
+						  &id, 1, NULL, &res));
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, self->nl.extack);
 		/* The policy comes first, as on every kernel. */
-		EXPECT_EQ(-EINVAL, sx_peeloff(&nl, -1, O_APPEND, false, &id, 1, NULL, &res));
+		EXPECT_EQ(-EINVAL, sx_peeloff(&self->nl, -1, O_APPEND, false, &id, 1, NULL, &res));
 		EXPECT_EQ(0, sx_peeloff_offered());
 		EXPECT_EQ(0, sx_peeloff_absent_check(why, sizeof(why))) TH_LOG("%s", why);
 	} else {
 		EXPECT_EQ(1, sx_peeloff_offered());
-		EXPECT_EQ(-EBADF, sx_peeloff(&nl, -1, 0, false, &id, 1, NULL, &res));
+		EXPECT_EQ(-EBADF, sx_peeloff(&self->nl, -1, 0, false, &id, 1, NULL, &res));
 	}
-	sx_nl_close(&nl);
 }
 
-TEST(unknown_command)
+TEST_F(mod, unknown_command)
 {
 	struct nl_msg *msg;
-	struct sx_nl nl;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	msg = sx_msg(&nl, SCTPX_CMD_MAX + 1, 0);
-	EXPECT_EQ(-EOPNOTSUPP, sx_request(&nl, msg, NULL, NULL));
-	msg = sx_msg(&nl, SCTPX_CMD_UNSPEC, 0);
-	EXPECT_EQ(-EOPNOTSUPP, sx_request(&nl, msg, NULL, NULL));
+	msg = sx_msg(&self->nl, SCTPX_CMD_MAX + 1, 0);
+	EXPECT_EQ(-EOPNOTSUPP, sx_request(&self->nl, msg, NULL, NULL));
+	msg = sx_msg(&self->nl, SCTPX_CMD_UNSPEC, 0);
+	EXPECT_EQ(-EOPNOTSUPP, sx_request(&self->nl, msg, NULL, NULL));
 	/* INFO_GET is a do, PEELOFF has no dump. */
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, NLM_F_DUMP);
-	EXPECT_EQ(-EOPNOTSUPP, sx_request(&nl, msg, NULL, NULL));
-	sx_nl_close(&nl);
+	msg = sx_msg(&self->nl, SCTPX_CMD_PEELOFF, NLM_F_DUMP);
+	EXPECT_EQ(-EOPNOTSUPP, sx_request(&self->nl, msg, NULL, NULL));
 }
 
 SX_HARNESS_MAIN

@@ -164,16 +164,29 @@ static int nd_wait_assocs(int srv, int want, int timeout_s)
 	return n;
 }
 
+/*
+ * The module, and what the tests hold: a netlink socket (and another, for
+ * the tests that need two), a pool of associations, sized by the test.
+ * The tests open the sockets themselves, in the network namespace they
+ * mean them for. The teardown closes all of it and every descriptor the
+ * test left open, so a failed assertion leaks nothing.
+ */
 FIXTURE(node) {
+	struct sx_nl nl, other;
+	struct sx_pool p;
+	int top;	/* the highest descriptor before setup */
 };
 
 FIXTURE_SETUP(node)
 {
+	sx_fix_begin(&self->nl, &self->p, &self->top);
 	ASSERT_EQ(0, sx_module_ensure());
 }
 
 FIXTURE_TEARDOWN(node)
 {
+	sx_nl_close(&self->other);
+	sx_fix_end(&self->nl, &self->p, self->top);
 }
 
 /* The peer addresses the SCTP stack holds for peeled socket @fd. */
@@ -230,8 +243,8 @@ static void nd_check_peeled(struct __test_metadata *_metadata,
  * every one listed (the big one with a cut list and its true count),
  * every one peeled, with full and with brief replies, each fd delivered.
  */
-static void nd_many_addrs(struct __test_metadata *_metadata, int family,
-			  int naddrs)
+static void nd_many_addrs(struct __test_metadata *_metadata, struct sx_nl *nl,
+			  int family, int naddrs)
 {
 	enum { ORDINARY = 10, FIRST = 6 };
 	const char *at = family == AF_INET ? "127.0.0.1" : "fd00::1";
@@ -239,7 +252,6 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	struct sx_result list, full, brief;
 	int cli[ORDINARY], big, srv, i, held = 0, offered;
 	uint32_t big_id = 0;
-	struct sx_nl nl;
 	uint16_t port;
 	size_t k;
 
@@ -247,7 +259,7 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	if (family == AF_INET6)
 		ASSERT_EQ(0, nd_ipv6_anyip());
 	ASSERT_EQ(0, sx_raise_nofile(4096));
-	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_nl_open(nl));
 	srv = sx_server_at(family, at, &port);
 	ASSERT_LE(0, srv) TH_LOG("server: %s", strerror(-srv));
 	ASSERT_EQ(0, sx_clients_to(family, at, port, ORDINARY, cli));
@@ -255,7 +267,7 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	ASSERT_LE(0, big) TH_LOG("%d addresses: %s", naddrs, strerror(-big));
 	ASSERT_EQ(ORDINARY + 1, nd_wait_assocs(srv, ORDINARY + 1, 60));
 
-	ASSERT_EQ(0, sx_assoc_dump(&nl, srv, NULL, &list)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_assoc_dump(nl, srv, NULL, &list)) TH_LOG("%s", nl->extack);
 	ASSERT_EQ(ORDINARY + 1, list.n);
 	for (k = 0; k < list.n; k++) {
 		const struct sx_assoc *a = &list.v[k];
@@ -281,9 +293,9 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	ASSERT_LE(0, offered);
 	if (!offered) {
 		/* No PEELOFF in this module: refused, every association stays. */
-		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, srv, SOCK_CLOEXEC, 0, NULL, 0,
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(nl, srv, SOCK_CLOEXEC, 0, NULL, 0,
 						  &sel, &full));
-		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl->extack);
 		EXPECT_EQ(0, full.n);
 		sx_result_free(&full);
 		EXPECT_EQ(ORDINARY + 1, sx_assoc_count(srv));
@@ -292,8 +304,8 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 	}
 
 	/* Full entries for the first six (in id order, the big one last). */
-	ASSERT_EQ(0, sx_peeloff(&nl, srv, SOCK_CLOEXEC, 0, NULL, 0, &sel,
-				&full)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(nl, srv, SOCK_CLOEXEC, 0, NULL, 0, &sel,
+				&full)) TH_LOG("%s", nl->extack);
 	ASSERT_EQ(FIRST, full.n);
 	EXPECT_EQ(ORDINARY + 1 - FIRST, full.remaining);
 	nd_check_peeled(_metadata, &full, big_id, held);
@@ -303,8 +315,8 @@ static void nd_many_addrs(struct __test_metadata *_metadata, int family,
 
 	/* Brief entries for the rest. */
 	sel.limit = 0;
-	ASSERT_EQ(0, sx_peeloff(&nl, srv, SOCK_CLOEXEC, SX_PEEL_BRIEF, NULL, 0,
-				&sel, &brief)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(nl, srv, SOCK_CLOEXEC, SX_PEEL_BRIEF, NULL, 0,
+				&sel, &brief)) TH_LOG("%s", nl->extack);
 	ASSERT_EQ(ORDINARY + 1 - FIRST, brief.n);
 	nd_check_peeled(_metadata, &brief, big_id, held);
 	EXPECT_EQ(0, sx_assoc_count(srv));
@@ -320,22 +332,21 @@ out:
 		close(cli[i]);
 	close(big);
 	close(srv);
-	sx_nl_close(&nl);
 }
 
 TEST_F_TIMEOUT(node, peer_with_2000_addresses, 300)
 {
-	nd_many_addrs(_metadata, AF_INET, 2000);
+	nd_many_addrs(_metadata, &self->nl, AF_INET, 2000);
 }
 
 TEST_F_TIMEOUT(node, peer_with_5000_addresses, 600)
 {
-	nd_many_addrs(_metadata, AF_INET, 5000);
+	nd_many_addrs(_metadata, &self->nl, AF_INET, 5000);
 }
 
 TEST_F_TIMEOUT(node, peer_with_2000_ipv6_addresses, 300)
 {
-	nd_many_addrs(_metadata, AF_INET6, 2000);
+	nd_many_addrs(_metadata, &self->nl, AF_INET6, 2000);
 }
 
 /*
@@ -344,7 +355,7 @@ TEST_F_TIMEOUT(node, peer_with_2000_ipv6_addresses, 300)
  */
 TEST_F_TIMEOUT(node, peer_with_3000_ipv6_addresses, 600)
 {
-	nd_many_addrs(_metadata, AF_INET6, 3000);
+	nd_many_addrs(_metadata, &self->nl, AF_INET6, 3000);
 }
 
 /* Send @msg (freed) on @nl without reading the answer; its sequence. */
@@ -370,9 +381,7 @@ TEST_F(node, lost_reply_recovered)
 	static char buf[1 << 16];
 	struct sx_info i0, i1;
 	struct sx_result res;
-	struct sx_nl nl, other;
 	struct nlmsghdr *nlh;
-	struct sx_pool p;
 	struct nl_msg *msg;
 	uint32_t seq;
 	ssize_t n;
@@ -384,19 +393,19 @@ TEST_F(node, lost_reply_recovered)
 	ASSERT_EQ(0, sx_debugfs(FAIL_REPLIES));
 	ASSERT_EQ(0, access(FAIL_REPLIES, W_OK)) TH_LOG("debugfs: %s", strerror(errno));
 	ASSERT_EQ(0, nd_netns());
-	ASSERT_EQ(0, sx_pool_make(&p, 5));
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_nl_open(&other));
-	nlfd = nl_socket_get_fd(nl.sk);
-	ASSERT_EQ(0, sx_info(&other, &i0));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 5));
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, sx_nl_open(&self->other));
+	nlfd = nl_socket_get_fd(self->nl.sk);
+	ASSERT_EQ(0, sx_info(&self->other, &i0));
 
 	ASSERT_EQ(0, sx_sysfs_write(FAIL_REPLIES, "1"));
-	msg = sx_msg(&nl, SCTPX_CMD_PEELOFF, 0);
+	msg = sx_msg(&self->nl, SCTPX_CMD_PEELOFF, 0);
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
-	for (i = 0; i < p.n; i++)
-		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, p.ids[i]));
-	seq = nd_send(_metadata, &nl, msg);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, self->p.srv));
+	for (i = 0; i < self->p.n; i++)
+		ASSERT_EQ(0, nla_put_u32(msg, SCTPX_A_ASSOC_ID, self->p.ids[i]));
+	seq = nd_send(_metadata, &self->nl, msg);
 	n = recv(nlfd, buf, sizeof(buf), 0);
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(ENOBUFS, errno);
@@ -404,44 +413,42 @@ TEST_F(node, lost_reply_recovered)
 	EXPECT_EQ(-1, recv(nlfd, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
 	/* The work was done and counted. */
-	EXPECT_EQ(0, sx_assoc_count(p.srv));
-	ASSERT_EQ(0, sx_info(&other, &i1));
+	EXPECT_EQ(0, sx_assoc_count(self->p.srv));
+	ASSERT_EQ(0, sx_info(&self->other, &i1));
 	EXPECT_EQ(i0.stats[SCTPX_STATS_A_REPLY_ERRORS] + 1,
 		  i1.stats[SCTPX_STATS_A_REPLY_ERRORS]);
-	EXPECT_EQ(i0.stats[SCTPX_STATS_A_PEELED] + p.n,
+	EXPECT_EQ(i0.stats[SCTPX_STATS_A_PEELED] + self->p.n,
 		  i1.stats[SCTPX_STATS_A_PEELED]);
 
 	/* Asked for, it comes back as it was: command and sequence. */
-	nd_send(_metadata, &nl, sx_msg(&nl, SCTPX_CMD_LOST_REPLY_GET, 0));
+	nd_send(_metadata, &self->nl, sx_msg(&self->nl, SCTPX_CMD_LOST_REPLY_GET, 0));
 	n = recv(nlfd, buf, sizeof(buf), 0);
 	ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
 	nlh = (struct nlmsghdr *)buf;
 	ASSERT_TRUE(NLMSG_OK(nlh, n));
-	EXPECT_EQ(nl.family, nlh->nlmsg_type);
+	EXPECT_EQ(self->nl.family, nlh->nlmsg_type);
 	EXPECT_EQ(seq, nlh->nlmsg_seq);
 	EXPECT_EQ(SCTPX_CMD_PEELOFF, ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd);
 	memset(&res, 0, sizeof(res));
 	ASSERT_EQ(0, sx_collect_cb(nlh, &res));
-	ASSERT_EQ(p.n, res.n);
+	ASSERT_EQ(self->p.n, res.n);
 	for (k = 0; k < res.n; k++) {
-		EXPECT_EQ(p.ids[k], res.v[k].id);
+		EXPECT_EQ(self->p.ids[k], res.v[k].id);
 		ASSERT_LE(0, res.v[k].fd);
-		EXPECT_EQ((long)p.ids[k], nd_peeled_id(res.v[k].fd));
+		EXPECT_EQ((long)self->p.ids[k], nd_peeled_id(res.v[k].fd));
 		close(res.v[k].fd);
 	}
 	sx_result_free(&res);
 
 	/* Once only. */
-	EXPECT_EQ(-ENOENT, sx_request(&nl, sx_msg(&nl, SCTPX_CMD_LOST_REPLY_GET, 0),
+	EXPECT_EQ(-ENOENT, sx_request(&self->nl,
+				      sx_msg(&self->nl, SCTPX_CMD_LOST_REPLY_GET, 0),
 				      NULL, NULL));
-	EXPECT_STREQ("no undelivered reply for this netlink socket", nl.extack);
+	EXPECT_STREQ("no undelivered reply for this netlink socket", self->nl.extack);
 	/* Another socket never had one. */
-	EXPECT_EQ(-ENOENT, sx_request(&other,
-				      sx_msg(&other, SCTPX_CMD_LOST_REPLY_GET, 0),
+	EXPECT_EQ(-ENOENT, sx_request(&self->other,
+				      sx_msg(&self->other, SCTPX_CMD_LOST_REPLY_GET, 0),
 				      NULL, NULL));
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
-	sx_nl_close(&other);
 }
 
 /* The same for CONNECTX: the started association's id is not lost. */
@@ -453,7 +460,6 @@ TEST_F(node, lost_connectx_reply_recovered)
 	struct nl_msg *msg;
 	struct nlattr *peer;
 	struct sx_addr a;
-	struct sx_nl nl;
 	uint16_t port;
 	int srv, fd, nlfd;
 	uint32_t seq, *ids;
@@ -462,8 +468,8 @@ TEST_F(node, lost_connectx_reply_recovered)
 
 	ASSERT_EQ(0, sx_debugfs(FAIL_REPLIES));
 	ASSERT_EQ(0, nd_netns());
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	nlfd = nl_socket_get_fd(nl.sk);
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	nlfd = nl_socket_get_fd(self->nl.sk);
 	srv = sx_server(AF_INET, &port);
 	ASSERT_LE(0, srv);
 	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
@@ -471,22 +477,22 @@ TEST_F(node, lost_connectx_reply_recovered)
 
 	ASSERT_EQ(0, sx_sysfs_write(FAIL_REPLIES, "1"));
 	/* An ack asked for must not come: the answer did not. */
-	msg = sx_msg(&nl, SCTPX_CMD_CONNECTX, NLM_F_ACK);
+	msg = sx_msg(&self->nl, SCTPX_CMD_CONNECTX, NLM_F_ACK);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, fd));
 	peer = sx_nest_start(msg, SCTPX_A_PEER);
 	a = sx_addr4("127.0.0.1", port);
 	ASSERT_EQ(0, sx_put_addr(msg, SCTPX_PEER_A_ADDR, &a));
 	nla_nest_end(msg, peer);
-	seq = nd_send(_metadata, &nl, msg);
+	seq = nd_send(_metadata, &self->nl, msg);
 	EXPECT_EQ(-1, recv(nlfd, buf, sizeof(buf), 0));
 	EXPECT_EQ(ENOBUFS, errno);
 
-	nd_send(_metadata, &nl, sx_msg(&nl, SCTPX_CMD_LOST_REPLY_GET, 0));
+	nd_send(_metadata, &self->nl, sx_msg(&self->nl, SCTPX_CMD_LOST_REPLY_GET, 0));
 	n = recv(nlfd, buf, sizeof(buf), 0);
 	ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
 	nlh = (struct nlmsghdr *)buf;
-	ASSERT_EQ(nl.family, nlh->nlmsg_type) TH_LOG("not the reply: an ack?");
+	ASSERT_EQ(self->nl.family, nlh->nlmsg_type) TH_LOG("not the reply: an ack?");
 	EXPECT_EQ(seq, nlh->nlmsg_seq);
 	EXPECT_EQ(SCTPX_CMD_CONNECTX, ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd);
 	EXPECT_EQ(-1, recv(nlfd, buf, sizeof(buf), MSG_DONTWAIT));
@@ -503,7 +509,6 @@ TEST_F(node, lost_connectx_reply_recovered)
 	sx_result_free(&res);
 	close(fd);
 	close(srv);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -515,43 +520,39 @@ TEST_F(node, counters_per_netns)
 {
 	struct sx_info a0, a1, b0, b1;
 	struct sx_result res;
-	struct sx_nl nl0, nl1;
-	struct sx_pool p;
 	int i;
 
 	SX_PEELOFF_OR_ASSERT_ABSENT();
-	ASSERT_EQ(0, sx_nl_open(&nl0));
-	ASSERT_EQ(0, sx_info(&nl0, &a0));
+	ASSERT_EQ(0, sx_nl_open(&self->other));
+	ASSERT_EQ(0, sx_info(&self->other, &a0));
 	ASSERT_EQ(0, nd_netns());
-	ASSERT_EQ(0, sx_nl_open(&nl1));
-	ASSERT_EQ(0, sx_info(&nl1, &b0));
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, sx_info(&self->nl, &b0));
 	ASSERT_TRUE(b0.has_stats);
 	for (i = 1; i <= SCTPX_STATS_A_MAX; i++)
 		EXPECT_EQ(0, b0.stats[i]) TH_LOG("counter %d", i);
 
-	ASSERT_EQ(0, sx_pool_make(&p, 3));
-	ASSERT_EQ(0, sx_peeloff(&nl1, p.srv, SOCK_CLOEXEC, 0, p.ids, p.n, NULL,
-				&res)) TH_LOG("%s", nl1.extack);
+	ASSERT_EQ(0, sx_pool_make(&self->p, 3));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, 0,
+				self->p.ids, self->p.n, NULL, &res))
+		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(3, res.n);
 	for (i = 0; i < 3; i++)
 		close(res.v[i].fd);
 	sx_result_free(&res);
 
-	/* nl0 is a socket of the first namespace: refused, counts nothing. */
-	EXPECT_EQ(-EINVAL, sx_peeloff(&nl0, p.srv, 0, 0, p.ids, 1, NULL, &res));
-	EXPECT_STREQ("socket belongs to another network namespace", nl0.extack);
+	/* self->other is of the first namespace: refused, counts nothing. */
+	EXPECT_EQ(-EINVAL, sx_peeloff(&self->other, self->p.srv, 0, 0,
+				      self->p.ids, 1, NULL, &res));
+	EXPECT_STREQ("socket belongs to another network namespace", self->other.extack);
 	sx_result_free(&res);
 
-	ASSERT_EQ(0, sx_info(&nl1, &b1));
+	ASSERT_EQ(0, sx_info(&self->nl, &b1));
 	EXPECT_EQ(1, b1.stats[SCTPX_STATS_A_PEELOFF_REQUESTS]);
 	EXPECT_EQ(3, b1.stats[SCTPX_STATS_A_PEELED]);
-	ASSERT_EQ(0, sx_info(&nl0, &a1));
+	ASSERT_EQ(0, sx_info(&self->other, &a1));
 	for (i = 1; i <= SCTPX_STATS_A_MAX; i++)
 		EXPECT_EQ(a0.stats[i], a1.stats[i]) TH_LOG("counter %d", i);
-
-	sx_pool_free(&p);
-	sx_nl_close(&nl0);
-	sx_nl_close(&nl1);
 }
 
 /*
@@ -783,7 +784,6 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 	struct timeval tv = { .tv_sec = 2 };
 	struct nd_load l = { 0 };
 	pthread_t th[5];
-	struct sx_pool dp;
 	double worst = 0, sum = 0, start, end;
 	int samples = 0, failed = 0, i;
 
@@ -796,8 +796,8 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 	ASSERT_LE(0, l.cx_sock);
 	ASSERT_EQ(0, setsockopt(l.cx_sock, SOL_SOCKET, SO_SNDTIMEO, &tv,
 				sizeof(tv)));
-	ASSERT_EQ(0, sx_pool_make(&dp, 1000));
-	l.dump_srv = dp.srv;
+	ASSERT_EQ(0, sx_pool_make(&self->p, 1000));
+	l.dump_srv = self->p.srv;
 	i = sx_peeloff_offered();
 	ASSERT_LE(0, i);
 	l.no_peeloff = !i;
@@ -856,7 +856,6 @@ TEST_F_TIMEOUT(node, genetlink_never_stalls, 300)
 	EXPECT_LT(0, atomic_load(&l.pages));
 	EXPECT_LT(0, atomic_load(&l.unloads));
 
-	sx_pool_free(&dp);
 	close(l.cx_sock);
 }
 
@@ -877,8 +876,6 @@ TEST_F_TIMEOUT(node, request_hold_times, 600)
 	struct sx_result res;
 	struct sx_info info;
 	struct nl_msg *msg;
-	struct sx_pool p;
-	struct sx_nl nl;
 	int fd, nlfd, i, pages = 0;
 	size_t k;
 
@@ -886,15 +883,15 @@ TEST_F_TIMEOUT(node, request_hold_times, 600)
 	ASSERT_EQ(0, system("ip addr del 127.0.0.1/8 dev lo && "
 			    "ip addr add 127.0.0.1/32 dev lo"));
 	ASSERT_EQ(0, sx_raise_nofile(65536));
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_info(&nl, &info));
-	ASSERT_EQ(0, sx_pool_make(&p, info.max_batch));
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, sx_info(&self->nl, &info));
+	ASSERT_EQ(0, sx_pool_make(&self->p, info.max_batch));
 
 	/* ASSOC_GET: the slowest page of a full listing. */
-	msg = sx_msg(&nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
-	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, p.srv));
-	nd_send(_metadata, &nl, msg);
-	nlfd = nl_socket_get_fd(nl.sk);
+	msg = sx_msg(&self->nl, SCTPX_CMD_ASSOC_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, self->p.srv));
+	nd_send(_metadata, &self->nl, msg);
+	nlfd = nl_socket_get_fd(self->nl.sk);
 	for (;;) {
 		struct nlmsghdr *h = (struct nlmsghdr *)buf;
 		ssize_t n;
@@ -914,15 +911,15 @@ TEST_F_TIMEOUT(node, request_hold_times, 600)
 	/* PEELOFF of max_batch associations with full entries. */
 	t0 = nd_now();
 	if (info.ops & SCTPX_OP_BIT(SCTPX_CMD_PEELOFF)) {
-		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0, NULL, 0,
-					&all, &res)) TH_LOG("%s", nl.extack);
+		ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, 0, NULL, 0,
+					&all, &res)) TH_LOG("%s", self->nl.extack);
 	} else {
 		/* No PEELOFF in this module (INFO_GET): refused, timed too. */
 		ASSERT_EQ(0, sx_peeloff_offered());
-		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, 0,
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, 0,
 						  NULL, 0, &all, &res));
-		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
-		EXPECT_EQ(info.max_batch, sx_assoc_count(p.srv));
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, self->nl.extack);
+		EXPECT_EQ(info.max_batch, sx_assoc_count(self->p.srv));
 		EXPECT_EQ(0, res.n);
 		sx_result_free(&res);
 		memset(&res, 0, sizeof(res));
@@ -933,14 +930,14 @@ TEST_F_TIMEOUT(node, request_hold_times, 600)
 	for (k = 0; k < res.n; k++)
 		close(res.v[k].fd);
 	sx_result_free(&res);
-	sx_pool_free(&p);
+	sx_pool_free(&self->p);
 
 	/* CONNECTX of max_peers peers that never answer. */
 	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
 	ASSERT_LE(0, fd);
 	msg = nlmsg_alloc_size(info.max_peers * 64 + 4096);
 	ASSERT_NE(NULL, msg);
-	ASSERT_NE(NULL, genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family,
+	ASSERT_NE(NULL, genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, self->nl.family,
 				    0, 0, SCTPX_CMD_CONNECTX,
 				    SCTPX_FAMILY_VERSION));
 	ASSERT_EQ(0, nla_put_s32(msg, SCTPX_A_SOCK_FD, fd));
@@ -953,7 +950,8 @@ TEST_F_TIMEOUT(node, request_hold_times, 600)
 	}
 	memset(&res, 0, sizeof(res));
 	t0 = nd_now();
-	ASSERT_EQ(0, sx_request(&nl, msg, sx_collect_cb, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_request(&self->nl, msg, sx_collect_cb, &res))
+		TH_LOG("%s", self->nl.extack);
 	cx_s = nd_now() - t0;
 	EXPECT_EQ(info.max_peers, res.n);
 	sx_result_free(&res);
@@ -965,7 +963,6 @@ TEST_F_TIMEOUT(node, request_hold_times, 600)
 	EXPECT_GT(limit, peel_s);
 	EXPECT_GT(limit, cx_s);
 	EXPECT_GT(limit, page_s);
-	sx_nl_close(&nl);
 }
 
 SX_HARNESS_MAIN

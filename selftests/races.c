@@ -165,18 +165,27 @@ static void collect(struct __test_metadata *_metadata, const struct sx_pool *p,
 	}
 }
 
+/*
+ * The module, room for many descriptors, and the pool of the round under
+ * way (made and freed by each round). The teardown frees the pool a
+ * failed round left and closes every descriptor still open, the
+ * requesters' netlink sockets and peeled fds too.
+ */
 FIXTURE(races) {
-	int unused;
+	struct sx_pool p;
+	int top;	/* the highest descriptor before setup */
 };
 
 FIXTURE_SETUP(races)
 {
+	sx_fix_begin(NULL, &self->p, &self->top);
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_raise_nofile(1 << 18));
 }
 
 FIXTURE_TEARDOWN(races)
 {
+	sx_fix_end(NULL, &self->p, self->top);
 }
 
 /*
@@ -195,15 +204,14 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 	for (round = 0; round < R; round++) {
 		struct peeler r[4];
 		pthread_barrier_t go;
-		struct sx_pool p;
 		int got_fd[400], got[400], k, i;
 		char on[400];
 
-		ASSERT_EQ(0, sx_pool_make(&p, N));
+		ASSERT_EQ(0, sx_pool_make(&self->p, N));
 		pthread_barrier_init(&go, NULL, T);
 		for (k = 0; k < T; k++) {
 			memset(&r[k], 0, sizeof(r[k]));
-			r[k].srv = p.srv;
+			r[k].srv = self->p.srv;
 			r[k].go = &go;
 			r[k].flags = k & 1 ? SOCK_CLOEXEC : SOCK_NONBLOCK;
 			if (k >= 2) {
@@ -213,7 +221,7 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 				r[k].n = 100 + rand() % 300;
 				r[k].ids = calloc(r[k].n, sizeof(uint32_t));
 				for (i = 0; i < (int)r[k].n; i++)
-					r[k].ids[i] = p.ids[rand() % N];
+					r[k].ids[i] = self->p.ids[rand() % N];
 			}
 			ASSERT_EQ(0, sx_nl_open(&r[k].nl));
 		}
@@ -231,19 +239,19 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 			for (i = 0; i < (int)r[k].res.n; i++)
 				if (r[k].res.v[i].error)
 					ASSERT_EQ(EINVAL, r[k].res.v[i].error);
-			collect(_metadata, &p, &r[k].res, got_fd, got);
+			collect(_metadata, &self->p, &r[k].res, got_fd, got);
 		}
-		ASSERT_EQ(0, on_parent(&p, on));
+		ASSERT_EQ(0, on_parent(&self->p, on));
 		for (i = 0; i < N; i++) {
 			ASSERT_EQ(1, got[i] + on[i])
 				TH_LOG("round %d: association %d in %d fds, %d times on the parent",
 				       round, i, got[i], on[i]);
 			if (got_fd[i] >= 0) {
-				ASSERT_EQ(p.port, sx_local_port(got_fd[i]));
-				ASSERT_EQ(sx_local_port(p.cli[i]), sx_peer_port(got_fd[i]));
+				ASSERT_EQ(self->p.port, sx_local_port(got_fd[i]));
+				ASSERT_EQ(sx_local_port(self->p.cli[i]), sx_peer_port(got_fd[i]));
 				/* A sample talks both ways. */
 				if (i % 16 == 0)
-					ASSERT_TRUE(sx_ping(got_fd[i], p.cli[i]));
+					ASSERT_TRUE(sx_ping(got_fd[i], self->p.cli[i]));
 				close(got_fd[i]);
 			}
 			accounted++;
@@ -254,7 +262,7 @@ TEST_F_TIMEOUT(races, overlapping_ids_and_selections, 600)
 			free(r[k].ids);
 		}
 		pthread_barrier_destroy(&go);
-		sx_pool_free(&p);
+		sx_pool_free(&self->p);
 	}
 	total_accounted += accounted;
 	TH_LOG("%d rounds, %lu associations accounted for", R, accounted);
@@ -309,17 +317,16 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 		pthread_barrier_t go;
 		struct peeler r = { 0 };
 		struct ender e;
-		struct sx_pool p;
 		int got_fd[600], got[600], i;
 		char on[600];
 
-		ASSERT_EQ(0, sx_pool_make(&p, N));
+		ASSERT_EQ(0, sx_pool_make(&self->p, N));
 		pthread_barrier_init(&go, NULL, 2);
-		r.srv = p.srv;
-		r.ids = p.ids;
+		r.srv = self->p.srv;
+		r.ids = self->p.ids;
 		r.n = N;
 		r.go = &go;
-		e.p = &p;
+		e.p = &self->p;
 		e.go = &go;
 		ASSERT_EQ(0, sx_nl_open(&r.nl));
 		ASSERT_EQ(0, pthread_create(&r.t, NULL, peeler_run, &r));
@@ -334,20 +341,20 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 		memset(got, 0, sizeof(got));
 		for (i = 0; i < N; i++)
 			got_fd[i] = -1;
-		collect(_metadata, &p, &r.res, got_fd, got);
-		ASSERT_EQ(0, on_parent(&p, on));
+		collect(_metadata, &self->p, &r.res, got_fd, got);
+		ASSERT_EQ(0, on_parent(&self->p, on));
 		for (i = 0; i < N; i++) {
 			const struct sx_assoc *a = &r.res.v[i];
 			bool peer_ended = i % 3 != 2;
 
-			ASSERT_EQ(p.ids[i], a->id);
+			ASSERT_EQ(self->p.ids[i], a->id);
 			ASSERT_GE(1, got[i] + on[i])
 				TH_LOG("association %d in an fd and on the parent", i);
 			if (!peer_ended) {
 				/* Nothing ended it: it must be in its fd, working. */
 				ASSERT_EQ(1, got[i]) TH_LOG("round %d: live association %d: error %d, on parent %d",
 							    round, i, a->error, on[i]);
-				ASSERT_TRUE(sx_ping(got_fd[i], p.cli[i]));
+				ASSERT_TRUE(sx_ping(got_fd[i], self->p.cli[i]));
 				peeled_alive++;
 			} else if (got[i]) {
 				/* Peeled before its peer ended it: the end shows on the fd. */
@@ -367,7 +374,7 @@ TEST_F_TIMEOUT(races, peers_abort_and_shut_down_during_batch, 600)
 		sx_result_free(&r.res);
 		sx_nl_close(&r.nl);
 		pthread_barrier_destroy(&go);
-		sx_pool_free(&p);
+		sx_pool_free(&self->p);
 	}
 	total_accounted += accounted;
 	TH_LOG("%d rounds, %lu associations accounted for: %lu peeled alive, %lu peeled then ended by the peer, %lu gone before the peel",
@@ -413,24 +420,23 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 	for (round = 0; round < R || (!mid && extra++ < 10); round++) {
 		struct peeler r = { 0 };
 		struct closer c;
-		struct sx_pool p;
 		int got_fd[500], got[500], i;
 		bool inside;
 
-		ASSERT_EQ(0, sx_pool_make(&p, N));
-		r.srv = p.srv;
-		r.ids = p.ids;
+		ASSERT_EQ(0, sx_pool_make(&self->p, N));
+		r.srv = self->p.srv;
+		r.ids = self->p.ids;
 		r.n = N;
 		/* Selection on odd rounds: evaluated under the lock too. */
 		r.by_select = round & 1;
 		ASSERT_EQ(0, sx_nl_open(&r.nl));
-		c.fd = p.srv;
+		c.fd = self->p.srv;
 		c.delay_us = (round * 1500) % 6000;
 		ASSERT_EQ(0, pthread_create(&r.t, NULL, peeler_run, &r));
 		ASSERT_EQ(0, pthread_create(&c.t, NULL, closer_run, &c));
 		pthread_join(r.t, NULL);
 		pthread_join(c.t, NULL);
-		p.srv = -1;
+		self->p.srv = -1;
 		inside = ts_ms(&c.called) > ts_ms(&r.sent) &&
 			 ts_ms(&c.returned) < ts_ms(&r.answered);
 
@@ -446,7 +452,7 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 			/* It held the socket: the whole batch went through. */
 			ASSERT_EQ(N, r.res.n) TH_LOG("round %d: close %s the request",
 						     round, inside ? "inside" : "outside");
-			collect(_metadata, &p, &r.res, got_fd, got);
+			collect(_metadata, &self->p, &r.res, got_fd, got);
 			if (inside)
 				mid++;
 			else if (ts_ms(&c.called) > ts_ms(&r.answered))
@@ -461,12 +467,12 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 				ASSERT_EQ(1, got[i]) TH_LOG("round %d: association %d not peeled", round, i);
 			if (got[i]) {
 				ASSERT_EQ(1, got[i]);
-				ASSERT_TRUE(sx_ping(got_fd[i], p.cli[i]))
+				ASSERT_TRUE(sx_ping(got_fd[i], self->p.cli[i]))
 					TH_LOG("round %d: peeled association %d does not work", round, i);
 				close(got_fd[i]);
 				peeled++;
 			} else {
-				ASSERT_TRUE(ended_eof(p.cli[i], 3000))
+				ASSERT_TRUE(ended_eof(self->p.cli[i], 3000))
 					TH_LOG("round %d: association %d neither peeled nor ended", round, i);
 				ended_by_close++;
 			}
@@ -474,7 +480,7 @@ TEST_F_TIMEOUT(races, parent_closed_mid_request_rounds, 600)
 		}
 		sx_result_free(&r.res);
 		sx_nl_close(&r.nl);
-		sx_pool_free(&p);
+		sx_pool_free(&self->p);
 	}
 	total_accounted += accounted;
 	TH_LOG("%d rounds, %lu associations accounted for: %lu peeled, %lu ended with the parent; rounds: %lu closed mid-request, %lu after it, %lu lost the descriptor race (EBADF)",
@@ -781,19 +787,18 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 	struct hammer h[3];
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	atomic_int stop = 0;
-	struct sx_pool p;
 	int got[300] = { 0 }, i, k, unloaded = 0, refused = 0, attempts;
 	char on[300];
 	struct stat st;
 
-	ASSERT_EQ(0, sx_pool_make(&p, N));
+	ASSERT_EQ(0, sx_pool_make(&self->p, N));
 	i = sx_peeloff_offered();
 	ASSERT_LE(0, i);
 	for (k = 0; k < 3; k++) {
 		memset(&h[k], 0, sizeof(h[k]));
 		h[k].kind = k;
 		h[k].no_peeloff = !i;
-		h[k].p = &p;
+		h[k].p = &self->p;
 		h[k].lock = &lock;
 		h[k].got = got;
 		h[k].stop = &stop;
@@ -832,7 +837,7 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 		EXPECT_LT(0, h[k].ok);
 	}
 	/* Every association: peeled once (and closed), or still on the parent. */
-	ASSERT_EQ(0, on_parent(&p, on));
+	ASSERT_EQ(0, on_parent(&self->p, on));
 	for (i = 0; i < N; i++) {
 		int g = got[i], o = on[i];
 
@@ -843,7 +848,6 @@ TEST_F_TIMEOUT(races, rmmod_with_requests_in_flight, 600)
 	TH_LOG("%d rmmod attempts: %d unloaded while busy, %d refused; %d associations accounted for",
 	       attempts, unloaded, refused, N);
 	EXPECT_LT(0, unloaded);
-	sx_pool_free(&p);
 }
 
 SX_HARNESS_MAIN

@@ -69,12 +69,22 @@ static void unsqueeze(struct squeeze *s)
 	setrlimit(RLIMIT_NOFILE, &s->old);
 }
 
+/*
+ * The module with max_batch at its upper bound and room for many
+ * descriptors; the netlink socket and the pool the test opens and sizes
+ * (a test that needs them afresh frees and makes them again). The
+ * teardown frees them, closes every descriptor the test left, and puts
+ * the parameters back.
+ */
 FIXTURE(res) {
-	int unused;
+	struct sx_nl nl;
+	struct sx_pool p;
+	int top;	/* the highest descriptor before setup */
 };
 
 FIXTURE_SETUP(res)
 {
+	sx_fix_begin(&self->nl, &self->p, &self->top);
 	ASSERT_EQ(0, sx_module_ensure());
 	ASSERT_EQ(0, sx_raise_nofile(1 << 18));
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "4096"));
@@ -82,6 +92,7 @@ FIXTURE_SETUP(res)
 
 FIXTURE_TEARDOWN(res)
 {
+	sx_fix_end(&self->nl, &self->p, self->top);
 	sx_sysfs_write(PARAM("max_batch"), "1024");
 	sx_sysfs_write(PARAM("max_peers"), "1024");
 	sx_sysfs_write(PARAM("max_peer_addrs"), "64");
@@ -104,32 +115,31 @@ TEST_F(res, emfile_at_every_point_of_a_batch)
 			struct sx_select sel = { 0 };
 			struct sx_result res;
 			struct squeeze sq;
-			struct sx_nl nl;
-			struct sx_pool p;
 			int before, ret, i;
 
-			ASSERT_EQ(0, sx_nl_open(&nl));
-			ASSERT_EQ(0, sx_pool_make(&p, N));
+			ASSERT_EQ(0, sx_nl_open(&self->nl));
+			ASSERT_EQ(0, sx_pool_make(&self->p, N));
 			/* Counted with room to spare: counting needs a slot. */
 			before = sx_count_fds();
 			ASSERT_EQ(0, squeeze(&sq, frees[f]));
-			ret = sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, mode == 2,
-					 p.ids, N, mode == 1 ? &sel : NULL, &res);
+			ret = sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, mode == 2,
+					 self->p.ids, N, mode == 1 ? &sel : NULL, &res);
 			unsqueeze(&sq);
 			if (frees[f] < N) {
 				ASSERT_EQ(-EMFILE, ret) TH_LOG("mode %d, %d free", mode, frees[f]);
 				ASSERT_EQ(before, sx_count_fds());
-				ASSERT_EQ(N, sx_assoc_count(p.srv));
+				ASSERT_EQ(N, sx_assoc_count(self->p.srv));
 			} else {
-				ASSERT_EQ(0, ret) TH_LOG("%s", nl.extack);
+				ASSERT_EQ(0, ret) TH_LOG("%s", self->nl.extack);
 				ASSERT_EQ(N, res.n);
 				ASSERT_EQ(before + N, sx_count_fds());
-				ASSERT_EQ(0, sx_assoc_count(p.srv));
+				ASSERT_EQ(0, sx_assoc_count(self->p.srv));
 				for (i = 0; i < N; i++) {
-					int c = sx_pool_index(&p, res.v[i].id);
+					int c = sx_pool_index(&self->p, res.v[i].id);
 
 					ASSERT_LE(0, c);
-					ASSERT_EQ(sx_local_port(p.cli[c]), sx_peer_port(res.v[i].fd));
+					ASSERT_EQ(sx_local_port(self->p.cli[c]),
+						  sx_peer_port(res.v[i].fd));
 					close(res.v[i].fd);
 				}
 			}
@@ -138,18 +148,18 @@ TEST_F(res, emfile_at_every_point_of_a_batch)
 			if (frees[f] < N) {
 				struct sx_result r2;
 
-				ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, N,
-							NULL, &r2));
+				ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false,
+							self->p.ids, N, NULL, &r2));
 				for (i = 0; i < N; i++) {
 					ASSERT_LE(0, r2.v[i].fd);
 					if (i % 8 == 0)
-						ASSERT_TRUE(sx_ping(r2.v[i].fd, p.cli[i]));
+						ASSERT_TRUE(sx_ping(r2.v[i].fd, self->p.cli[i]));
 					close(r2.v[i].fd);
 				}
 				sx_result_free(&r2);
 			}
-			sx_pool_free(&p);
-			sx_nl_close(&nl);
+			sx_pool_free(&self->p);
+			sx_nl_close(&self->nl);
 		}
 	}
 }
@@ -191,13 +201,11 @@ TEST_F(res, emfile_racing_another_thread)
 		struct sx_result res;
 		struct squeeze sq;
 		struct rlimit rl;
-		struct sx_nl nl;
-		struct sx_pool p;
 		pthread_t t;
 		int ret, i;
 
-		ASSERT_EQ(0, sx_nl_open(&nl));
-		ASSERT_EQ(0, sx_pool_make(&p, N));
+		ASSERT_EQ(0, sx_nl_open(&self->nl));
+		ASSERT_EQ(0, sx_pool_make(&self->p, N));
 		/* Room for the batch plus a little; the grabber eats the rest. */
 		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &sq.old));
 		rl = sq.old;
@@ -206,7 +214,7 @@ TEST_F(res, emfile_racing_another_thread)
 		memset(&g, 0, sizeof(g));
 		ASSERT_EQ(0, pthread_create(&t, NULL, grab_run, &g));
 		atomic_store(&g.go, 1);
-		ret = sx_peeloff(&nl, p.srv, 0, false, p.ids, N, NULL, &res);
+		ret = sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, N, NULL, &res);
 		atomic_store(&g.stop, 1);
 		pthread_join(t, NULL);
 		while (g.n)
@@ -215,11 +223,11 @@ TEST_F(res, emfile_racing_another_thread)
 
 		if (ret == -EMFILE) {
 			emfile++;
-			ASSERT_EQ(N, sx_assoc_count(p.srv));
+			ASSERT_EQ(N, sx_assoc_count(self->p.srv));
 		} else {
-			ASSERT_EQ(0, ret) TH_LOG("%s", nl.extack);
+			ASSERT_EQ(0, ret) TH_LOG("%s", self->nl.extack);
 			whole++;
-			ASSERT_EQ(0, sx_assoc_count(p.srv));
+			ASSERT_EQ(0, sx_assoc_count(self->p.srv));
 			ASSERT_EQ(N, res.n);
 			for (i = 0; i < N; i++) {
 				ASSERT_LE(0, res.v[i].fd);
@@ -227,8 +235,8 @@ TEST_F(res, emfile_racing_another_thread)
 			}
 		}
 		sx_result_free(&res);
-		sx_pool_free(&p);
-		sx_nl_close(&nl);
+		sx_pool_free(&self->p);
+		sx_nl_close(&self->nl);
 	}
 	TH_LOG("6 rounds: %d EMFILE with nothing peeled, %d whole batches", emfile, whole);
 	/* From the third round on there is room for both. */
@@ -279,17 +287,15 @@ TEST_F(res, enfile_after_peel_is_reported)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct sx_result res;
-		struct sx_nl nl;
-		struct sx_pool p;
 		int i, t, fds = 0, enfile = 0;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		if (sx_pool_make(&p, N) || sx_nl_open(&nl))
+		if (sx_pool_make(&self->p, N) || sx_nl_open(&self->nl))
 			_exit(3);
 		if (write(to_parent[1], "r", 1) != 1 || read(to_child[0], &c, 1) != 1)
 			_exit(4);
-		if (sx_peeloff(&nl, p.srv, 0, false, p.ids, N, NULL, &res))
+		if (sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, N, NULL, &res))
 			_exit(5);
 		if (write(to_parent[1], "d", 1) != 1)
 			_exit(4);
@@ -298,14 +304,14 @@ TEST_F(res, enfile_after_peel_is_reported)
 		usleep(200000);
 		for (i = 0; i < N; i++) {
 			const struct sx_assoc *a = &res.v[i];
-			int k = sx_pool_index(&p, a->id);
+			int k = sx_pool_index(&self->p, a->id);
 			char buf[8];
 
 			if (k < 0)
 				_exit(7);
 			if (a->fd >= 0) {
 				fds++;
-				if (!sx_ping(a->fd, p.cli[k]))
+				if (!sx_ping(a->fd, self->p.cli[k]))
 					_exit(8);
 				continue;
 			}
@@ -314,7 +320,7 @@ TEST_F(res, enfile_after_peel_is_reported)
 			enfile++;
 			/* Ended: the client reads EOF or an error. */
 			for (t = 0; t < 200; t++) {
-				ssize_t r = recv(p.cli[k], buf, sizeof(buf), MSG_DONTWAIT);
+				ssize_t r = recv(self->p.cli[k], buf, sizeof(buf), MSG_DONTWAIT);
 
 				if (r == 0 || (r < 0 && errno != EAGAIN))
 					break;
@@ -323,7 +329,7 @@ TEST_F(res, enfile_after_peel_is_reported)
 			if (t == 200)
 				_exit(10);
 		}
-		if (sx_assoc_count(p.srv) != 0)
+		if (sx_assoc_count(self->p.srv) != 0)
 			_exit(11);
 		printf("# %d peeled, %d ENFILE (ended, reported)\n", fds, enfile);
 		_exit(enfile > 0 && fds > 0 ? 0 : 12);
@@ -348,33 +354,29 @@ TEST_F(res, tiny_netlink_rcvbuf)
 {
 	const int N = 1000;
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	int rcv = 1, got = 0, before, i;
 	socklen_t len = sizeof(rcv);
 
 	SX_PEELOFF_OR_ASSERT_ABSENT();
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, N));
-	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, sx_pool_make(&self->p, N));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->nl.sk), SOL_SOCKET, SO_RCVBUF,
 				&rcv, sizeof(rcv)));
-	getsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF, &rcv, &len);
+	getsockopt(nl_socket_get_fd(self->nl.sk), SOL_SOCKET, SO_RCVBUF, &rcv, &len);
 	before = sx_count_fds();
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, N, NULL, &res))
-		TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, N, NULL, &res))
+		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(N, res.n);
 	for (i = 0; i < N; i++)
 		if (res.v[i].fd >= 0)
 			got++;
 	EXPECT_EQ(N, got);
 	EXPECT_EQ(before + N, sx_count_fds());
-	EXPECT_EQ(0, sx_assoc_count(p.srv));
+	EXPECT_EQ(0, sx_assoc_count(self->p.srv));
 	TH_LOG("rcvbuf %d bytes, reply of %d entries delivered whole", rcv, N);
 	for (i = 0; i < N; i++)
 		close(res.v[i].fd);
 	sx_result_free(&res);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 static int connectx_peers(struct sx_nl *nl, int fd, int npeers, int naddrs,
@@ -409,14 +411,12 @@ TEST_F(res, per_request_caps)
 {
 	struct sx_select sel = { 0 };
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	uint16_t dead;
 	int fd, i, s, offered;
 	char why[256];
 
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 30));
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 30));
 	offered = sx_peeloff_offered();
 	ASSERT_LE(0, offered);
 	if (!offered) {
@@ -428,20 +428,20 @@ TEST_F(res, per_request_caps)
 
 	/* max_batch: 10 ids pass, 11 are E2BIG; a selection too. */
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "10"));
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, p.ids, 11, NULL, &res));
-	EXPECT_EQ(30, sx_assoc_count(p.srv));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 11, NULL, &res));
+	EXPECT_EQ(30, sx_assoc_count(self->p.srv));
 	sel.limit = 11;
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	sel.limit = 0;
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
-	EXPECT_EQ(30, sx_assoc_count(p.srv));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids, 10, NULL, &res));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
+	EXPECT_EQ(30, sx_assoc_count(self->p.srv));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, self->p.ids, 10, NULL, &res));
 	ASSERT_EQ(10, res.n);
 	for (i = 0; i < 10; i++)
 		close(res.v[i].fd);
 	sx_result_free(&res);
 	sel.limit = 10;
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &sel, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &sel, &res));
 	ASSERT_EQ(10, res.n);
 	EXPECT_EQ(10, res.remaining);
 	for (i = 0; i < 10; i++)
@@ -449,12 +449,14 @@ TEST_F(res, per_request_caps)
 	sx_result_free(&res);
 	/* A cap of 1 takes one. */
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "1"));
-	EXPECT_EQ(-E2BIG, sx_peeloff(&nl, p.srv, 0, false, p.ids + 20, 2, NULL, &res));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, p.ids + 20, 1, NULL, &res));
+	EXPECT_EQ(-E2BIG, sx_peeloff(&self->nl, self->p.srv, 0, false,
+				     self->p.ids + 20, 2, NULL, &res));
+	ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false,
+				self->p.ids + 20, 1, NULL, &res));
 	ASSERT_EQ(1, res.n);
 	close(res.v[0].fd);
 	sx_result_free(&res);
-	EXPECT_EQ(9, sx_assoc_count(p.srv));
+	EXPECT_EQ(9, sx_assoc_count(self->p.srv));
 
 peers:
 	/* max_peers and max_peer_addrs, against a port nobody listens on. */
@@ -464,25 +466,23 @@ peers:
 	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_peers"), "20"));
-	EXPECT_EQ(-E2BIG, connectx_peers(&nl, fd, 21, 1, dead, &res));
-	EXPECT_STREQ("more peers than max_peers", nl.extack);
+	EXPECT_EQ(-E2BIG, connectx_peers(&self->nl, fd, 21, 1, dead, &res));
+	EXPECT_STREQ("more peers than max_peers", self->nl.extack);
 	sx_result_free(&res);
 	EXPECT_EQ(0, sx_assoc_count(fd));
-	ASSERT_EQ(0, connectx_peers(&nl, fd, 20, 1, dead, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, connectx_peers(&self->nl, fd, 20, 1, dead, &res)) TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(20, res.n);
 	sx_result_free(&res);
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_peer_addrs"), "5"));
-	EXPECT_EQ(-E2BIG, connectx_peers(&nl, fd, 1, 6, dead, &res));
-	EXPECT_STREQ("peer has more addresses than max_peer_addrs", nl.extack);
+	EXPECT_EQ(-E2BIG, connectx_peers(&self->nl, fd, 1, 6, dead, &res));
+	EXPECT_STREQ("peer has more addresses than max_peer_addrs", self->nl.extack);
 	sx_result_free(&res);
 	close(fd);
 	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_NONBLOCK, IPPROTO_SCTP);
-	ASSERT_EQ(0, connectx_peers(&nl, fd, 1, 5, dead, &res)) TH_LOG("%s", nl.extack);
+	ASSERT_EQ(0, connectx_peers(&self->nl, fd, 1, 5, dead, &res)) TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(1, res.n);
 	sx_result_free(&res);
 	close(fd);
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
 }
 
 /*
@@ -511,42 +511,40 @@ TEST_F_TIMEOUT(res, repeated_requests_leak_nothing, 300)
 	struct sx_slab_snap snap0;
 	struct sx_result res;
 	struct sx_info info;
-	struct sx_nl nl;
-	struct sx_pool p;
 	long slab0, slab1;
 	int i, k, offered = sx_peeloff_offered();
 
 	ASSERT_LE(0, offered);
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, 16));
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, sx_pool_make(&self->p, 16));
 	/* Warm: the first requests fill per-CPU caches. */
 	for (i = 0; i < 200; i++) {
-		ASSERT_EQ(0, sx_info(&nl, &info));
-		ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, NULL, &res));
+		ASSERT_EQ(0, sx_info(&self->nl, &info));
+		ASSERT_EQ(0, sx_assoc_dump(&self->nl, self->p.srv, NULL, &res));
 		sx_result_free(&res);
 	}
 	sleep(1);
 	ASSERT_EQ(0, sx_slab_snap(&snap0));
 	slab0 = snap0.unreclaim_kb;
 	for (i = 0; i < LEAK_REQUESTS; i++) {
-		ASSERT_EQ(0, sx_info(&nl, &info));
-		ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, NULL, &res));
+		ASSERT_EQ(0, sx_info(&self->nl, &info));
+		ASSERT_EQ(0, sx_assoc_dump(&self->nl, self->p.srv, NULL, &res));
 		ASSERT_EQ(16, res.n);
 		sx_result_free(&res);
 		if (!offered) {
 			/* Refused where the module has no PEELOFF: nothing kept. */
-			ASSERT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, 0, false, NULL,
+			ASSERT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL,
 							  0, &none, &res));
-			ASSERT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, 0, false, bad,
+			ASSERT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, self->p.srv, 0, false, bad,
 							  8, NULL, &res));
 			continue;
 		}
-		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, NULL, 0, &none, &res))
-			TH_LOG("%s", nl.extack);
+		ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, NULL, 0, &none, &res))
+			TH_LOG("%s", self->nl.extack);
 		ASSERT_EQ(0, res.n);
 		sx_result_free(&res);
-		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, bad, 8, NULL, &res))
-			TH_LOG("%s", nl.extack);
+		ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, 0, false, bad, 8, NULL, &res))
+			TH_LOG("%s", self->nl.extack);
 		ASSERT_EQ(8, res.n);
 		for (k = 0; k < 8; k++)
 			ASSERT_EQ(EINVAL, res.v[k].error);
@@ -557,9 +555,7 @@ TEST_F_TIMEOUT(res, repeated_requests_leak_nothing, 300)
 	TH_LOG("%d requests of each of 4 kinds: SUnreclaim %ld kB before, %ld kB after (bound +%d kB)",
 	       LEAK_REQUESTS, slab0, slab1, REQ_BOUND_KB);
 	EXPECT_GE(slab0 + REQ_BOUND_KB, slab1);
-	EXPECT_EQ(16, sx_assoc_count(p.srv));
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
+	EXPECT_EQ(16, sx_assoc_count(self->p.srv));
 }
 
 static int many(void)
@@ -580,8 +576,6 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 {
 	const int N = many();
 	struct sx_result res;
-	struct sx_nl nl;
-	struct sx_pool p;
 	int *fd_of, before, i, n, requests = 0, got = 0, offered;
 	struct sx_slab_snap snap0;
 	long slab0, slab1, bound_kb;
@@ -592,16 +586,16 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	sleep(1);
 	ASSERT_EQ(0, sx_slab_snap(&snap0));
 	slab0 = snap0.unreclaim_kb;
-	ASSERT_EQ(0, sx_nl_open(&nl));
-	ASSERT_EQ(0, sx_pool_make(&p, N)) TH_LOG("cannot build %d associations", N);
+	ASSERT_EQ(0, sx_nl_open(&self->nl));
+	ASSERT_EQ(0, sx_pool_make(&self->p, N)) TH_LOG("cannot build %d associations", N);
 	fd_of = calloc(N, sizeof(int));
 	seen = calloc(N, 1);
 
 	/* The listing: every association exactly once. */
-	ASSERT_EQ(0, sx_assoc_dump(&nl, p.srv, NULL, &res));
+	ASSERT_EQ(0, sx_assoc_dump(&self->nl, self->p.srv, NULL, &res));
 	ASSERT_EQ(N, res.n);
 	for (k = 0; k < res.n; k++) {
-		int c = sx_pool_index(&p, res.v[k].id);
+		int c = sx_pool_index(&self->p, res.v[k].id);
 
 		ASSERT_LE(0, c);
 		ASSERT_EQ(0, seen[c]);
@@ -614,12 +608,13 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	ASSERT_LE(0, offered);
 	if (!offered) {
 		/* No PEELOFF in this module: refused, every association stays. */
-		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, p.ids,
+		EXPECT_EQ(-EOPNOTSUPP, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC,
+						  false, self->p.ids,
 						  N < 4096 ? N : 4096, NULL, &res));
-		EXPECT_STREQ(SX_NO_PEELOFF_MSG, nl.extack);
+		EXPECT_STREQ(SX_NO_PEELOFF_MSG, self->nl.extack);
 		EXPECT_EQ(0, res.n);
 		sx_result_free(&res);
-		EXPECT_EQ(N, sx_assoc_count(p.srv));
+		EXPECT_EQ(N, sx_assoc_count(self->p.srv));
 		goto free;
 	}
 
@@ -627,12 +622,13 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	/* Requests of max_batch's upper bound, 4096, and the rest. */
 	for (i = 0; i < N; i += n) {
 		n = N - i < 4096 ? N - i : 4096;
-		ASSERT_EQ(0, sx_peeloff(&nl, p.srv, SOCK_CLOEXEC, false, p.ids + i, n,
-					NULL, &res)) TH_LOG("%s", nl.extack);
+		ASSERT_EQ(0, sx_peeloff(&self->nl, self->p.srv, SOCK_CLOEXEC, false,
+					self->p.ids + i, n, NULL, &res))
+			TH_LOG("%s", self->nl.extack);
 		requests++;
 		ASSERT_EQ(n, res.n);
 		for (k = 0; k < res.n; k++) {
-			int c = sx_pool_index(&p, res.v[k].id);
+			int c = sx_pool_index(&self->p, res.v[k].id);
 
 			ASSERT_EQ(i + (int)k, c);
 			ASSERT_LE(0, res.v[k].fd);
@@ -644,16 +640,16 @@ TEST_F_TIMEOUT(res, ten_thousand_associations, 900)
 	ASSERT_EQ(0, sx_sysfs_write(PARAM("max_batch"), "4096"));
 	ASSERT_EQ(N, got);
 	ASSERT_EQ(before + N, sx_count_fds());
-	ASSERT_EQ(0, sx_assoc_count(p.srv));
+	ASSERT_EQ(0, sx_assoc_count(self->p.srv));
 	for (i = 0; i < N; i++) {
-		ASSERT_EQ(sx_local_port(p.cli[i]), sx_peer_port(fd_of[i]));
+		ASSERT_EQ(sx_local_port(self->p.cli[i]), sx_peer_port(fd_of[i]));
 		if (i % 500 == 0)
-			ASSERT_TRUE(sx_ping(fd_of[i], p.cli[i]));
+			ASSERT_TRUE(sx_ping(fd_of[i], self->p.cli[i]));
 		close(fd_of[i]);
 	}
 free:
-	sx_pool_free(&p);
-	sx_nl_close(&nl);
+	sx_pool_free(&self->p);
+	sx_nl_close(&self->nl);
 	free(fd_of);
 	free(seen);
 

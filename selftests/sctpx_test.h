@@ -10,9 +10,10 @@
  *   module_ctl.h  loading the module; whether it offers PEELOFF
  *   slab.h        kernel memory accounting (SUnreclaim, slab caches)
  *   process.h     descriptors, children, timeout scaling
+ *   fixture.h     what a fixture holds and its teardown gives back
  *
  * A test includes this header, not lib/'s (fuzz.c and connectx.c also
- * their own parts', fuzz.h and connectx.h). The two macros below need
+ * their own parts', fuzz.h and connectx.h). The macros below need
  * kselftest_harness.h, which only the test's own file may include: it
  * defines the runner, so a second file with it would not link.
  */
@@ -35,6 +36,7 @@
 #include "lib/module_ctl.h"
 #include "lib/slab.h"
 #include "lib/process.h"
+#include "lib/fixture.h"
 
 /*
  * The first statement of a test of PEELOFF itself. Where the module has
@@ -58,6 +60,32 @@
 			return;						\
 		}							\
 	} while (0)
+
+/*
+ * A fixture of the module, a netlink socket (self->nl) and a pool of
+ * associations the test sizes (sx_pool_make(&self->p, n)). The teardown
+ * frees the pool and closes the socket and every descriptor the test left
+ * open, so a test stopped by a failed assertion leaks nothing into the
+ * next.
+ */
+#define SX_FIXTURE_NL_POOL(name)					\
+	FIXTURE(name) {							\
+		struct sx_nl nl;					\
+		struct sx_pool p;					\
+		int top;	/* the highest descriptor before setup */ \
+	};								\
+									\
+	FIXTURE_SETUP(name)						\
+	{								\
+		sx_fix_begin(&self->nl, &self->p, &self->top);		\
+		ASSERT_EQ(0, sx_module_ensure());			\
+		ASSERT_EQ(0, sx_nl_open(&self->nl));			\
+	}								\
+									\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		sx_fix_end(&self->nl, &self->p, self->top);		\
+	}
 
 /*
  * TEST_HARNESS_MAIN with the timeouts stretched by sx_timeout_scale().

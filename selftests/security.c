@@ -111,8 +111,8 @@ static int make_pool(int n, int *srv, int *cli, uint32_t **ids)
  * else a small number saying which op misbehaved.
  */
 /*
- * Does the module have PEELOFF (sx_peeloff_offered(), read by each test
- * before it forks)? Where it has not, every PEELOFF is refused before the
+ * Does the module have PEELOFF (sx_peeloff_offered(), read by the
+ * fixture's setup before the test forks)? Where it has not, every PEELOFF is refused before the
  * socket is looked at: EOPNOTSUPP with SX_NO_PEELOFF_MSG.
  */
 static int offered = -1;
@@ -252,16 +252,35 @@ static int drop_to_nobody(void)
 	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
-TEST(foreign_netns_socket_via_scm_rights)
+/*
+ * What every test starts from: the module, and whether it has PEELOFF
+ * (offered, read before the test forks). The teardown closes every
+ * descriptor the test left open, so a failed assertion leaks nothing.
+ */
+FIXTURE(sec) {
+	int top;	/* the highest descriptor before setup */
+};
+
+FIXTURE_SETUP(sec)
+{
+	sx_fix_begin(NULL, NULL, &self->top);
+	ASSERT_EQ(0, sx_module_ensure());
+	offered = sx_peeloff_offered();
+	ASSERT_LE(0, offered);
+}
+
+FIXTURE_TEARDOWN(sec)
+{
+	sx_fix_end(NULL, NULL, self->top);
+}
+
+TEST_F(sec, foreign_netns_socket_via_scm_rights)
 {
 	int sv[2], srv, cli[3], status, fd, i;
 	uint32_t *ids;
 	char c;
 	pid_t pid;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	offered = sx_peeloff_offered();
-	ASSERT_LE(0, offered);
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	ASSERT_EQ(0, make_pool(3, &srv, cli, &ids));
 	pid = fork();
@@ -317,15 +336,12 @@ TEST(foreign_netns_socket_via_scm_rights)
 	close(sv[0]);
 }
 
-TEST(unprivileged_own_sockets_only)
+TEST_F(sec, unprivileged_own_sockets_only)
 {
 	int srv, cli[4], status, i;
 	uint32_t *ids;
 	pid_t pid;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	offered = sx_peeloff_offered();
-	ASSERT_LE(0, offered);
 	ASSERT_EQ(0, make_pool(4, &srv, cli, &ids));
 	/* Root's socket also at a number the child will find free. */
 	ASSERT_EQ(ROOT_FD, dup2(srv, ROOT_FD));
@@ -378,14 +394,11 @@ TEST(unprivileged_own_sockets_only)
 	free(ids);
 }
 
-TEST(user_namespace)
+TEST_F(sec, user_namespace)
 {
 	int status, step;
 	pid_t pid;
 
-	ASSERT_EQ(0, sx_module_ensure());
-	offered = sx_peeloff_offered();
-	ASSERT_LE(0, offered);
 	for (step = 0; step < 2; step++) {
 		pid = fork();
 		ASSERT_LE(0, pid);
