@@ -110,9 +110,6 @@ struct sctpx_counters {
 	uint64_t connectx_started;
 	uint64_t connectx_errors;
 	uint64_t reply_errors;
-	uint64_t floor_ns;
-	uint64_t floor_count;
-	uint64_t peeloff_ns;
 	uint64_t lost_replies_dropped;
 };
 

@@ -242,9 +242,6 @@ struct ModuleCounters {
 	std::uint64_t connectx_started = 0;
 	std::uint64_t connectx_errors = 0;
 	std::uint64_t reply_errors = 0;
-	std::uint64_t floor_ns = 0;
-	std::uint64_t floor_count = 0;
-	std::uint64_t peeloff_ns = 0; /* measure_floor: time inside PEELOFF requests */
 	/* Undelivered replies the module could not keep (their fds are lost). */
 	std::uint64_t lost_replies_dropped = 0;
 };

@@ -362,9 +362,6 @@ int sctpx_get_counters(sctpx_client *c, struct sctpx_counters *out)
 		k.connectx_started = r->connectx_started;
 		k.connectx_errors = r->connectx_errors;
 		k.reply_errors = r->reply_errors;
-		k.floor_ns = r->floor_ns;
-		k.floor_count = r->floor_count;
-		k.peeloff_ns = r->peeloff_ns;
 		k.lost_replies_dropped = r->lost_replies_dropped;
 		copy_out(out, k);
 		return succeed();

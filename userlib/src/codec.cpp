@@ -257,9 +257,6 @@ void decode_stats(const nlattr *nest, ModuleCounters &c)
 		case SCTPX_STATS_A_CONNECTX_STARTED: c.connectx_started = v; break;
 		case SCTPX_STATS_A_CONNECTX_ERRORS: c.connectx_errors = v; break;
 		case SCTPX_STATS_A_REPLY_ERRORS: c.reply_errors = v; break;
-		case SCTPX_STATS_A_FLOOR_NS: c.floor_ns = v; break;
-		case SCTPX_STATS_A_FLOOR_COUNT: c.floor_count = v; break;
-		case SCTPX_STATS_A_PEELOFF_NS: c.peeloff_ns = v; break;
 		case SCTPX_STATS_A_LOST_REPLIES_DROPPED: c.lost_replies_dropped = v; break;
 		default: break;
 		}

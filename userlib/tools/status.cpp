@@ -61,9 +61,6 @@ void print_json(const Info &i, const std::string &kernel)
 		.field("connectx_started", c.connectx_started)
 		.field("connectx_errors", c.connectx_errors)
 		.field("reply_errors", c.reply_errors)
-		.field("floor_ns", c.floor_ns)
-		.field("floor_count", c.floor_count)
-		.field("peeloff_ns", c.peeloff_ns)
 		.field("lost_replies_dropped", c.lost_replies_dropped)
 		.close();
 	j.open("paths")
@@ -103,10 +100,6 @@ void print_text(const Info &i, const std::string &kernel)
 			  << c.connectx_started << " started, " << c.connectx_errors << " errors\n";
 		std::cout << "reply errors:    " << c.reply_errors << " (kept for the caller), "
 			  << c.lost_replies_dropped << " dropped\n";
-		if (c.floor_count != 0)
-			std::cout << "peel floor:      " << c.floor_ns / c.floor_count
-				  << " ns/assoc, whole request " << c.peeloff_ns / c.floor_count
-				  << " ns/assoc\n";
 	}
 	std::cout << "paths:           list " << path_name(i.list_path) << ", peeloff "
 		  << path_name(i.peeloff_path) << ", connectx " << path_name(i.connectx_path)
