@@ -1699,6 +1699,8 @@ TEST(peeloff_event_carries_the_timing)
 		/* The module's only event belongs to PEELOFF. */
 		EXPECT_EQ(-1, access(path, F_OK));
 		EXPECT_EQ(ENOENT, errno);
+		TH_LOG("tracefs at %s: no events/sctpx, as a module without PEELOFF must",
+		       dir);
 		/* Asserts the refusal and ends the test. */
 		SX_PEELOFF_OR_ASSERT_ABSENT();
 	}

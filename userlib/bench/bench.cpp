@@ -20,8 +20,9 @@
  *             loop + waiting for N SCTP_COMM_UP ("nb-commup"), one bare
  *             CONNECTX with a wait ("nl"), the library ("lib")
  * The floor comes with every sctpx peeloff round: the module's
- * sctpx_peeloff tracepoint, enabled for the whole run, its events summed
- * per round from tracefs (tracefloor.hpp); a round without one fails.
+ * sctpx_peeloff tracepoint, enabled for the whole run, its events read
+ * off tracefs's trace_pipe and summed per round (tracefloor.hpp); a round
+ * without one fails.
  * floor_ns and req_ns are the sums of the events' floor_ns and
  * request_ns, floor_count the associations they peeled. Each round is checked (fd valid, its flags, its peer,
  * its queued greeting readable on it, nothing left on or lost from the
@@ -707,7 +708,7 @@ void run_peel_config(Ctx &ctx, const Config &cfg, const std::vector<Variant> &va
 			} else {
 				Floor fl;
 				if (v.sctpx && ctx.trace->clear() != 0)
-					fail(label + ": cannot empty the trace buffer");
+					fail(label + ": cannot read the trace buffer");
 				const std::uint64_t t0 = now_ns();
 				v.fn(ctx, p, t, got);
 				const std::uint64_t dt = now_ns() - t0;

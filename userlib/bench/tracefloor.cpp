@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <memory>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -22,10 +21,6 @@ namespace {
 constexpr const char *kTracefs = "/sys/kernel/tracing";
 constexpr const char *kEnable = "events/sctpx/sctpx_peeloff/enable";
 constexpr const char *kTag = " sctpx_peeloff: ";
-
-struct FileCloser {
-	void operator()(std::FILE *f) const { (void)std::fclose(f); }
-};
 
 } // namespace
 
@@ -66,29 +61,51 @@ int TraceFloor::write(const std::string &file, const char *val)
 	return static_cast<std::size_t>(n) == len ? 0 : -EIO;
 }
 
+std::string TraceFloor::drain(int &err)
+{
+	std::string text;
+	err = 0;
+	const Fd fd(open((dir_ + "/trace_pipe").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+	if (!fd) {
+		err = -errno;
+		return text;
+	}
+	char buf[4096];
+	for (;;) {
+		const ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+		if (n > 0) {
+			text.append(buf, static_cast<std::size_t>(n));
+			continue;
+		}
+		/* EAGAIN: the pipe is empty, every recorded event read. */
+		if (n < 0 && errno != EAGAIN)
+			err = -errno;
+		return text;
+	}
+}
+
 int TraceFloor::clear()
 {
-	/* Opening "trace" for writing with O_TRUNC empties the buffer. */
-	const Fd fd(open((dir_ + "/trace").c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-	return fd ? 0 : -errno;
+	int err = 0;
+	(void)drain(err);
+	return err;
 }
 
 int TraceFloor::read(Floor &out)
 {
 	out = Floor{};
-	const std::unique_ptr<std::FILE, FileCloser> f(std::fopen((dir_ + "/trace").c_str(), "re"));
-	if (!f)
-		return -errno;
-	char line[512];
-	while (std::fgets(line, sizeof(line), f.get()) != nullptr) {
-		const char *p = std::strstr(line, kTag);
-		if (p == nullptr)
-			continue;
+	int err = 0;
+	const std::string text = drain(err);
+	if (err != 0)
+		return err;
+	std::size_t pos = 0;
+	while ((pos = text.find(kTag, pos)) != std::string::npos) {
+		pos += std::strlen(kTag);
 		unsigned int requested = 0;
 		unsigned int peeled = 0;
 		std::uint64_t floor_ns = 0;
 		std::uint64_t request_ns = 0;
-		if (std::sscanf(p + std::strlen(kTag),
+		if (std::sscanf(text.c_str() + pos,
 				"requested=%u peeled=%u floor_ns=%" SCNu64 " request_ns=%" SCNu64,
 				&requested, &peeled, &floor_ns, &request_ns) != 4)
 			return -EPROTO;

@@ -2,8 +2,11 @@
 /*
  * The floor of a benchmark round, from the module's sctpx_peeloff
  * tracepoint (kmod/trace.h, Documentation/sctpx.rst "Tracepoints"): the
- * event is enabled while this object lives, the buffer emptied before a
- * round and the round's events summed after it.
+ * event is enabled while this object lives; before a round the events
+ * recorded so far are read off trace_pipe and dropped, after it the
+ * round's are read off and summed. Reading trace_pipe consumes events
+ * without resetting the ring buffer: a reset (writing "trace") waits for
+ * RCU and leaves the next peel cold, which showed in the floor of N=1.
  */
 #ifndef SCTPX_BENCH_TRACEFLOOR_HPP
 #define SCTPX_BENCH_TRACEFLOOR_HPP
@@ -31,13 +34,15 @@ public:
 
 	[[nodiscard]] bool ok() const { return enabled_; }
 	[[nodiscard]] const std::string &error() const { return err_; }
-	/* Empty the trace buffer: before a round. 0 or a negative errno. */
+	/* Drop the events recorded so far: before a round. 0 or a negative errno. */
 	int clear();
-	/* Sum the events recorded since clear(). 0 or a negative errno. */
+	/* Sum the events recorded since clear() or read(). 0 or a negative errno. */
 	int read(Floor &out);
 
 private:
 	int write(const std::string &file, const char *val);
+	/* Everything trace_pipe holds, consumed; err: 0 or a negative errno. */
+	std::string drain(int &err);
 	std::string dir_;
 	std::string err_;
 	bool enabled_ = false;
