@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SCTP sockets on loopback: listening servers, connected clients, the
- * associations on them, and messages between them.
+ * associations on them, and messages between them. The rules are those of
+ * the library's builder (userlib/loopback/loopback.hpp), in C for the
+ * selftests, which also need IPv6 and other addresses: see loopback.h.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -64,7 +66,7 @@ int sx_server(int family, uint16_t *port)
 
 int sx_clients_to(int family, const char *ip, uint16_t port, int n, int *fds)
 {
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss = { 0 }, local;
 	socklen_t len;
 	int i;
 
@@ -83,9 +85,13 @@ int sx_clients_to(int family, const char *ip, uint16_t port, int n, int *fds)
 		inet_pton(AF_INET6, ip ? ip : "::1", &sin6->sin6_addr);
 		len = sizeof(*sin6);
 	}
+	/* Each client bound to the address it connects to, on a port the kernel picks. */
+	local = ss;
+	((struct sockaddr_in *)&local)->sin_port = 0; /* same offset in sockaddr_in6 */
 	for (i = 0; i < n; i++) {
 		fds[i] = socket(family, SOCK_STREAM, IPPROTO_SCTP);
-		if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)&ss, len)) {
+		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&local, len) ||
+		    connect(fds[i], (struct sockaddr *)&ss, len)) {
 			int err = -errno;
 
 			while (i >= 0)

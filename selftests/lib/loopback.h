@@ -2,6 +2,26 @@
 /*
  * SCTP sockets on loopback: listening servers, connected clients, the
  * associations on them, and messages between them.
+ *
+ * The rules, the same as the library's builder (userlib/loopback/
+ * loopback.hpp) for the guest tests, the benchmark and the CLI's demo:
+ *  - a server is one one-to-many socket (SOCK_SEQPACKET) bound to the
+ *    given address (127.0.0.1 or ::1 unless told) on a port the kernel
+ *    picks, listening with a backlog of 4096, its receive buffer raised
+ *    to 64 MiB (SO_RCVBUFFORCE: root only, best effort) so that thousands
+ *    of queued messages fit;
+ *  - a client is one one-to-one socket (SOCK_STREAM) per association,
+ *    bound to the address it connects to on a port the kernel picks, so
+ *    the server's association has exactly that one peer address (an
+ *    unbound client would offer every local address, including ones
+ *    another test adds) and address and port tell the clients apart;
+ *  - connect() on a blocking one-to-one socket returns once the handshake
+ *    is complete, so every association is up on both sides when
+ *    sx_clients() returns: no further wait;
+ *  - ids are read on the server with the kernel's own socket options
+ *    (sx_assoc_ids()), never through the module.
+ * Unlike the library's, these take an address family (the selftests
+ * cover IPv6) and leave RLIMIT_NOFILE to the test that needs more.
  */
 #ifndef SX_LIB_LOOPBACK_H
 #define SX_LIB_LOOPBACK_H
