@@ -16,7 +16,8 @@
  * - peeloff flags are the sctp_peeloff_flags(3) ones, SOCK_NONBLOCK and
  *   SOCK_CLOEXEC from <sys/socket.h>;
  * - new attributes and commands are only ever appended; a removed
- *   attribute keeps its number, reserved, and is refused;
+ *   attribute keeps its number, reserved: refused in a request, never
+ *   sent in a reply;
  * - a reader ignores attributes it does not know, and treats a counter
  *   missing from %SCTPX_A_STATS as not offered.
  *
@@ -24,9 +25,9 @@
  * - the module times nothing for its counters: the benchmark timing of
  *   version 2 (%SCTPX_STATS_A_RESERVED_8, %SCTPX_STATS_A_RESERVED_9 and
  *   %SCTPX_STATS_A_RESERVED_11, and the module parameter measure_floor)
- *   moved to the sctpx_peeloff tracepoint (tracefs events/sctpx/); those
- *   counters are never sent. Requests and replies are otherwise those of
- *   version 2.
+ *   moved to the sctpx_peeloff tracepoint (tracefs events/sctpx/; not
+ *   part of this ABI); those counters are never sent. Requests and
+ *   replies are otherwise those of version 2.
  *
  * Family version 2 differs from version 1 in:
  * - CONNECTX never waits: it starts the associations and returns; it
