@@ -119,7 +119,8 @@ enum sctpx_cmd {
  *	results come back in the same order
  * @SCTPX_A_SELECT: nest of &enum sctpx_select_attr; PEELOFF: which
  *	associations to peel off (instead of %SCTPX_A_ASSOC_ID), evaluated
- *	under the socket lock; ASSOC_GET: a filter (states, peer only)
+ *	under the socket lock; ASSOC_GET: a filter (states, peer, association
+ *	id only)
  * @SCTPX_A_ASSOC: nest of &enum sctpx_assoc_attr, may repeat: one per
  *	association in the replies of ASSOC_GET, PEELOFF and CONNECTX
  * @SCTPX_A_REMAINING: u32, reply of a PEELOFF by selection: matching
@@ -340,7 +341,9 @@ enum sctpx_peer_attr {
  *	socket (the request parsed and named a one-to-many SCTP socket of the
  *	caller's network namespace)
  * @SCTPX_STATS_A_PEELED: associations peeled off and handed to a caller
- * @SCTPX_STATS_A_PEEL_ERRORS: PEELOFF entries that failed
+ * @SCTPX_STATS_A_PEEL_ERRORS: PEELOFF entries that failed, in requests
+ *	answered with a reply (an all-or-nothing request refused as a whole
+ *	counts none)
  * @SCTPX_STATS_A_CONNECTX_REQUESTS: CONNECTX requests that passed
  *	validation and started their peers
  * @SCTPX_STATS_A_CONNECTX_STARTED: associations CONNECTX started
