@@ -7,6 +7,7 @@
  * every unit test of the binary (the process's descriptor table before
  * and after each test must be the same).
  */
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/sctpx.h>
+#include <map>
 #include <mutex>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
@@ -335,6 +337,50 @@ TEST_F(FailureTest, MissingEntryKeepsEveryOtherDescriptor)
 	std::set<int> mine{p->entries[0].fd->get(), p->entries[2].fd->get()};
 	p = Error{};
 	m->close_leftovers(mine); /* the omitted one's descriptor: the fake's leak */
+}
+
+/* A module answering in another order, with an entry nobody asked for. */
+TEST_F(FailureTest, OutOfOrderReplyIsMatchedByIdAndKeepsTheExtraEntry)
+{
+	std::map<std::uint32_t, int> fd_of; /* id -> the descriptor the fake handed out */
+	k->handler = [&fd_of](const Request &r) -> Result<std::vector<detail::Message>> {
+		if (r.cmd() == SCTPX_CMD_INFO_GET)
+			return std::vector<detail::Message>{info_reply(all_ops(), 64, 64)};
+		std::vector<std::uint32_t> ids = request_ids(r);
+		std::reverse(ids.begin(), ids.end());
+		if (ids.size() > 2)
+			ids.insert(ids.begin() + 1, 99); /* one more, in the middle */
+		ReplyBuilder b(SCTPX_CMD_PEELOFF);
+		for (const std::uint32_t id : ids) {
+			fd_of[id] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			b.brief_entry(id, fd_of[id]);
+		}
+		return std::vector<detail::Message>{b.done()};
+	};
+	auto c = ClientAccess::make(fake_factory(k), {});
+	ASSERT_TRUE(c.ok());
+	/* Same size, another order; then one entry more than asked. */
+	for (const std::vector<AssocId> &ids : {std::vector<AssocId>{3, 4}, std::vector<AssocId>{5, 6, 7}}) {
+		fd_of.clear();
+		auto p = c->peeloff(sock.get(), ids);
+		ASSERT_TRUE(p.ok()) << p.error().message();
+		const bool extra = ids.size() > 2;
+		ASSERT_EQ(p->entries.size(), ids.size() + (extra ? 1 : 0));
+		for (std::size_t i = 0; i < ids.size(); i++) {
+			EXPECT_EQ(p->entries[i].info.id, ids[i]);
+			ASSERT_TRUE(p->entries[i].fd.ok()) << "id " << ids[i];
+			EXPECT_EQ(p->entries[i].fd->get(), fd_of.at(ids[i])) << "id " << ids[i];
+		}
+		if (extra) {
+			EXPECT_EQ(p->entries.back().info.id, 99U) << "the unasked entry goes at the end";
+			ASSERT_TRUE(p->entries.back().fd.ok());
+			EXPECT_EQ(p->entries.back().fd->get(), fd_of.at(99));
+		}
+		ASSERT_EQ(fd_of.size(), p->entries.size()) << "the fake answered";
+		p = Error{};
+		for (const auto &[id, fd] : fd_of)
+			EXPECT_FALSE(is_open(fd)) << "id " << id << ": every descriptor reached the caller";
+	}
 }
 
 TEST_F(FailureTest, TruncatedReplyKeepsTheDescriptorsItCarries)
