@@ -67,11 +67,6 @@ module_param_cb(max_peer_addrs, &sctpx_limit_ops, &sctpx_max_peer_addrs, 0644);
 MODULE_PARM_DESC(max_peer_addrs,
 		 "Most addresses of one CONNECTX peer, 1-2048 (default 64)");
 
-bool sctpx_measure_floor;
-module_param_named(measure_floor, sctpx_measure_floor, bool, 0644);
-MODULE_PARM_DESC(measure_floor,
-		 "Time the unavoidable kernel work of each peel (default off)");
-
 /* The reply of a full PEELOFF of max_batch entries fits one allocation. */
 static bool sctpx_batch_fits(void)
 {

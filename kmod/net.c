@@ -27,6 +27,19 @@ struct sctpx_net *sctpx_net(const struct net *net)
 	return net_generic(net, sctpx_net_id);
 }
 
+/* Numbers of the stats nest that are no counter: padding, reserved. */
+static bool sctpx_stat_unused(unsigned int attr)
+{
+	switch (attr) {
+	case SCTPX_STATS_A_RESERVED_8:
+	case SCTPX_STATS_A_RESERVED_9:
+	case SCTPX_STATS_A_PAD:
+	case SCTPX_STATS_A_RESERVED_11:
+		return true;
+	}
+	return false;
+}
+
 /**
  * sctpx_stat_add() - add to one counter of a namespace
  * @net: the namespace the request ran in
@@ -36,7 +49,7 @@ struct sctpx_net *sctpx_net(const struct net *net)
 void sctpx_stat_add(const struct net *net, unsigned int attr, u64 val)
 {
 	if (attr > SCTPX_STATS_A_UNSPEC && attr <= SCTPX_STATS_A_MAX &&
-	    attr != SCTPX_STATS_A_PAD && val)
+	    !sctpx_stat_unused(attr) && val)
 		atomic64_add(val, &sctpx_net(net)->stats[attr]);
 }
 
@@ -57,7 +70,7 @@ int sctpx_stats_put(struct sk_buff *skb, const struct net *net)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = SCTPX_STATS_A_UNSPEC + 1; i <= SCTPX_STATS_A_MAX; i++) {
-		if (i == SCTPX_STATS_A_PAD)
+		if (sctpx_stat_unused(i))
 			continue;
 		if (nla_put_u64_64bit(skb, i, atomic64_read(&sn->stats[i]),
 				      SCTPX_STATS_A_PAD)) {

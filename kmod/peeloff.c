@@ -41,6 +41,7 @@
 
 #include "sctpx.h"
 #include "peeloff.h"
+#include "trace.h"
 
 static void sctpx_peel_refuse(struct sctpx_peel *e, enum sctpx_peel_why why)
 {
@@ -202,7 +203,7 @@ static void sctpx_peel_unreserve(struct sctpx_peel_req *r)
 static int sctpx_peel_reserve(struct sctpx_peel_req *r)
 {
 	unsigned int fdflags = r->flags & SOCK_CLOEXEC ? O_CLOEXEC : 0;
-	u64 t0 = sctpx_measure_floor ? ktime_get_ns() : 0;
+	u64 t0 = r->start_ns ? ktime_get_ns() : 0;
 	size_t i;
 	int fd;
 
@@ -265,7 +266,7 @@ static void sctpx_peel_one(struct sctpx_peel_req *r, struct sctpx_peel *e,
 		goto fail;
 	}
 
-	if (sctpx_measure_floor)
+	if (r->start_ns)
 		t0 = ktime_get_ns();
 	sctpx_rx_peel_begin(r, e);
 	err = sctp_do_peeloff(r->sk, e->id, &newsock);
@@ -385,14 +386,10 @@ static void sctpx_peel_account(struct net *net,
 	}
 	sctpx_stat_add(net, SCTPX_STATS_A_PEELED, ok);
 	sctpx_stat_add(net, SCTPX_STATS_A_PEEL_ERRORS, bad);
-	if (r->floor_ns) {
-		sctpx_stat_add(net, SCTPX_STATS_A_FLOOR_NS, r->floor_ns);
-		sctpx_stat_add(net, SCTPX_STATS_A_FLOOR_COUNT, ok);
-		/* Not if measure_floor was set while this request ran. */
-		if (r->start_ns)
-			sctpx_stat_add(net, SCTPX_STATS_A_PEELOFF_NS,
-				       ktime_get_ns() - r->start_ns);
-	}
+	/* Not if the event was enabled while this request ran. */
+	if (r->start_ns && ok)
+		trace_sctpx_peeloff(r->n, ok, r->floor_ns,
+				    ktime_get_ns() - r->start_ns);
 }
 
 int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
@@ -409,7 +406,8 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	size_t i;
 	int err;
 
-	if (sctpx_measure_floor)
+	/* The clock is read only for the event (trace.h). */
+	if (trace_sctpx_peeloff_enabled())
 		r.start_ns = ktime_get_ns();
 	err = sctpx_peel_parse(&r, max);
 	if (err)

@@ -71,8 +71,9 @@ struct sctpx_rx_pos {
  * @v: the entries, in reply order
  * @n: number of entries
  * @remaining: selected associations left behind because of the limit
- * @start_ns: when the handler started, when measured
- * @floor_ns: time in the unavoidable kernel work, when measured
+ * @start_ns: when the handler started; 0: not timed (the sctpx_peeloff
+ *	event was off, trace.h)
+ * @floor_ns: time in the kernel work every peeled fd needs, when timed
  * @rx: the parent's receive queue in its order, while it is split
  * @rxn: number of messages in @rx
  */

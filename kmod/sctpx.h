@@ -40,7 +40,6 @@ struct sctpx_limit {
 extern struct sctpx_limit sctpx_max_batch;
 extern struct sctpx_limit sctpx_max_peers;
 extern struct sctpx_limit sctpx_max_peer_addrs;
-extern bool sctpx_measure_floor;
 
 /*
  * max_batch's upper bound: a reply of this many full entries, each at most

@@ -81,7 +81,7 @@ def main():
         m = meta[k]
         w(f"guest {k}: {m.get('cpus', '?')} vCPUs (QEMU TCG), clocksource "
           f"{m.get('clocksource', '?')}, sctpx {m.get('module_version', '?')}, "
-          f"measure_floor={m.get('measure_floor', '?')}, rounds "
+          f"floor from {m.get('floor_source', '?')}, rounds "
           f"{m.get('rounds', '?')} ({m.get('rounds_big', '?')} for N=4096 and "
           f"M=10000), {m.get('seconds', '?')} s in the guest")
     w("```")
@@ -90,10 +90,10 @@ def main():
       "in an extra untimed round (seccomp user notification); x per-call: "
       "median of the per-call way / median of this row (higher is "
       "better); floor: kernel time in fd reservation + sctp_do_peeloff + "
-      "sock_alloc_file per association, measured by the module in the same "
-      "rounds; in module: time inside the PEELOFF handler per association "
-      "(floor included; the rest of the row is the netlink transport and "
-      "user space); over floor: this row's median / the floor's median.")
+      "sock_alloc_file per association, timed by the module's sctpx_peeloff "
+      "tracepoint in the same rounds; in module: time inside the PEELOFF "
+      "handler per association (floor included; the rest of the row is the "
+      "netlink transport and user space); over floor: this row's median / the floor's median.")
     w("")
     for kern in kernels:
         w(f"### Kernel {kern}")

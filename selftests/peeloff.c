@@ -1583,24 +1583,120 @@ TEST(counters_move)
 		  b.stats[SCTPX_STATS_A_PEEL_ERRORS]);
 	EXPECT_EQ(a.stats[SCTPX_STATS_A_REPLY_ERRORS],
 		  b.stats[SCTPX_STATS_A_REPLY_ERRORS]);
-	EXPECT_EQ(a.stats[SCTPX_STATS_A_PEELOFF_NS],
-		  b.stats[SCTPX_STATS_A_PEELOFF_NS]);
 	close(res.v[0].fd);
 	sx_result_free(&res);
+	sx_pool_free(&p);
+	sx_nl_close(&nl);
+}
 
-	/* The floor is only timed when asked for. */
-	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/measure_floor", "1"));
-	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &p.ids[1], 1, NULL, &res));
-	ASSERT_EQ(0, sx_info(&nl, &a));
-	EXPECT_EQ(b.stats[SCTPX_STATS_A_FLOOR_COUNT] + 1,
-		  a.stats[SCTPX_STATS_A_FLOOR_COUNT]);
-	EXPECT_LT(b.stats[SCTPX_STATS_A_FLOOR_NS], a.stats[SCTPX_STATS_A_FLOOR_NS]);
-	/* The whole request, floor included. */
-	EXPECT_GE(a.stats[SCTPX_STATS_A_PEELOFF_NS] - b.stats[SCTPX_STATS_A_PEELOFF_NS],
-		  a.stats[SCTPX_STATS_A_FLOOR_NS] - b.stats[SCTPX_STATS_A_FLOOR_NS]);
-	ASSERT_EQ(0, sx_sysfs_write("/sys/module/sctpx/parameters/measure_floor", "0"));
-	close(res.v[0].fd);
+/* Family version 3: the timing counters (8, 9, 11) are never sent. */
+TEST(stats_carry_no_timing)
+{
+	const uint64_t gone = 1ULL << SCTPX_STATS_A_RESERVED_8 |
+			      1ULL << SCTPX_STATS_A_RESERVED_9 |
+			      1ULL << SCTPX_STATS_A_RESERVED_11;
+	const uint64_t want = 1ULL << SCTPX_STATS_A_PEELOFF_REQUESTS |
+			      1ULL << SCTPX_STATS_A_PEELED |
+			      1ULL << SCTPX_STATS_A_PEEL_ERRORS |
+			      1ULL << SCTPX_STATS_A_CONNECTX_REQUESTS |
+			      1ULL << SCTPX_STATS_A_CONNECTX_STARTED |
+			      1ULL << SCTPX_STATS_A_CONNECTX_ERRORS |
+			      1ULL << SCTPX_STATS_A_REPLY_ERRORS |
+			      1ULL << SCTPX_STATS_A_LOST_REPLIES_DROPPED;
+	struct sx_nl nl;
+	uint64_t types;
+
+	ASSERT_EQ(0, sx_module_ensure());
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_stats_types(&nl, &types));
+	/* Every counter came: the nest was read. */
+	EXPECT_EQ(want, types & want);
+	EXPECT_EQ(0, types & gone) TH_LOG("stats types %#llx",
+					   (unsigned long long)types);
+	sx_nl_close(&nl);
+}
+
+/*
+ * The timing lives in the sctpx_peeloff tracepoint: enabled, a PEELOFF
+ * that peeled records one event with the reply's counts and the two
+ * times; off, nothing is recorded. Without PEELOFF the module has no event
+ * (trace.o is built with peeloff.o); a kernel without tracefs has none to
+ * offer.
+ */
+TEST(peeloff_event_carries_the_timing)
+{
+	static const char enable[] = "events/sctpx/sctpx_peeloff/enable";
+	int offered = sx_peeloff_offered(), tr, k, peeled = 0;
+	struct sx_peeloff_event ev[4];
+	char dir[128], path[256];
+	struct sx_result res;
+	struct sx_nl nl;
+	struct sx_pool p;
+	uint32_t ids[3];
+
+	ASSERT_LE(0, offered);
+	tr = sx_tracefs(dir, sizeof(dir));
+	ASSERT_LE(0, tr) TH_LOG("tracefs: %s", strerror(-tr));
+	if (!tr) {
+		/* Nothing to trace with; what the module must do is below. */
+		EXPECT_NE(0, access("/sys/kernel/tracing/events", F_OK));
+		TH_LOG("no tracefs in this kernel: no events asserted");
+		SX_PEELOFF_OR_ASSERT_ABSENT();
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/events/sctpx", dir);
+	if (!offered) {
+		/* The module's only event belongs to PEELOFF. */
+		EXPECT_EQ(-1, access(path, F_OK));
+		EXPECT_EQ(ENOENT, errno);
+		TH_LOG("tracefs at %s: no events/sctpx, as a module without PEELOFF must",
+		       dir);
+		/* Asserts the refusal and ends the test. */
+		SX_PEELOFF_OR_ASSERT_ABSENT();
+	}
+	/* Registered: the kernel accepted the module's taints for tracing. */
+	snprintf(path, sizeof(path), "%s/%s", dir, enable);
+	ASSERT_EQ(0, access(path, F_OK)) TH_LOG("%s: %s", path, strerror(errno));
+
+	ASSERT_EQ(0, sx_nl_open(&nl));
+	ASSERT_EQ(0, sx_pool_make(&p, 4));
+	ASSERT_EQ(0, sx_trace_write(dir, "tracing_on", "1"));
+	ASSERT_EQ(0, sx_trace_clear(dir));
+	ASSERT_EQ(0, sx_trace_write(dir, enable, "1"));
+	ids[0] = p.ids[0];
+	ids[1] = 0x7ffffff0;		/* refused: requested, not peeled */
+	ids[2] = p.ids[1];
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, ids, 3, NULL, &res));
+	ASSERT_EQ(0, sx_trace_write(dir, enable, "0"));
+	ASSERT_EQ(3, res.n);
+	for (k = 0; k < 3; k++) {
+		if (res.v[k].fd >= 0) {
+			peeled++;
+			close(res.v[k].fd);
+		}
+	}
 	sx_result_free(&res);
+	EXPECT_EQ(2, peeled);
+	ASSERT_EQ(1, sx_trace_peeloff_events(dir, ev, 4));
+	TH_LOG("event: requested=%u peeled=%u floor_ns=%llu request_ns=%llu",
+	       ev[0].requested, ev[0].peeled,
+	       (unsigned long long)ev[0].floor_ns,
+	       (unsigned long long)ev[0].request_ns);
+	EXPECT_EQ(3, ev[0].requested);
+	EXPECT_EQ(peeled, ev[0].peeled);
+	EXPECT_LT(0, ev[0].floor_ns);
+	EXPECT_LE(ev[0].floor_ns, ev[0].request_ns);
+
+	/* Off: a PEELOFF that peels records nothing. */
+	ASSERT_EQ(0, sx_trace_clear(dir));
+	ASSERT_EQ(0, sx_peeloff(&nl, p.srv, 0, false, &p.ids[2], 1, NULL, &res));
+	ASSERT_EQ(1, res.n);
+	EXPECT_LE(0, res.v[0].fd);
+	if (res.v[0].fd >= 0)
+		close(res.v[0].fd);
+	sx_result_free(&res);
+	EXPECT_EQ(0, sx_trace_peeloff_events(dir, ev, 4));
+
 	sx_pool_free(&p);
 	sx_nl_close(&nl);
 }

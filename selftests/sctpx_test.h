@@ -37,6 +37,7 @@
 #include "lib/slab.h"
 #include "lib/process.h"
 #include "lib/fixture.h"
+#include "lib/tracefs.h"
 
 /*
  * The first statement of a test of PEELOFF itself. Where the module has

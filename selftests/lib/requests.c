@@ -349,3 +349,27 @@ int sx_info(struct sx_nl *nl, struct sx_info *info)
 		return -ENOMEM;
 	return sx_request(nl, msg, sx_info_cb, info);
 }
+
+static int sx_stats_types_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[SCTPX_A_MAX + 1], *pos;
+	uint64_t *types = arg;
+	int rem;
+
+	if (genlmsg_parse(nlh, 0, tb, SCTPX_A_MAX, NULL) || !tb[SCTPX_A_STATS])
+		return -EINVAL;
+	nla_for_each_nested(pos, tb[SCTPX_A_STATS], rem)
+		if (nla_type(pos) < 64)
+			*types |= 1ULL << nla_type(pos);
+	return 0;
+}
+
+int sx_stats_types(struct sx_nl *nl, uint64_t *types)
+{
+	struct nl_msg *msg = sx_msg(nl, SCTPX_CMD_INFO_GET, 0);
+
+	*types = 0;
+	if (!msg)
+		return -ENOMEM;
+	return sx_request(nl, msg, sx_stats_types_cb, types);
+}

@@ -103,4 +103,7 @@ struct sx_info {
 };
 int sx_info(struct sx_nl *nl, struct sx_info *info);
 
+/* Bit (1 << type) of every attribute of INFO_GET's stats nest: 0 or -errno. */
+int sx_stats_types(struct sx_nl *nl, uint64_t *types);
+
 #endif /* SX_LIB_REQUESTS_H */

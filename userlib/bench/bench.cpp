@@ -19,8 +19,12 @@
  *             sctp_connectx loop ("blocking"), non-blocking sctp_connectx
  *             loop + waiting for N SCTP_COMM_UP ("nb-commup"), one bare
  *             CONNECTX with a wait ("nl"), the library ("lib")
- * The floor (module parameter measure_floor=1) comes with every sctpx
- * peeloff round. Each round is checked (fd valid, its flags, its peer,
+ * The floor comes with every sctpx peeloff round: the module's
+ * sctpx_peeloff tracepoint, enabled for the whole run, its events read
+ * off tracefs's trace_pipe and summed per round (tracefloor.hpp); a round
+ * without one fails.
+ * floor_ns and req_ns are the sums of the events' floor_ns and
+ * request_ns, floor_count the associations they peeled. Each round is checked (fd valid, its flags, its peer,
  * its queued greeting readable on it, nothing left on or lost from the
  * parent); a failed check fails the run.
  *
@@ -61,6 +65,7 @@
 #include "nlraw.hpp"
 #include "sctpx/sctpx.hpp"
 #include "syscount.hpp"
+#include "tracefloor.hpp"
 
 using namespace sctpx;
 using namespace sctpx::bench;
@@ -395,6 +400,7 @@ void teardown(Parent &p, Targets &t, std::vector<Got> &got)
 struct Ctx {
 	Client *lib = nullptr;
 	RawNl *nl = nullptr;
+	TraceFloor *trace = nullptr;
 };
 
 void v_loop(Ctx & /*c*/, Parent &p, Targets &t, std::vector<Got> &got)
@@ -532,7 +538,7 @@ using PeelFn = void (*)(Ctx &, Parent &, Targets &, std::vector<Got> &);
 struct Variant {
 	const char *name;
 	PeelFn fn;
-	bool sctpx; /* floor counted */
+	bool sctpx; /* goes through the module: its floor is traced */
 };
 
 /* --- connectx ------------------------------------------------------------- */
@@ -700,24 +706,19 @@ void run_peel_config(Ctx &ctx, const Config &cfg, const std::vector<Variant> &va
 				const long sys = g_nocount ? -1 : count_syscalls([&] { v.fn(ctx, p, t, got); });
 				std::printf("BENCH-SYS,%s,%s,%d,%d,%ld\n", arm.c_str(), v.name, cfg.n, cfg.m, sys);
 			} else {
-				std::uint64_t f0 = 0;
-				std::uint64_t c0 = 0;
-				std::uint64_t q0 = 0;
-				std::uint64_t f1 = 0;
-				std::uint64_t c1 = 0;
-				std::uint64_t q1 = 0;
-				if (v.sctpx)
-					(void)ctx.nl->floor(f0, c0, q0);
+				Floor fl;
+				if (v.sctpx && ctx.trace->clear() != 0)
+					fail(label + ": cannot read the trace buffer");
 				const std::uint64_t t0 = now_ns();
 				v.fn(ctx, p, t, got);
 				const std::uint64_t dt = now_ns() - t0;
-				if (v.sctpx)
-					(void)ctx.nl->floor(f1, c1, q1);
+				if (v.sctpx && (ctx.trace->read(fl) != 0 || fl.events == 0))
+					fail(label + ": no sctpx_peeloff event read");
 				std::printf("BENCH-CSV,%s,%s,%d,%d,%d,%llu,%llu,%llu,%llu\n", arm.c_str(),
 					    v.name, cfg.n, cfg.m, r, static_cast<unsigned long long>(dt),
-					    static_cast<unsigned long long>(f1 - f0),
-					    static_cast<unsigned long long>(c1 - c0),
-					    static_cast<unsigned long long>(q1 - q0));
+					    static_cast<unsigned long long>(fl.floor_ns),
+					    static_cast<unsigned long long>(fl.peeled),
+					    static_cast<unsigned long long>(fl.request_ns));
 			}
 			check_round(label, p, t, got);
 			teardown(p, t, got);
@@ -852,12 +853,7 @@ void fixed_costs(Ctx &ctx)
 		return std::to_string(v[v.size() / 2]);
 	};
 	meta("fixed_getsockopt_ns", median([&] { (void)assoc_count(srv); }));
-	meta("fixed_info_ns", median([&] {
-		std::uint64_t a = 0;
-		std::uint64_t b = 0;
-		std::uint64_t c = 0;
-		(void)ctx.nl->floor(a, b, c);
-	}));
+	meta("fixed_info_ns", median([&] { (void)ctx.nl->info(); }));
 	meta("fixed_nl_peel_ns", median([&] {
 		std::vector<RawEntry> raw;
 		(void)ctx.nl->peeloff(srv, bogus, 0, kFlags, false, raw);
@@ -892,20 +888,13 @@ int main()
 		std::printf("1..0 # SKIP no sctpx module\n");
 		return 1;
 	}
-	{
-		FILE *f = std::fopen("/sys/module/sctpx/parameters/measure_floor", "w");
-		if (f) {
-			std::fputs("1", f);
-			std::fclose(f);
-		}
-	}
 	utsname u{};
 	uname(&u);
 	meta("kernel", u.release);
 	meta("cpus", std::to_string(sysconf(_SC_NPROCESSORS_ONLN)));
 	meta("clocksource", read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
 	meta("module_version", read_file("/sys/module/sctpx/version"));
-	meta("measure_floor", read_file("/sys/module/sctpx/parameters/measure_floor"));
+	meta("floor_source", "tracepoint sctpx:sctpx_peeloff");
 
 	auto client = Client::open();
 	RawNl nl;
@@ -913,7 +902,12 @@ int main()
 		std::printf("1..1\nnot ok 1 bench # no module path: %s\n", nl.error().c_str());
 		return 1;
 	}
-	Ctx ctx{&*client, &nl};
+	TraceFloor trace;
+	if (!trace.ok()) {
+		std::printf("1..1\nnot ok 1 bench # no floor: %s\n", trace.error().c_str());
+		return 1;
+	}
+	Ctx ctx{&*client, &nl, &trace};
 
 	const bool quick = env_int("BENCH_QUICK", 0) != 0;
 	g_debug = env_int("BENCH_DEBUG", 0) != 0;

@@ -231,17 +231,13 @@ int RawNl::connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_
 	return transact(msg, false, &out, &wait_end, nullptr);
 }
 
-int RawNl::floor(std::uint64_t &ns, std::uint64_t &count, std::uint64_t &req_ns)
+int RawNl::info()
 {
 	nl_msg *msg = new_msg(family_, seq_++, SCTPX_CMD_INFO_GET, 256);
 	if (!msg)
 		return -ENOMEM;
 	std::uint64_t stats[SCTPX_STATS_A_MAX + 1] = {};
-	const int r = transact(msg, false, nullptr, nullptr, stats);
-	ns = stats[SCTPX_STATS_A_FLOOR_NS];
-	count = stats[SCTPX_STATS_A_FLOOR_COUNT];
-	req_ns = stats[SCTPX_STATS_A_PEELOFF_NS];
-	return r;
+	return transact(msg, false, nullptr, nullptr, stats);
 }
 
 } // namespace sctpx::bench

@@ -48,8 +48,8 @@ public:
 	/* CONNECTX to 127.0.0.1 on each port, waiting up to wait_ms. */
 	int connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_t wait_ms,
 		     std::vector<RawEntry> &out, std::uint32_t &wait_end);
-	/* FLOOR_NS, FLOOR_COUNT and PEELOFF_NS from INFO_GET. */
-	int floor(std::uint64_t &ns, std::uint64_t &count, std::uint64_t &req_ns);
+	/* INFO_GET, its counters decoded: the fixed cost of a request. */
+	int info();
 
 private:
 	int transact(void *msg, bool full, std::vector<RawEntry> *out, const std::uint32_t *wait_end,

@@ -27,7 +27,10 @@ namespace sctpx {
 using detail::Probe;
 using detail::Transport;
 
-/* The oldest family version the library uses (version 1 waited in the kernel). */
+/*
+ * The oldest family version the library uses (version 1 waited in the
+ * kernel); version 3 only stopped sending counters the library never read.
+ */
 constexpr std::uint32_t kMinFamilyVersion = 2;
 
 std::uint64_t detail::op_bit(Op op) noexcept

@@ -20,7 +20,15 @@
  * - a reader ignores attributes it does not know, and treats a counter
  *   missing from %SCTPX_A_STATS as not offered.
  *
- * Family version 2 (this header) differs from version 1 in:
+ * Family version 3 (this header) differs from version 2 in:
+ * - the module times nothing for its counters: the benchmark timing of
+ *   version 2 (%SCTPX_STATS_A_RESERVED_8, %SCTPX_STATS_A_RESERVED_9 and
+ *   %SCTPX_STATS_A_RESERVED_11, and the module parameter measure_floor)
+ *   moved to the sctpx_peeloff tracepoint (tracefs events/sctpx/); those
+ *   counters are never sent. Requests and replies are otherwise those of
+ *   version 2.
+ *
+ * Family version 2 differs from version 1 in:
  * - CONNECTX never waits: it starts the associations and returns; it
  *   needs a non-blocking socket; %SCTPX_A_RESERVED_16 and
  *   %SCTPX_A_RESERVED_17 (version 1's wait and its outcome) are refused;
@@ -40,7 +48,7 @@
 #define _UAPI_LINUX_SCTPX_H
 
 #define SCTPX_FAMILY_NAME	"sctpx"
-#define SCTPX_FAMILY_VERSION	2
+#define SCTPX_FAMILY_VERSION	3
 
 /* Most peer addresses one %SCTPX_A_ASSOC entry carries (primary first). */
 #define SCTPX_ENTRY_PEER_ADDRS_MAX	8
@@ -339,16 +347,14 @@ enum sctpx_peer_attr {
  * @SCTPX_STATS_A_REPLY_ERRORS: replies that could not be delivered after
  *	the work was done (the new fds were installed all the same, and the
  *	reply kept for %SCTPX_CMD_LOST_REPLY_GET)
- * @SCTPX_STATS_A_FLOOR_NS: time spent in the kernel work a peeled fd cannot
- *	avoid (fd reservation, sctp_do_peeloff, sock_alloc_file), in ns;
- *	counted only while the module parameter measure_floor is set
- * @SCTPX_STATS_A_FLOOR_COUNT: peels counted in %SCTPX_STATS_A_FLOOR_NS
+ * @SCTPX_STATS_A_RESERVED_8: family version 2's FLOOR_NS (time in the
+ *	kernel work every peeled fd needs); never sent: the sctpx_peeloff
+ *	tracepoint carries it
+ * @SCTPX_STATS_A_RESERVED_9: family version 2's FLOOR_COUNT (peels timed
+ *	in FLOOR_NS); never sent
  * @SCTPX_STATS_A_PAD: padding
- * @SCTPX_STATS_A_PEELOFF_NS: time spent inside PEELOFF requests that
- *	peeled something, from the handler's start to the last fd installed
- *	(reply sent), in ns; counted only while measure_floor is set. With
- *	%SCTPX_STATS_A_FLOOR_NS it splits a request's cost into the
- *	unavoidable work, sctpx's own, and the netlink transport around it
+ * @SCTPX_STATS_A_RESERVED_11: family version 2's PEELOFF_NS (time inside
+ *	PEELOFF requests); never sent: the sctpx_peeloff tracepoint carries it
  * @SCTPX_STATS_A_LOST_REPLIES_DROPPED: undelivered replies that were not,
  *	or are no longer, kept for %SCTPX_CMD_LOST_REPLY_GET: the namespace's
  *	room for them (%SCTPX_LOST_REPLY_BYTES_MAX) was full, memory ran out,
@@ -364,10 +370,10 @@ enum sctpx_stats_attr {
 	SCTPX_STATS_A_CONNECTX_STARTED,
 	SCTPX_STATS_A_CONNECTX_ERRORS,
 	SCTPX_STATS_A_REPLY_ERRORS,
-	SCTPX_STATS_A_FLOOR_NS,
-	SCTPX_STATS_A_FLOOR_COUNT,
+	SCTPX_STATS_A_RESERVED_8,
+	SCTPX_STATS_A_RESERVED_9,
 	SCTPX_STATS_A_PAD,
-	SCTPX_STATS_A_PEELOFF_NS,
+	SCTPX_STATS_A_RESERVED_11,
 	SCTPX_STATS_A_LOST_REPLIES_DROPPED,
 
 	__SCTPX_STATS_A_MAX,
