@@ -695,10 +695,10 @@ void table(Results &res)
 	};
 	const std::vector<Row> rows = {
 		{"whole C++ call (Client::peeloff, brief), minus the fake transport", "cxx", {"ids-vector"}},
-		{"  client dispatch (usable/getpid, probe, pool lease)", "cxx", {"module_peeloff"}},
+		{"  client dispatch (usable, probe, pool lease)", "cxx", {"module_peeloff"}},
 		{"  request encoding (encode_peeloff, libnl)", "encode", {"ids-vector"}},
 		{"  reply decoding (decode_entries)", "decode", {}},
-		{"  record of peeled ids (note_peeled: fstat per entry)", "note_peeled", {}},
+		{"  record of peeled ids (note_peeled: one fstat, one lock)", "note_peeled", {}},
 		{"  matching + result building (rest of module_peeloff)",
 		 "module_peeloff",
 		 {"encode", "decode", "note_peeled"}},

@@ -20,6 +20,7 @@
 #include "client_access.hpp"
 #include "fallback.hpp"
 #include "module_path.hpp"
+#include "process_token.hpp"
 
 namespace sctpx {
 
@@ -56,7 +57,9 @@ struct Client::Impl {
 	detail::TransportFactory factory;
 	const ClientOptions opts;
 	/* The process that opened the client; a forked child gets ECHILD. */
-	const pid_t pid = getpid();
+	const std::uint64_t owner = detail::process_token();
+	/* Is this the process that opened the client (process_token.hpp)? */
+	bool in_owner() const noexcept { return detail::process_token() == owner; }
 	mutable std::mutex mu;
 	std::vector<std::unique_ptr<Transport>> idle; /* guarded by mu */
 	Probe probe;                                   /* guarded by mu */
@@ -78,7 +81,7 @@ struct Client::Impl {
 		Lease &operator=(Lease &&) = delete;
 		~Lease() noexcept
 		{
-			if (!t_->reusable() || getpid() != impl_.pid)
+			if (!t_->reusable() || !impl_.in_owner())
 				return; /* t_ closes its socket */
 			const std::lock_guard lock(impl_.mu);
 			try {
@@ -235,7 +238,7 @@ Result<void> Client::usable() const
 {
 	if (!impl_)
 		return moved_from();
-	if (getpid() != impl_->pid)
+	if (!impl_->in_owner())
 		return forked();
 	return {};
 }
@@ -273,7 +276,7 @@ Result<void> Client::refresh()
 
 Path Client::path_for(Op op) const
 {
-	if (!impl_ || getpid() != impl_->pid)
+	if (!impl_ || !impl_->in_owner())
 		return Path::Fallback;
 	return detail::choose_path(impl_->snapshot(), op, impl_->opts.force_fallback);
 }

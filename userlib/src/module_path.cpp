@@ -78,13 +78,53 @@ Peeled to_peeled(Entry &&e)
 	return p;
 }
 
-/*
- * The entries of a PEELOFF reply, one per requested id in the request's
- * order, matched by id (the module answers in order; a reply that does
- * not is still taken apart without losing a descriptor): an id without
- * an entry gets EPROTO, an entry no id asked for is appended.
- */
-std::vector<Peeled> match_ids(std::span<const AssocId> ids, Reply &&reply)
+/* Does the reply answer the ids one by one, in order? An entry without its id counts as in order. */
+bool in_order(std::span<const AssocId> ids, const Reply &reply) noexcept
+{
+	if (reply.entries.size() != ids.size())
+		return false;
+	for (std::size_t i = 0; i < ids.size(); i++)
+		if (reply.entries[i].info.id != ids[i] && reply.entries[i].info.id != 0)
+			return false;
+	return true;
+}
+
+/* The messages of entries with neither fd nor error, made before any fd moves. */
+std::vector<Error> odd_errors(const Reply &reply)
+{
+	std::vector<Error> odd;
+	for (const Entry &e : reply.entries)
+		if (e.error == 0 && e.fd < 0)
+			odd.emplace_back(EPROTO, kNoFd);
+	return odd;
+}
+
+/* e's descriptor (or error) becomes p's; cannot fail once odd is made. */
+void take_over(Peeled &p, Entry &e, std::vector<Error> &odd) noexcept
+{
+	p.info = std::move(e.info);
+	if (e.error == 0 && e.fd < 0) {
+		p.fd = std::move(odd.back());
+		odd.pop_back();
+	} else {
+		p.fd = e.error != 0 ? Result<Fd>(Error{e.error}) : Result<Fd>(Fd(std::exchange(e.fd, -1)));
+	}
+}
+
+/* The module's own order: entries move straight across. */
+std::vector<Peeled> match_in_order(std::span<const AssocId> ids, Reply &&reply)
+{
+	std::vector<Peeled> out(ids.size());
+	std::vector<Error> odd = odd_errors(reply);
+	for (std::size_t i = 0; i < ids.size(); i++) {
+		reply.entries[i].info.id = ids[i];
+		take_over(out[i], reply.entries[i], odd);
+	}
+	return out;
+}
+
+/* Any other reply: matched by id, every entry kept. */
+std::vector<Peeled> match_by_id(std::span<const AssocId> ids, Reply &&reply)
 {
 	std::vector<Peeled> out(ids.size());
 	/* Everything allocates before the first descriptor moves. */
@@ -94,18 +134,8 @@ std::vector<Peeled> match_ids(std::span<const AssocId> ids, Reply &&reply)
 		by_id[reply.entries[k].info.id].push_back(k);
 	std::vector<std::size_t> take(ids.size(), SIZE_MAX);
 	std::vector<bool> used(reply.entries.size(), false);
-	/* The module's own order (an entry without its id is taken as in order). */
-	bool in_order = reply.entries.size() == ids.size();
-	for (std::size_t i = 0; in_order && i < ids.size(); i++)
-		in_order = reply.entries[i].info.id == ids[i] || reply.entries[i].info.id == 0;
 	for (std::size_t i = 0; i < ids.size(); i++) {
 		out[i].info.id = ids[i];
-		if (in_order) {
-			take[i] = i;
-			used[i] = true;
-			reply.entries[i].info.id = ids[i];
-			continue;
-		}
 		auto it = by_id.find(ids[i]);
 		if (it == by_id.end() || it->second.empty()) {
 			out[i].fd = Error{EPROTO, "no result for this association in the module's reply"};
@@ -119,30 +149,29 @@ std::vector<Peeled> match_ids(std::span<const AssocId> ids, Reply &&reply)
 	for (std::size_t k = 0; k < reply.entries.size(); k++)
 		extra += used[k] ? 0 : 1;
 	out.resize(ids.size() + extra);
-	/* Entries with neither fd nor error: their message now, before any fd moves. */
-	std::vector<Error> odd;
-	for (const Entry &e : reply.entries)
-		if (e.error == 0 && e.fd < 0)
-			odd.emplace_back(EPROTO, kNoFd);
+	std::vector<Error> odd = odd_errors(reply);
 	/* Every vector is sized: moving the descriptors below cannot fail. */
-	auto take_over = [&odd](Peeled &p, Entry &e) noexcept {
-		if (e.error == 0 && e.fd < 0) {
-			p.info = std::move(e.info);
-			p.fd = std::move(odd.back());
-			odd.pop_back();
-		} else {
-			p.info = std::move(e.info);
-			p.fd = e.error != 0 ? Result<Fd>(Error{e.error}) : Result<Fd>(Fd(std::exchange(e.fd, -1)));
-		}
-	};
 	for (std::size_t i = 0; i < ids.size(); i++)
 		if (take[i] != SIZE_MAX)
-			take_over(out[i], reply.entries[take[i]]);
+			take_over(out[i], reply.entries[take[i]], odd);
 	std::size_t j = ids.size();
 	for (std::size_t k = 0; k < reply.entries.size(); k++)
 		if (!used[k])
-			take_over(out[j++], reply.entries[k]);
+			take_over(out[j++], reply.entries[k], odd);
 	return out;
+}
+
+/*
+ * The entries of a PEELOFF reply, one per requested id in the request's
+ * order, matched by id (the module answers in order; a reply that does
+ * not is still taken apart without losing a descriptor): an id without
+ * an entry gets EPROTO, an entry no id asked for is appended.
+ */
+std::vector<Peeled> match_ids(std::span<const AssocId> ids, Reply &&reply)
+{
+	if (in_order(ids, reply))
+		return match_in_order(ids, std::move(reply));
+	return match_by_id(ids, std::move(reply));
 }
 
 Result<std::vector<Peeled>> peel_ids(Session &s, int sock, std::span<const AssocId> ids,

@@ -154,7 +154,24 @@ std::uint8_t genl_cmd(const nl_msg *req)
 
 class NlTransport final : public Transport {
 public:
-	explicit NlTransport(std::unique_ptr<nl_sock, NlSockFree> sk) : sk_(std::move(sk)) {}
+	/*
+	 * cb is this transport's for good: its callbacks write into ex_,
+	 * which each exchange starts afresh (so the transport stays put).
+	 */
+	NlTransport(std::unique_ptr<nl_sock, NlSockFree> sk, std::unique_ptr<nl_cb, NlCbPut> cb)
+		: sk_(std::move(sk)), cb_(std::move(cb))
+	{
+		nl_cb_err(cb_.get(), NL_CB_CUSTOM, on_error, &ex_);
+		nl_cb_set(cb_.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, &ex_);
+		nl_cb_set(cb_.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex_);
+		nl_cb_set(cb_.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex_);
+		nl_cb_set(cb_.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex_);
+	}
+	NlTransport(const NlTransport &) = delete;
+	NlTransport &operator=(const NlTransport &) = delete;
+	NlTransport(NlTransport &&) = delete;
+	NlTransport &operator=(NlTransport &&) = delete;
+	~NlTransport() override = default;
 
 	Result<int> resolve(bool autoload) override
 	{
@@ -218,15 +235,9 @@ private:
 			nl_socket_set_msg_buf_size(sk_.get(), 0);
 		}
 
-		std::unique_ptr<nl_cb, NlCbPut> cb(nl_cb_alloc(NL_CB_DEFAULT));
-		if (!cb)
-			return Error{ENOMEM, "out of memory (libnl callbacks)"};
-		Exchange ex;
-		nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
-		nl_cb_set(cb.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, &ex);
-		nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
-		nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
-		nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
+		/* Nothing of an earlier exchange carries over. */
+		ex_ = Exchange{};
+		Exchange &ex = ex_;
 
 		errno = 0;
 		const int sent = nl_send_auto(sk_.get(), req.get());
@@ -248,7 +259,7 @@ private:
 		ex.expect = x;
 		while (!ex.done) {
 			errno = 0;
-			const int r = nl_recvmsgs(sk_.get(), cb.get());
+			const int r = nl_recvmsgs(sk_.get(), cb_.get());
 			const int sys = errno;
 			if (r < 0 && !ex.done) {
 				/* libnl says NLE_NOMEM for an overrun and for its own malloc. */
@@ -273,6 +284,8 @@ private:
 	}
 
 	std::unique_ptr<nl_sock, NlSockFree> sk_;
+	std::unique_ptr<nl_cb, NlCbPut> cb_;
+	Exchange ex_; /* what cb_'s callbacks collect for the current exchange */
 	bool broken_ = false;
 	std::uint32_t last_seq_ = 0; /* of the last request without a complete reply */
 };
@@ -311,7 +324,10 @@ Result<std::unique_ptr<Transport>> make_netlink_transport()
 	 * for kMaxIdsPerRequest ids).
 	 */
 	(void)nl_socket_set_buffer_size(sk.get(), 1 << 20, 1 << 20);
-	return std::unique_ptr<Transport>(std::make_unique<NlTransport>(std::move(sk)));
+	std::unique_ptr<nl_cb, NlCbPut> cb(nl_cb_alloc(NL_CB_DEFAULT));
+	if (!cb)
+		return Error{ENOMEM, "out of memory (libnl callbacks)"};
+	return std::unique_ptr<Transport>(std::make_unique<NlTransport>(std::move(sk), std::move(cb)));
 }
 
 } // namespace sctpx::detail

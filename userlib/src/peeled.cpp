@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "peeled.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <set>
@@ -44,36 +45,63 @@ bool sock_key(int sock, Key &k) noexcept
 	return true;
 }
 
-} // namespace
+/* Add one id under r.mu, forgetting the oldest beyond kPeeledRecordMax (may throw). */
+void add_locked(Record &r, const Key &k)
+{
+	if (!r.ids.insert(k).second)
+		return;
+	r.order.push_back(k);
+	if (r.order.size() > kPeeledRecordMax) {
+		r.ids.erase(r.order.front());
+		r.order.pop_front();
+	}
+}
 
-void note_peeled(int sock, std::span<const AssocId> ids) noexcept
+/*
+ * Note the ids each_id(add) passes to add, off sock: one fstat and one
+ * lock for the whole call, however many ids.
+ */
+template <typename EachId>
+void note(int sock, EachId each_id) noexcept
 {
 	Key k;
-	if (ids.empty() || !sock_key(sock, k))
+	if (!sock_key(sock, k))
 		return;
 	Record &r = record();
 	const std::lock_guard lock(r.mu);
 	try {
-		for (const AssocId id : ids) {
+		each_id([&r, &k](AssocId id) {
 			k.id = id;
-			if (!r.ids.insert(k).second)
-				continue;
-			r.order.push_back(k);
-			if (r.order.size() > kPeeledRecordMax) {
-				r.ids.erase(r.order.front());
-				r.order.pop_front();
-			}
-		}
+			add_locked(r, k);
+		});
 	} catch (...) {
 		/* Out of memory: the record is best effort by design. */
 	}
 }
 
+} // namespace
+
+void note_peeled(int sock, std::span<const AssocId> ids) noexcept
+{
+	if (ids.empty())
+		return;
+	note(sock, [ids](const auto &add) {
+		for (const AssocId id : ids)
+			add(id);
+	});
+}
+
+/* Only entries with a descriptor: the record says "on a socket of its own". */
 void note_peeled(int sock, const PeelResult &r) noexcept
 {
-	for (const Peeled &p : r.entries)
-		if (p.fd)
-			note_peeled(sock, std::span<const AssocId>(&p.info.id, 1));
+	const auto peeled = [](const Peeled &p) { return p.fd.ok(); };
+	if (std::none_of(r.entries.begin(), r.entries.end(), peeled))
+		return;
+	note(sock, [&r, &peeled](const auto &add) {
+		for (const Peeled &p : r.entries)
+			if (peeled(p))
+				add(p.info.id);
+	});
 }
 
 bool was_peeled(int sock, AssocId id) noexcept

@@ -7,16 +7,21 @@
  * every unit test of the binary (the process's descriptor table before
  * and after each test must be the same).
  */
+#include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstring>
+#include <functional>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/sctpx.h>
+#include <map>
 #include <mutex>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
 #include <set>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -334,6 +339,50 @@ TEST_F(FailureTest, MissingEntryKeepsEveryOtherDescriptor)
 	m->close_leftovers(mine); /* the omitted one's descriptor: the fake's leak */
 }
 
+/* A module answering in another order, with an entry nobody asked for. */
+TEST_F(FailureTest, OutOfOrderReplyIsMatchedByIdAndKeepsTheExtraEntry)
+{
+	std::map<std::uint32_t, int> fd_of; /* id -> the descriptor the fake handed out */
+	k->handler = [&fd_of](const Request &r) -> Result<std::vector<detail::Message>> {
+		if (r.cmd() == SCTPX_CMD_INFO_GET)
+			return std::vector<detail::Message>{info_reply(all_ops(), 64, 64)};
+		std::vector<std::uint32_t> ids = request_ids(r);
+		std::reverse(ids.begin(), ids.end());
+		if (ids.size() > 2)
+			ids.insert(ids.begin() + 1, 99); /* one more, in the middle */
+		ReplyBuilder b(SCTPX_CMD_PEELOFF);
+		for (const std::uint32_t id : ids) {
+			fd_of[id] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			b.brief_entry(id, fd_of[id]);
+		}
+		return std::vector<detail::Message>{b.done()};
+	};
+	auto c = ClientAccess::make(fake_factory(k), {});
+	ASSERT_TRUE(c.ok());
+	/* Same size, another order; then one entry more than asked. */
+	for (const std::vector<AssocId> &ids : {std::vector<AssocId>{3, 4}, std::vector<AssocId>{5, 6, 7}}) {
+		fd_of.clear();
+		auto p = c->peeloff(sock.get(), ids);
+		ASSERT_TRUE(p.ok()) << p.error().message();
+		const bool extra = ids.size() > 2;
+		ASSERT_EQ(p->entries.size(), ids.size() + (extra ? 1 : 0));
+		for (std::size_t i = 0; i < ids.size(); i++) {
+			EXPECT_EQ(p->entries[i].info.id, ids[i]);
+			ASSERT_TRUE(p->entries[i].fd.ok()) << "id " << ids[i];
+			EXPECT_EQ(p->entries[i].fd->get(), fd_of.at(ids[i])) << "id " << ids[i];
+		}
+		if (extra) {
+			EXPECT_EQ(p->entries.back().info.id, 99U) << "the unasked entry goes at the end";
+			ASSERT_TRUE(p->entries.back().fd.ok());
+			EXPECT_EQ(p->entries.back().fd->get(), fd_of.at(99));
+		}
+		ASSERT_EQ(fd_of.size(), p->entries.size()) << "the fake answered";
+		p = Error{};
+		for (const auto &[id, fd] : fd_of)
+			EXPECT_FALSE(is_open(fd)) << "id " << id << ": every descriptor reached the caller";
+	}
+}
+
 TEST_F(FailureTest, TruncatedReplyKeepsTheDescriptorsItCarries)
 {
 	/* A reply cut in the middle of its last entry: what it carries is delivered. */
@@ -457,36 +506,103 @@ TEST_F(FailureTest, Version1ModuleIsReportedButNotUsed)
 
 /* --- 2. fork ------------------------------------------------------------ */
 
+pid_t plain_fork()
+{
+	return fork();
+}
+
+/* A child made without pthread_atfork(3) handlers or glibc's fork(). */
+pid_t raw_clone()
+{
+	return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+}
+
+/* body() in a child made by spawn: true if it returned true there. */
+bool in_child(pid_t (*spawn)(), const std::function<bool()> &body)
+{
+	const pid_t pid = spawn();
+	if (pid == 0)
+		_exit(body() ? 0 : 1);
+	if (pid < 0)
+		return false;
+	int status = 0;
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+std::size_t requests_sent(FakeKernel &k)
+{
+	const std::lock_guard lock(k.mu);
+	return k.requests.size();
+}
+
+/* In the child, a call on the parent's client fails with ECHILD and sends nothing. */
+bool refused_in_child(Client &c, FakeKernel &k, int sock)
+{
+	const std::size_t before = requests_sent(k);
+	const std::vector<AssocId> ids{3};
+	auto p = c.peeloff(sock, ids);
+	auto l = c.list(sock);
+	return !p.ok() && p.error().errnum() == ECHILD && !l.ok() && l.error().errnum() == ECHILD &&
+	       c.path_for(Op::Peeloff) == Path::Fallback && requests_sent(k) == before;
+}
+
 TEST_F(FailureTest, ForkedChildGetsEchildAndSendsNothing)
 {
 	m->assocs = {3, 4};
 	Client c = client();
-	std::size_t sent_before = 0;
-	{
-		const std::lock_guard lock(k->mu);
-		sent_before = k->requests.size();
-	}
-	const pid_t pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		const std::vector<AssocId> ids{3};
-		auto p = c.peeloff(sock.get(), ids);
-		const bool echild = !p.ok() && p.error().errnum() == ECHILD;
-		std::size_t sent = 0;
-		{
-			const std::lock_guard lock(k->mu);
-			sent = k->requests.size();
-		}
-		_exit(echild && sent == sent_before ? 0 : 1);
-	}
-	int status = 0;
-	ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	ASSERT_TRUE(WIFEXITED(status)) << "the child died of a signal";
-	EXPECT_EQ(WEXITSTATUS(status), 0) << "the child used the parent's client";
+	EXPECT_TRUE(in_child(plain_fork, [&] { return refused_in_child(c, *k, sock.get()); }))
+		<< "the child used the parent's client";
 	/* The parent's client is unaffected. */
 	const std::vector<AssocId> ids{3};
 	auto p = c.peeloff(sock.get(), ids);
 	ASSERT_TRUE(p.ok()) << p.error().message();
+}
+
+TEST_F(FailureTest, ChildOfARawCloneGetsEchildToo)
+{
+	m->assocs = {3, 4};
+	Client c = client();
+	ASSERT_EQ(c.path_for(Op::Peeloff), Path::Module);
+	EXPECT_TRUE(in_child(raw_clone, [&] { return refused_in_child(c, *k, sock.get()); }))
+		<< "a child made without atfork handlers used the parent's client";
+	const std::vector<AssocId> ids{3};
+	ASSERT_TRUE(c.peeloff(sock.get(), ids).ok());
+}
+
+/* A client opened in the child has sockets of its own; a grandchild is refused. */
+TEST_F(FailureTest, ChildOpensItsOwnClientOnItsOwnSockets)
+{
+	m->assocs = {3, 4};
+	Client c = client();
+	const std::vector<AssocId> three{3};
+	ASSERT_TRUE(c.peeloff(sock.get(), three).ok());
+	std::set<int> parents;
+	{
+		const std::lock_guard lock(k->mu);
+		parents.insert(k->request_transport.begin(), k->request_transport.end());
+	}
+	ASSERT_FALSE(parents.empty());
+	EXPECT_TRUE(in_child(plain_fork, [&] {
+		if (!refused_in_child(c, *k, sock.get()))
+			return false;
+		auto own = ClientAccess::make(fake_factory(k), {});
+		if (!own.ok())
+			return false;
+		const std::size_t before = requests_sent(*k);
+		const std::vector<AssocId> four{4};
+		auto p = own->peeloff(sock.get(), four);
+		if (!p.ok() || !p->entries.at(0).fd.ok() || requests_sent(*k) == before)
+			return false;
+		{
+			const std::lock_guard lock(k->mu);
+			for (std::size_t i = before; i < k->request_transport.size(); i++)
+				if (parents.count(k->request_transport[i]) != 0)
+					return false; /* the parent's socket, reused */
+		}
+		/* Still the parent's client refuses; the child's is its own. */
+		return refused_in_child(c, *k, sock.get()) &&
+		       in_child(plain_fork, [&] { return refused_in_child(*own, *k, sock.get()); });
+	})) << "the child's own client failed or reused the parent's transports";
 }
 
 /* --- 7. no abort on bad input, moved-from objects ----------------------- */

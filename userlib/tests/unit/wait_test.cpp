@@ -321,6 +321,35 @@ TEST_F(WaitTest, PeeledRecordIsPerParentSocketAndBounded)
 	detail::forget_peeled();
 }
 
+/* A result is noted whole, but only its entries that got a descriptor. */
+TEST_F(WaitTest, PeeledRecordTakesOnlyEntriesWithADescriptor)
+{
+	detail::forget_peeled();
+	PeelResult r;
+	r.entries.resize(3);
+	r.entries[0].info.id = 11;
+	r.entries[0].fd = Fd(dup(sock.get()));
+	ASSERT_TRUE(r.entries[0].fd.ok() && r.entries[0].fd->get() >= 0);
+	r.entries[1].info.id = 12;
+	r.entries[1].fd = Error{ENOENT};
+	r.entries[2].info.id = 13;
+	r.entries[2].fd = Fd(dup(sock.get()));
+	detail::note_peeled(sock.get(), r);
+	EXPECT_TRUE(detail::was_peeled(sock.get(), 11));
+	EXPECT_FALSE(detail::was_peeled(sock.get(), 12)) << "failed: not on a socket of its own";
+	EXPECT_TRUE(detail::was_peeled(sock.get(), 13));
+	EXPECT_FALSE(detail::was_peeled(other.get(), 11)) << "another parent socket";
+	/* Nothing peeled: nothing noted, and the descriptors stay the caller's. */
+	PeelResult none;
+	none.entries.resize(1);
+	none.entries[0].info.id = 14;
+	none.entries[0].fd = Error{EINVAL};
+	detail::note_peeled(sock.get(), none);
+	EXPECT_FALSE(detail::was_peeled(sock.get(), 14));
+	EXPECT_GE(fcntl(r.entries[0].fd->get(), F_GETFD), 0) << "the record never closes a descriptor";
+	detail::forget_peeled();
+}
+
 void on_usr1(int /*sig*/) {}
 
 TEST_F(WaitTest, SignalEndsTheWaitWithEintr)
