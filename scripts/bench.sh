@@ -59,7 +59,7 @@ out=$(cd "$out" && pwd)
 } >"$out/host.txt"
 
 echo "kernel,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns" >"$out/raw.csv"
-echo "kernel,arm,variant,n,m,syscalls" >"$out/syscalls.csv"
+echo "kernel,arm,variant,n,m,syscalls,ns" >"$out/syscalls.csv"
 echo "kernel,key,value" >"$out/meta.csv"
 status=0
 for rel in $kernels; do
