@@ -827,6 +827,8 @@ public:
 	}
 	MaxBatch(const MaxBatch &) = delete;
 	MaxBatch &operator=(const MaxBatch &) = delete;
+	MaxBatch(MaxBatch &&) = delete;
+	MaxBatch &operator=(MaxBatch &&) = delete;
 	[[nodiscard]] static int read()
 	{
 		FILE *f = std::fopen(kPath, "r");
