@@ -27,8 +27,8 @@ ARM_TITLE = {
                 "(CONNECTX only starts them: nl-commup and lib wait in user space)",
 }
 ARM_ORDER = ["peeloff", "gateway", "busy-peeloff", "busy-gateway", "connectx"]
-VAR_ORDER = ["loop", "nl", "lib", "gw-loop", "gw-nl", "gw-lib",
-             "blocking", "nb-commup", "nl-commup"]
+VAR_ORDER = ["loop", "nl", "lib", "gw-loop", "gw-nl", "gw-lib"]
+CX_ORDER = ["blocking", "nb-commup", "nl-commup", "lib"]
 
 
 def load(path):
@@ -63,13 +63,14 @@ def main():
             if int(r.get("req_ns") or 0):
                 inmod[key].append(int(r["req_ns"]) / n)
     calls = {}
-    rate = {}                    # key -> system calls per second (connectx)
+    counted = {}                 # key -> the counted call's duration, ns (connectx)
     for r in sysc:
         key = (r["kernel"], r["arm"], r["variant"], int(r["n"]), int(r["m"]))
         s = int(r["syscalls"])
         calls[key] = s / int(r["n"]) if s >= 0 else None
         ns = int(r.get("ns") or 0)
-        rate[key] = s / (ns / 1e9) if s >= 0 and ns > 0 else None
+        if s >= 0 and ns > 0:
+            counted[key] = (s, ns)
 
     med = {k: statistics.median(v) for k, v in per.items()}
     kernels = sorted({k[0] for k in per})
@@ -101,27 +102,29 @@ def main():
       "handler per association (floor included; the rest of the row is the "
       "netlink transport and user space); over floor: this row's median / the floor's median. "
       "connectx: all established ms: median time until the last of the N "
-      "associations is ESTABLISHED; syscalls/s: system calls per second "
-      "of the counted call (its count over its duration, the seccomp "
-      "counting included), i.e. what the way's waiting costs while it "
-      "waits.")
+      "associations is ESTABLISHED; counted ms: the duration of the "
+      "untimed call whose system calls were counted (each counted call "
+      "costs a thread hand-off, so a way that makes many takes longer "
+      "there); syscalls/s: that call's count over that duration, what "
+      "the way costs in system calls per second while it waits.")
     w("")
     for kern in kernels:
         w(f"### Kernel {kern}")
         w("")
         for arm in ARM_ORDER:
+            order = CX_ORDER if arm == "connectx" else VAR_ORDER
             keys = sorted({k for k in per if k[0] == kern and k[1] == arm},
-                          key=lambda k: (k[4], k[3], VAR_ORDER.index(k[2])
-                                         if k[2] in VAR_ORDER else 99))
+                          key=lambda k: (k[4], k[3], order.index(k[2])
+                                         if k[2] in order else 99))
             if not keys:
                 continue
             w(f"#### {ARM_TITLE[arm]}")
             w("")
             if arm == "connectx":
                 w("| N | way | all established ms | ns/assoc | min | max "
-                  "| syscalls/assoc | syscalls/s | x blocking loop "
+                  "| syscalls/assoc | counted ms | syscalls/s | x blocking loop "
                   "| x non-blocking loop |")
-                w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+                w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
             else:
                 w("| N | M | way | ns/assoc | min | max | syscalls/assoc "
                   "| x per-call | floor ns/assoc | in module ns/assoc "
@@ -135,11 +138,13 @@ def main():
                 base = med.get((kern, arm, BASELINE[arm], n, m))
                 if arm == "connectx":
                     nb = med.get((kern, arm, "nb-commup", n, m))
-                    rs = rate.get(k)
+                    cs, cns = counted.get(k, (None, None))
+                    cms = f"{cns / 1e6:,.1f}" if cns else "-"
+                    rs = fmt(cs / (cns / 1e9)) if cns else "-"
                     xb = f"{base / med[k]:.2f}" if base else "-"
                     xnb = f"{nb / med[k]:.2f}" if nb else "-"
                     w(f"| {n} | {var} | {med[k] * n / 1e6:,.1f} | {fmt(med[k])} | "
-                      f"{fmt(min(v))} | {fmt(max(v))} | {scs} | {fmt(rs)} | "
+                      f"{fmt(min(v))} | {fmt(max(v))} | {scs} | {cms} | {rs} | "
                       f"{xb} | {xnb} |")
                     continue
                 fl = statistics.median(floor[k]) if floor.get(k) else None
