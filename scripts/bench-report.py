@@ -277,7 +277,7 @@ def plot(d, kernels, med, per, floor):
         ax4.set_title(f"{kern}: connectx until all established")
         for a in (ax, ax2, ax3, ax4):
             if not a.has_data():
-                a.text(0.5, 0.5, "not run", ha="center", va="center",
+                a.text(0.5, 0.5, "no data", ha="center", va="center",
                        transform=a.transAxes)
                 continue
             a.set_xscale("log")
