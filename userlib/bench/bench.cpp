@@ -42,7 +42,9 @@
  *   BENCH-FAIL text
  * and TAP at the end. Environment: BENCH_ROUNDS (10), BENCH_ROUNDS_BIG (5:
  * N=4096 and M=10000), BENCH_ARMS (comma list, default all), BENCH_QUICK=1
- * (two rounds, small N: a smoke test).
+ * (two rounds, small N: a smoke test), BENCH_CX_RCVBUF (bytes: the
+ * receive buffer of the connectx client socket that waits for
+ * SCTP_COMM_UP; default: the kernel's).
  */
 #include <algorithm>
 #include <array>
@@ -657,6 +659,13 @@ struct Config {
 
 int g_done, g_total;
 bool g_debug, g_nocount;
+/*
+ * BENCH_CX_RCVBUF: receive buffer (SO_RCVBUFFORCE) of the connectx client
+ * socket of the variants that wait for SCTP_COMM_UP; 0 leaves the
+ * default. With the default, N=512 notifications overflow it and the
+ * handshakes stall on T1 retransmissions (meta t1_*_expired_connectx_*).
+ */
+int g_cx_rcvbuf;
 
 void progress(const std::string &label)
 {
@@ -732,11 +741,13 @@ void run_cx_config(Ctx &ctx, const Config &cfg, const std::vector<CxVariant> &va
 		s.fds.push_back(std::move(srv->fd));
 		s.ports.push_back(srv->port);
 	}
-	std::map<std::string, long> t1; /* INIT retransmissions per variant */
+	/* Handshake retransmissions per variant: INIT, COOKIE ECHO */
+	std::map<std::string, std::pair<long, long>> t1;
 	for (int r = -1; r < cfg.rounds; r++) {
 		for (std::size_t k = 0; k < vars.size(); k++) {
 			const CxVariant &v = vars[(k + static_cast<std::size_t>(r + 1)) % vars.size()];
 			const long t1_before = sctp_snmp("SctpT1InitExpireds");
+			const long cookie_before = sctp_snmp("SctpT1CookieExpireds");
 			const std::string label = cfg_label(cfg) + " " + v.name + " round " + std::to_string(r);
 			const int fds_before = open_fds();
 			Fd client(socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC |
@@ -746,6 +757,9 @@ void run_cx_config(Ctx &ctx, const Config &cfg, const std::vector<CxVariant> &va
 				return;
 			}
 			const int sock = client.get();
+			if (v.events && g_cx_rcvbuf > 0)
+				(void)setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &g_cx_rcvbuf,
+						 sizeof(g_cx_rcvbuf));
 			if (v.events) {
 				sctp_event ev{};
 				ev.se_assoc_id = SCTP_FUTURE_ASSOC;
@@ -789,7 +803,8 @@ void run_cx_config(Ctx &ctx, const Config &cfg, const std::vector<CxVariant> &va
 			for (const Fd &fd : s.fds)
 				if (assoc_count(fd.get()) != 1)
 					fail(label + ": a server does not hold exactly one association");
-			t1[v.name] += sctp_snmp("SctpT1InitExpireds") - t1_before;
+			t1[v.name].first += sctp_snmp("SctpT1InitExpireds") - t1_before;
+			t1[v.name].second += sctp_snmp("SctpT1CookieExpireds") - cookie_before;
 			abort_close(client.release());
 			for (const Fd &fd : s.fds)
 				if (!wait_count(fd.get(), 0))
@@ -799,9 +814,11 @@ void run_cx_config(Ctx &ctx, const Config &cfg, const std::vector<CxVariant> &va
 		}
 		progress(cfg_label(cfg));
 	}
-	for (const auto &[name, count] : t1)
-		meta(("t1_init_expired_connectx_" + name + "_" + std::to_string(cfg.n)).c_str(),
-		     std::to_string(count));
+	for (const auto &[name, count] : t1) {
+		const std::string tail = name + "_" + std::to_string(cfg.n);
+		meta(("t1_init_expired_connectx_" + tail).c_str(), std::to_string(count.first));
+		meta(("t1_cookie_expired_connectx_" + tail).c_str(), std::to_string(count.second));
+	}
 }
 
 /*
@@ -973,6 +990,8 @@ int main()
 	const bool quick = env_int("BENCH_QUICK", 0) != 0;
 	g_debug = env_int("BENCH_DEBUG", 0) != 0;
 	g_nocount = env_int("BENCH_NOCOUNT", 0) != 0;
+	g_cx_rcvbuf = env_int("BENCH_CX_RCVBUF", 0);
+	meta("cx_rcvbuf", g_cx_rcvbuf > 0 ? std::to_string(g_cx_rcvbuf) : "default");
 	const int rounds = quick ? 2 : env_int("BENCH_ROUNDS", 10);
 	const int big = quick ? 2 : env_int("BENCH_ROUNDS_BIG", 5);
 	std::vector<Config> cfgs;
