@@ -14,7 +14,7 @@
 #     -m PATTERN   sctpx.ko to use, %r standing for the release (default:
 #                  BUILD/obj/%r/kmod/sctpx.ko)
 #     -e ENV       environment of the benchmark in the guest: BENCH_ROUNDS,
-#                  BENCH_ROUNDS_BIG, BENCH_ARMS, BENCH_QUICK (see
+#                  BENCH_ROUNDS_BIG, BENCH_ARMS, BENCH_QUICK, BENCH_CX_RCVBUF (see
 #                  userlib/bench/bench.cpp)
 #     -t SECONDS   time limit per kernel (default 1500)
 #
@@ -59,7 +59,7 @@ out=$(cd "$out" && pwd)
 } >"$out/host.txt"
 
 echo "kernel,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns" >"$out/raw.csv"
-echo "kernel,arm,variant,n,m,syscalls" >"$out/syscalls.csv"
+echo "kernel,arm,variant,n,m,syscalls,ns" >"$out/syscalls.csv"
 echo "kernel,key,value" >"$out/meta.csv"
 status=0
 for rel in $kernels; do

@@ -106,10 +106,8 @@ static void parse_assoc(nlattr *nest, bool full, RawEntry &e)
 	}
 }
 
-int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, const std::uint32_t *wait_end,
-		    std::uint64_t *stats)
+int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, std::uint64_t *stats)
 {
-	(void)wait_end; /* family version 1's WAIT_END; version 2 has none */
 	auto *msg = static_cast<nl_msg *>(m);
 	nlmsghdr *req = nlmsg_hdr(msg);
 	const std::uint32_t seq = req->nlmsg_seq;
@@ -201,11 +199,10 @@ int RawNl::peeloff(int sock, std::span<const std::uint32_t> ids, std::uint32_t s
 	}
 	out.clear();
 	out.reserve(ids.empty() ? 64 : ids.size());
-	return transact(msg, full, &out, nullptr, nullptr);
+	return transact(msg, full, &out, nullptr);
 }
 
-int RawNl::connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_t wait_ms,
-		    std::vector<RawEntry> &out, std::uint32_t &wait_end)
+int RawNl::connectx(int sock, std::span<const std::uint16_t> ports, std::vector<RawEntry> &out)
 {
 	nl_msg *msg = new_msg(family_, seq_++, SCTPX_CMD_CONNECTX, ports.size() * 40 + 512);
 	if (!msg)
@@ -220,15 +217,13 @@ int RawNl::connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_
 		nla_nest_end(msg, addr);
 		nla_nest_end(msg, peer);
 	}
-	/* Family version 2: CONNECTX never waits (wait_ms is not sent). */
-	(void)wait_ms;
 	if (bad != 0) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
 	out.clear();
 	out.reserve(ports.size());
-	return transact(msg, false, &out, &wait_end, nullptr);
+	return transact(msg, false, &out, nullptr);
 }
 
 int RawNl::info()
@@ -237,7 +232,7 @@ int RawNl::info()
 	if (!msg)
 		return -ENOMEM;
 	std::uint64_t stats[SCTPX_STATS_A_MAX + 1] = {};
-	return transact(msg, false, nullptr, nullptr, stats);
+	return transact(msg, false, nullptr, stats);
 }
 
 } // namespace sctpx::bench

@@ -45,15 +45,17 @@ public:
 	 */
 	int peeloff(int sock, std::span<const std::uint32_t> ids, std::uint32_t sel_in4,
 		    std::uint32_t flags, bool full, std::vector<RawEntry> &out);
-	/* CONNECTX to 127.0.0.1 on each port, waiting up to wait_ms. */
-	int connectx(int sock, std::span<const std::uint16_t> ports, std::uint32_t wait_ms,
-		     std::vector<RawEntry> &out, std::uint32_t &wait_end);
+	/*
+	 * CONNECTX to 127.0.0.1 on each port. It returns once the
+	 * associations are started (family version 2 on): waiting for them
+	 * is the caller's.
+	 */
+	int connectx(int sock, std::span<const std::uint16_t> ports, std::vector<RawEntry> &out);
 	/* INFO_GET, its counters decoded: the fixed cost of a request. */
 	int info();
 
 private:
-	int transact(void *msg, bool full, std::vector<RawEntry> *out, const std::uint32_t *wait_end,
-		     std::uint64_t *stats);
+	int transact(void *msg, bool full, std::vector<RawEntry> *out, std::uint64_t *stats);
 	int fd_ = -1;
 	int family_ = -1;
 	std::uint32_t seq_ = 1;
