@@ -48,20 +48,32 @@
 #ifndef _UAPI_LINUX_SCTPX_H
 #define _UAPI_LINUX_SCTPX_H
 
+/**
+ * DOC: Family and limits
+ *
+ * %SCTPX_FAMILY_NAME: "sctpx", the generic netlink family's name, which
+ * nlctrl resolves to its id.
+ *
+ * %SCTPX_FAMILY_VERSION: 3, the family version this header describes;
+ * also in the family's CTRL_ATTR_VERSION and in %SCTPX_A_FAMILY_VERSION.
+ *
+ * %SCTPX_ENTRY_PEER_ADDRS_MAX: 8, the most peer addresses one
+ * %SCTPX_A_ASSOC entry carries (primary first).
+ *
+ * %SCTPX_LOST_REPLY_BYTES_MAX: 16 MiB, the bytes of undelivered replies
+ * one network namespace keeps for %SCTPX_CMD_LOST_REPLY_GET; one reply
+ * per netlink socket, the newest.
+ */
 #define SCTPX_FAMILY_NAME	"sctpx"
 #define SCTPX_FAMILY_VERSION	3
 
-/* Most peer addresses one %SCTPX_A_ASSOC entry carries (primary first). */
 #define SCTPX_ENTRY_PEER_ADDRS_MAX	8
 
-/*
- * Bytes of undelivered replies one network namespace keeps for
- * %SCTPX_CMD_LOST_REPLY_GET; one reply per netlink socket, the newest.
- */
 #define SCTPX_LOST_REPLY_BYTES_MAX	(16U << 20)
 
 /**
  * enum sctpx_cmd - commands of the sctpx family
+ * @SCTPX_CMD_UNSPEC: 0, no command; a request for it is EOPNOTSUPP
  * @SCTPX_CMD_INFO_GET: do; family and module versions, the commands this
  *	build of the module offers, its limits and its counters
  * @SCTPX_CMD_ASSOC_GET: dump; the associations of an SCTP socket, in
@@ -87,15 +99,23 @@ enum sctpx_cmd {
 	SCTPX_CMD_CONNECTX,
 	SCTPX_CMD_LOST_REPLY_GET,
 
+	/* private: */
 	__SCTPX_CMD_MAX,
 };
 #define SCTPX_CMD_MAX (__SCTPX_CMD_MAX - 1)
 
-/* Bit of a command in %SCTPX_A_OPS. */
+/**
+ * SCTPX_OP_BIT - bit of a command in %SCTPX_A_OPS
+ * @cmd: the command, an &enum sctpx_cmd value
+ *
+ * Return: 1ULL << @cmd, a u64.
+ */
 #define SCTPX_OP_BIT(cmd)	(1ULL << (cmd))
 
 /**
  * enum sctpx_attr - top-level attributes
+ * @SCTPX_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_A_FAMILY_VERSION: u32, reply of INFO_GET: %SCTPX_FAMILY_VERSION
  * @SCTPX_A_MODULE_VERSION: string, reply of INFO_GET
  * @SCTPX_A_OPS: u64, reply of INFO_GET: SCTPX_OP_BIT() of every command
@@ -162,21 +182,26 @@ enum sctpx_attr {
 	SCTPX_A_BRIEF,
 	SCTPX_A_FEATURES,
 
+	/* private: */
 	__SCTPX_A_MAX,
 };
 #define SCTPX_A_MAX (__SCTPX_A_MAX - 1)
 
-/*
+/**
+ * DOC: Feature bits
+ *
  * Bits of %SCTPX_A_FEATURES.
- * SCTPX_FEATURE_CONNECTX_HOOKS: CONNECTX goes through the kernel's
- *	setsockopt entry (do_sock_setsockopt()), so the LSM and cgroup-BPF
- *	setsockopt hooks see every peer as for sctp_connectx(3); without it
- *	(kernels before 6.7) they do not run.
- * SCTPX_FEATURE_PEELOFF_HOOKS: PEELOFF runs the LSM and cgroup-BPF
- *	getsockopt hooks that SCTP_SOCKOPT_PEELOFF runs. No kernel exports a
- *	way to run them without the kernel's own peeloff (6.12's
- *	do_sock_getsockopt() would do one association's peel itself), so no
- *	build sets it; a reader must not assume it.
+ *
+ * %SCTPX_FEATURE_CONNECTX_HOOKS: CONNECTX goes through the kernel's
+ * setsockopt entry (do_sock_setsockopt()), so the LSM and cgroup-BPF
+ * setsockopt hooks see every peer as for sctp_connectx(3); without it
+ * (kernels before 6.7) they do not run.
+ *
+ * %SCTPX_FEATURE_PEELOFF_HOOKS: PEELOFF runs the LSM and cgroup-BPF
+ * getsockopt hooks that SCTP_SOCKOPT_PEELOFF runs. No kernel exports a
+ * way to run them without the kernel's own peeloff (6.12's
+ * do_sock_getsockopt() would do one association's peel itself), so no
+ * build sets it; a reader must not assume it.
  */
 #define SCTPX_FEATURE_CONNECTX_HOOKS	(1ULL << 0)
 #define SCTPX_FEATURE_PEELOFF_HOOKS	(1ULL << 1)
@@ -186,6 +211,8 @@ enum sctpx_attr {
  *
  * All given criteria must hold; an empty nest selects every association.
  *
+ * @SCTPX_SELECT_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_SELECT_A_STATES: u32, bit (1 << state) for each &enum
  *	sctp_sstat_state accepted; 0 or absent: any state
  * @SCTPX_SELECT_A_PEER_ADDR: nest of &enum sctpx_addr_attr; one of the
@@ -206,6 +233,7 @@ enum sctpx_select_attr {
 	SCTPX_SELECT_A_LIMIT,
 	SCTPX_SELECT_A_ASSOC_ID,
 
+	/* private: */
 	__SCTPX_SELECT_A_MAX,
 };
 #define SCTPX_SELECT_A_MAX (__SCTPX_SELECT_A_MAX - 1)
@@ -220,6 +248,7 @@ enum sctpx_select_order {
 	SCTPX_ORDER_ID,
 	SCTPX_ORDER_TRAFFIC,
 
+	/* private: */
 	__SCTPX_ORDER_MAX,
 };
 #define SCTPX_ORDER_MAX (__SCTPX_ORDER_MAX - 1)
@@ -230,6 +259,8 @@ enum sctpx_select_order {
  * Exactly one of %SCTPX_ADDR_A_IN4 and %SCTPX_ADDR_A_IN6 is present; it
  * gives the address family.
  *
+ * @SCTPX_ADDR_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_ADDR_A_IN4: binary, 4 bytes, IPv4 address in network byte order
  * @SCTPX_ADDR_A_IN6: binary, 16 bytes, IPv6 address in network byte order
  * @SCTPX_ADDR_A_PORT: u16, port in host byte order
@@ -242,12 +273,14 @@ enum sctpx_addr_attr {
 	SCTPX_ADDR_A_PORT,
 	SCTPX_ADDR_A_SCOPE_ID,
 
+	/* private: */
 	__SCTPX_ADDR_A_MAX,
 };
 #define SCTPX_ADDR_A_MAX (__SCTPX_ADDR_A_MAX - 1)
 
 /**
  * enum sctpx_assoc_attr - one association, in a listing or a result
+ * @SCTPX_ASSOC_A_UNSPEC: type 0, never sent
  * @SCTPX_ASSOC_A_ID: u32, association id (sctp_assoc_t)
  * @SCTPX_ASSOC_A_STATE: u32, &enum sctp_sstat_state
  * @SCTPX_ASSOC_A_PEER_ADDR: nest of &enum sctpx_addr_attr, may repeat; the
@@ -315,12 +348,15 @@ enum sctpx_assoc_attr {
 	SCTPX_ASSOC_A_INIT_RETRIES,
 	SCTPX_ASSOC_A_MAX_INIT_RETRIES,
 
+	/* private: */
 	__SCTPX_ASSOC_A_MAX,
 };
 #define SCTPX_ASSOC_A_MAX (__SCTPX_ASSOC_A_MAX - 1)
 
 /**
  * enum sctpx_peer_attr - one peer of a CONNECTX request
+ * @SCTPX_PEER_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_PEER_A_ADDR: nest of &enum sctpx_addr_attr, repeated once per
  *	address; all share one port. As with sctp_connectx(3), the INIT goes
  *	to the first and moves on to the next only while an address does not
@@ -330,6 +366,7 @@ enum sctpx_peer_attr {
 	SCTPX_PEER_A_UNSPEC,
 	SCTPX_PEER_A_ADDR,
 
+	/* private: */
 	__SCTPX_PEER_A_MAX,
 };
 #define SCTPX_PEER_A_MAX (__SCTPX_PEER_A_MAX - 1)
@@ -337,6 +374,7 @@ enum sctpx_peer_attr {
 /**
  * enum sctpx_stats_attr - counters of the caller's network namespace, all
  *	u64, since the module was loaded (or the namespace created)
+ * @SCTPX_STATS_A_UNSPEC: type 0, never sent
  * @SCTPX_STATS_A_PEELOFF_REQUESTS: PEELOFF requests that reached the
  *	socket (the request parsed and named a one-to-many SCTP socket of the
  *	caller's network namespace)
@@ -380,6 +418,7 @@ enum sctpx_stats_attr {
 	SCTPX_STATS_A_RESERVED_11,
 	SCTPX_STATS_A_LOST_REPLIES_DROPPED,
 
+	/* private: */
 	__SCTPX_STATS_A_MAX,
 };
 #define SCTPX_STATS_A_MAX (__SCTPX_STATS_A_MAX - 1)
