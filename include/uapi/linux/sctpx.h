@@ -75,7 +75,7 @@
  * enum sctpx_cmd - commands of the sctpx family
  * @SCTPX_CMD_UNSPEC: 0, no command; a request for it is EOPNOTSUPP
  * @SCTPX_CMD_INFO_GET: do; family and module versions, the commands this
- *	build of the module offers, its limits and its counters
+ *	build of the module offers, its limits, its features and its counters
  * @SCTPX_CMD_ASSOC_GET: dump; the associations of an SCTP socket, in
  *	ascending id order, optionally filtered by %SCTPX_A_SELECT
  * @SCTPX_CMD_PEELOFF: do; branch associations off a one-to-many socket
@@ -214,15 +214,21 @@ enum sctpx_attr {
  * @SCTPX_SELECT_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
  *	attribute type")
  * @SCTPX_SELECT_A_STATES: u32, bit (1 << state) for each &enum
- *	sctp_sstat_state accepted; 0 or absent: any state
+ *	sctp_sstat_state accepted; 0 or absent: any state. A bit above
+ *	SCTP_SHUTDOWN_ACK_SENT (bit 8) is refused (EINVAL, "reserved bit set")
  * @SCTPX_SELECT_A_PEER_ADDR: nest of &enum sctpx_addr_attr; one of the
  *	association's peer addresses equals it (its port too, if non-zero)
- * @SCTPX_SELECT_A_PEER_PORT: u16, the association's peer port
- * @SCTPX_SELECT_A_ORDER: u32, &enum sctpx_select_order (PEELOFF only)
- * @SCTPX_SELECT_A_LIMIT: u32, take at most this many of the matching
- *	associations, in %SCTPX_SELECT_A_ORDER (PEELOFF only)
+ * @SCTPX_SELECT_A_PEER_PORT: u16, the association's peer port; 0 or
+ *	absent: any port
+ * @SCTPX_SELECT_A_ORDER: u32, &enum sctpx_select_order (PEELOFF only);
+ *	above %SCTPX_ORDER_MAX is ERANGE
+ * @SCTPX_SELECT_A_LIMIT: u32, at least 1 (0 is ERANGE): take at most this
+ *	many of the matching associations, in %SCTPX_SELECT_A_ORDER (PEELOFF
+ *	only)
  * @SCTPX_SELECT_A_ASSOC_ID: u32, may repeat, at most max_batch times
- *	(ASSOC_GET only): the association's id is one of these
+ *	(more: E2BIG) (ASSOC_GET only): the association's id is one of these;
+ *	an id that names no association of the socket lists nothing, and is
+ *	no error
  */
 enum sctpx_select_attr {
 	SCTPX_SELECT_A_UNSPEC,
@@ -241,7 +247,8 @@ enum sctpx_select_attr {
 /**
  * enum sctpx_select_order - order in which a selection takes associations
  * @SCTPX_ORDER_ID: ascending association id (the default)
- * @SCTPX_ORDER_TRAFFIC: most DATA chunks sent plus received first (the
+ * @SCTPX_ORDER_TRAFFIC: most DATA chunks (ordered and unordered) sent
+ *	plus received first (the
  *	"busiest K" of sctp_peeloff(3)); ties by ascending id
  */
 enum sctpx_select_order {
@@ -308,17 +315,19 @@ enum sctpx_addr_attr {
  *	%SCTPX_ASSOC_A_PEER_ADDR than %SCTPX_ASSOC_A_PEER_ADDR_COUNT
  * @SCTPX_ASSOC_A_LOCAL_VTAG: u32, our verification tag (the "tag" of
  *	``ss -i --sctp``)
- * @SCTPX_ASSOC_A_PEER_VTAG: u32, the peer's verification tag ("ptag")
+ * @SCTPX_ASSOC_A_PEER_VTAG: u32, the peer's verification tag ("ptag");
+ *	0 until the peer's INIT or INIT-ACK is in
  * @SCTPX_ASSOC_A_OUTSTANDING: u32, bytes of DATA sent and not yet
  *	acknowledged
  * @SCTPX_ASSOC_A_QUEUED: u32, bytes of DATA queued and not yet sent
  * @SCTPX_ASSOC_A_PEER_RWND: u32, the peer's receive window as last known
  * @SCTPX_ASSOC_A_HEARD_MS: u32, milliseconds since a packet was last heard
- *	from the peer on any of its addresses (saturates at U32_MAX)
+ *	from the peer on any of its addresses; U32_MAX when none was ever
+ *	heard, and it saturates there
  * @SCTPX_ASSOC_A_INIT_RETRIES: u32, INIT (or COOKIE ECHO) retransmissions
  *	so far, while the association is being set up
  * @SCTPX_ASSOC_A_MAX_INIT_RETRIES: u32, how many it may make before it
- *	fails with ETIMEDOUT
+ *	fails with ETIMEDOUT (SCTP_INITMSG's sinit_max_attempts)
  */
 enum sctpx_assoc_attr {
 	SCTPX_ASSOC_A_UNSPEC,
@@ -377,16 +386,19 @@ enum sctpx_peer_attr {
  * @SCTPX_STATS_A_UNSPEC: type 0, never sent
  * @SCTPX_STATS_A_PEELOFF_REQUESTS: PEELOFF requests that reached the
  *	socket (the request parsed and named a one-to-many SCTP socket of the
- *	caller's network namespace)
+ *	caller's network namespace), even when the request then fails as a
+ *	whole
  * @SCTPX_STATS_A_PEELED: associations peeled off and handed to a caller
  * @SCTPX_STATS_A_PEEL_ERRORS: PEELOFF entries that failed, in requests
  *	answered with a reply (an all-or-nothing request refused as a whole
  *	counts none)
  * @SCTPX_STATS_A_CONNECTX_REQUESTS: CONNECTX requests that passed
  *	validation and started their peers
- * @SCTPX_STATS_A_CONNECTX_STARTED: associations CONNECTX started
+ * @SCTPX_STATS_A_CONNECTX_STARTED: associations CONNECTX started: peers
+ *	for which an association id was obtained
  * @SCTPX_STATS_A_CONNECTX_ERRORS: CONNECTX peers that failed
- * @SCTPX_STATS_A_REPLY_ERRORS: replies that could not be delivered after
+ * @SCTPX_STATS_A_REPLY_ERRORS: PEELOFF, CONNECTX or LOST_REPLY_GET
+ *	replies that could not be delivered after
  *	the work was done (the new fds were installed all the same, and the
  *	reply kept for %SCTPX_CMD_LOST_REPLY_GET)
  * @SCTPX_STATS_A_RESERVED_8: family version 2's FLOOR_NS (time in the
