@@ -127,6 +127,9 @@ kerneldoc: deps
 		grep -c '^\.\. c:enum:: sctpx_'); \
 	echo "kernel-doc: $$got of $$want enums of $(UAPI_H) rendered"; \
 	[ "$$want" -gt 0 ] && [ "$$got" -eq "$$want" ] || exit 1; \
+	grep -A1 -x '.. kernel-doc:: $(UAPI_H)' Documentation/sctpx.rst | \
+		grep -qx '   :internal:' || \
+		{ echo "Documentation/sctpx.rst does not pull $(UAPI_H)'s enums"; exit 1; }; \
 	docs=$$(sed -n 's/^ *:doc: *//p' Documentation/sctpx.rst); \
 	[ -n "$$docs" ] || { echo "no :doc: in Documentation/sctpx.rst"; exit 1; }; \
 	echo "$$docs" | while read -r d; do \
