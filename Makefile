@@ -113,9 +113,32 @@ checkpatch: deps
 	echo "checkpatch --strict: $$clean of $$want files clean"; \
 	[ "$$clean" -eq "$$want" ] || { echo "$$out"; exit 1; }
 
-# kernel-doc comments must parse, and every documented parameter exist.
+# kernel-doc comments must parse, and every documented parameter exist,
+# in kmod/ and in the uAPI header. The header is Documentation/sctpx.rst's
+# ABI reference (its kernel-doc directives): every enum of it must render,
+# and every DOC: section the page pulls must exist and render, or the page
+# would silently lose them (kernel-doc renders nothing for a name it lacks).
+KDOC := perl $(BUILD)/linux-tools/scripts/kernel-doc
+UAPI_H := include/uapi/linux/sctpx.h
 kerneldoc: deps
-	perl $(BUILD)/linux-tools/scripts/kernel-doc -none -Werror kmod/*.c kmod/*.h
+	$(KDOC) -none -Werror kmod/*.c kmod/*.h $(UAPI_H)
+	@want=$$(grep -c '^enum sctpx_[a-z_]* {$$' $(UAPI_H)); \
+	got=$$($(KDOC) -rst -sphinx-version 3.0 -internal $(UAPI_H) | \
+		grep -c '^\.\. c:enum:: sctpx_'); \
+	echo "kernel-doc: $$got of $$want enums of $(UAPI_H) rendered"; \
+	[ "$$want" -gt 0 ] && [ "$$got" -eq "$$want" ] || exit 1; \
+	grep -A1 -x '.. kernel-doc:: $(UAPI_H)' Documentation/sctpx.rst | \
+		grep -qx '   :internal:' || \
+		{ echo "Documentation/sctpx.rst does not pull $(UAPI_H)'s enums"; exit 1; }; \
+	docs=$$(sed -n 's/^ *:doc: *//p' Documentation/sctpx.rst); \
+	[ -n "$$docs" ] || { echo "no :doc: in Documentation/sctpx.rst"; exit 1; }; \
+	echo "$$docs" | while read -r d; do \
+		out=$$($(KDOC) -rst -sphinx-version 3.0 -function "$$d" $(UAPI_H) 2>&1); \
+		case "$$out" in *warning:*) echo "$$out"; exit 1;; esac; \
+		[ "$$(echo "$$out" | grep -c .)" -gt 0 ] || \
+			{ echo "DOC: $$d: not rendered"; exit 1; }; \
+	done || exit 1; \
+	echo "kernel-doc: $$(echo "$$docs" | wc -l) DOC: sections pulled by Documentation/sctpx.rst rendered"
 
 spec: deps
 	python3 scripts/check-spec.py $(BUILD)

@@ -48,22 +48,34 @@
 #ifndef _UAPI_LINUX_SCTPX_H
 #define _UAPI_LINUX_SCTPX_H
 
+/**
+ * DOC: Family and limits
+ *
+ * %SCTPX_FAMILY_NAME: "sctpx", the generic netlink family's name, which
+ * nlctrl resolves to its id.
+ *
+ * %SCTPX_FAMILY_VERSION: 3, the family version this header describes;
+ * also in the family's CTRL_ATTR_VERSION and in %SCTPX_A_FAMILY_VERSION.
+ *
+ * %SCTPX_ENTRY_PEER_ADDRS_MAX: 8, the most peer addresses one
+ * %SCTPX_A_ASSOC entry carries (primary first).
+ *
+ * %SCTPX_LOST_REPLY_BYTES_MAX: 16 MiB, the bytes of undelivered replies
+ * one network namespace keeps for %SCTPX_CMD_LOST_REPLY_GET; one reply
+ * per netlink socket, the newest.
+ */
 #define SCTPX_FAMILY_NAME	"sctpx"
 #define SCTPX_FAMILY_VERSION	3
 
-/* Most peer addresses one %SCTPX_A_ASSOC entry carries (primary first). */
 #define SCTPX_ENTRY_PEER_ADDRS_MAX	8
 
-/*
- * Bytes of undelivered replies one network namespace keeps for
- * %SCTPX_CMD_LOST_REPLY_GET; one reply per netlink socket, the newest.
- */
 #define SCTPX_LOST_REPLY_BYTES_MAX	(16U << 20)
 
 /**
  * enum sctpx_cmd - commands of the sctpx family
+ * @SCTPX_CMD_UNSPEC: 0, no command; a request for it is EOPNOTSUPP
  * @SCTPX_CMD_INFO_GET: do; family and module versions, the commands this
- *	build of the module offers, its limits and its counters
+ *	build of the module offers, its limits, its features and its counters
  * @SCTPX_CMD_ASSOC_GET: dump; the associations of an SCTP socket, in
  *	ascending id order, optionally filtered by %SCTPX_A_SELECT
  * @SCTPX_CMD_PEELOFF: do; branch associations off a one-to-many socket
@@ -87,15 +99,23 @@ enum sctpx_cmd {
 	SCTPX_CMD_CONNECTX,
 	SCTPX_CMD_LOST_REPLY_GET,
 
+	/* private: */
 	__SCTPX_CMD_MAX,
 };
 #define SCTPX_CMD_MAX (__SCTPX_CMD_MAX - 1)
 
-/* Bit of a command in %SCTPX_A_OPS. */
+/**
+ * SCTPX_OP_BIT - bit of a command in %SCTPX_A_OPS
+ * @cmd: the command, an &enum sctpx_cmd value
+ *
+ * Return: 1ULL << @cmd, a u64.
+ */
 #define SCTPX_OP_BIT(cmd)	(1ULL << (cmd))
 
 /**
  * enum sctpx_attr - top-level attributes
+ * @SCTPX_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_A_FAMILY_VERSION: u32, reply of INFO_GET: %SCTPX_FAMILY_VERSION
  * @SCTPX_A_MODULE_VERSION: string, reply of INFO_GET
  * @SCTPX_A_OPS: u64, reply of INFO_GET: SCTPX_OP_BIT() of every command
@@ -162,21 +182,26 @@ enum sctpx_attr {
 	SCTPX_A_BRIEF,
 	SCTPX_A_FEATURES,
 
+	/* private: */
 	__SCTPX_A_MAX,
 };
 #define SCTPX_A_MAX (__SCTPX_A_MAX - 1)
 
-/*
+/**
+ * DOC: Feature bits
+ *
  * Bits of %SCTPX_A_FEATURES.
- * SCTPX_FEATURE_CONNECTX_HOOKS: CONNECTX goes through the kernel's
- *	setsockopt entry (do_sock_setsockopt()), so the LSM and cgroup-BPF
- *	setsockopt hooks see every peer as for sctp_connectx(3); without it
- *	(kernels before 6.7) they do not run.
- * SCTPX_FEATURE_PEELOFF_HOOKS: PEELOFF runs the LSM and cgroup-BPF
- *	getsockopt hooks that SCTP_SOCKOPT_PEELOFF runs. No kernel exports a
- *	way to run them without the kernel's own peeloff (6.12's
- *	do_sock_getsockopt() would do one association's peel itself), so no
- *	build sets it; a reader must not assume it.
+ *
+ * %SCTPX_FEATURE_CONNECTX_HOOKS: CONNECTX goes through the kernel's
+ * setsockopt entry (do_sock_setsockopt()), so the LSM and cgroup-BPF
+ * setsockopt hooks see every peer as for sctp_connectx(3); without it
+ * (kernels before 6.7) they do not run.
+ *
+ * %SCTPX_FEATURE_PEELOFF_HOOKS: PEELOFF runs the LSM and cgroup-BPF
+ * getsockopt hooks that SCTP_SOCKOPT_PEELOFF runs. No kernel exports a
+ * way to run them without the kernel's own peeloff (6.12's
+ * do_sock_getsockopt() would do one association's peel itself), so no
+ * build sets it; a reader must not assume it.
  */
 #define SCTPX_FEATURE_CONNECTX_HOOKS	(1ULL << 0)
 #define SCTPX_FEATURE_PEELOFF_HOOKS	(1ULL << 1)
@@ -186,16 +211,24 @@ enum sctpx_attr {
  *
  * All given criteria must hold; an empty nest selects every association.
  *
+ * @SCTPX_SELECT_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_SELECT_A_STATES: u32, bit (1 << state) for each &enum
- *	sctp_sstat_state accepted; 0 or absent: any state
+ *	sctp_sstat_state accepted; 0 or absent: any state. A bit above
+ *	SCTP_SHUTDOWN_ACK_SENT (bit 8) is refused (EINVAL, "reserved bit set")
  * @SCTPX_SELECT_A_PEER_ADDR: nest of &enum sctpx_addr_attr; one of the
  *	association's peer addresses equals it (its port too, if non-zero)
- * @SCTPX_SELECT_A_PEER_PORT: u16, the association's peer port
- * @SCTPX_SELECT_A_ORDER: u32, &enum sctpx_select_order (PEELOFF only)
- * @SCTPX_SELECT_A_LIMIT: u32, take at most this many of the matching
- *	associations, in %SCTPX_SELECT_A_ORDER (PEELOFF only)
+ * @SCTPX_SELECT_A_PEER_PORT: u16, the association's peer port; 0 or
+ *	absent: any port
+ * @SCTPX_SELECT_A_ORDER: u32, &enum sctpx_select_order (PEELOFF only);
+ *	above %SCTPX_ORDER_MAX is ERANGE
+ * @SCTPX_SELECT_A_LIMIT: u32, at least 1 (0 is ERANGE): take at most this
+ *	many of the matching associations, in %SCTPX_SELECT_A_ORDER (PEELOFF
+ *	only)
  * @SCTPX_SELECT_A_ASSOC_ID: u32, may repeat, at most max_batch times
- *	(ASSOC_GET only): the association's id is one of these
+ *	(more: E2BIG) (ASSOC_GET only): the association's id is one of these;
+ *	an id that names no association of the socket lists nothing, and is
+ *	no error
  */
 enum sctpx_select_attr {
 	SCTPX_SELECT_A_UNSPEC,
@@ -206,6 +239,7 @@ enum sctpx_select_attr {
 	SCTPX_SELECT_A_LIMIT,
 	SCTPX_SELECT_A_ASSOC_ID,
 
+	/* private: */
 	__SCTPX_SELECT_A_MAX,
 };
 #define SCTPX_SELECT_A_MAX (__SCTPX_SELECT_A_MAX - 1)
@@ -213,13 +247,15 @@ enum sctpx_select_attr {
 /**
  * enum sctpx_select_order - order in which a selection takes associations
  * @SCTPX_ORDER_ID: ascending association id (the default)
- * @SCTPX_ORDER_TRAFFIC: most DATA chunks sent plus received first (the
+ * @SCTPX_ORDER_TRAFFIC: most DATA chunks (ordered and unordered) sent
+ *	plus received first (the
  *	"busiest K" of sctp_peeloff(3)); ties by ascending id
  */
 enum sctpx_select_order {
 	SCTPX_ORDER_ID,
 	SCTPX_ORDER_TRAFFIC,
 
+	/* private: */
 	__SCTPX_ORDER_MAX,
 };
 #define SCTPX_ORDER_MAX (__SCTPX_ORDER_MAX - 1)
@@ -230,6 +266,8 @@ enum sctpx_select_order {
  * Exactly one of %SCTPX_ADDR_A_IN4 and %SCTPX_ADDR_A_IN6 is present; it
  * gives the address family.
  *
+ * @SCTPX_ADDR_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_ADDR_A_IN4: binary, 4 bytes, IPv4 address in network byte order
  * @SCTPX_ADDR_A_IN6: binary, 16 bytes, IPv6 address in network byte order
  * @SCTPX_ADDR_A_PORT: u16, port in host byte order
@@ -242,12 +280,14 @@ enum sctpx_addr_attr {
 	SCTPX_ADDR_A_PORT,
 	SCTPX_ADDR_A_SCOPE_ID,
 
+	/* private: */
 	__SCTPX_ADDR_A_MAX,
 };
 #define SCTPX_ADDR_A_MAX (__SCTPX_ADDR_A_MAX - 1)
 
 /**
  * enum sctpx_assoc_attr - one association, in a listing or a result
+ * @SCTPX_ASSOC_A_UNSPEC: type 0, never sent
  * @SCTPX_ASSOC_A_ID: u32, association id (sctp_assoc_t)
  * @SCTPX_ASSOC_A_STATE: u32, &enum sctp_sstat_state
  * @SCTPX_ASSOC_A_PEER_ADDR: nest of &enum sctpx_addr_attr, may repeat; the
@@ -275,17 +315,19 @@ enum sctpx_addr_attr {
  *	%SCTPX_ASSOC_A_PEER_ADDR than %SCTPX_ASSOC_A_PEER_ADDR_COUNT
  * @SCTPX_ASSOC_A_LOCAL_VTAG: u32, our verification tag (the "tag" of
  *	``ss -i --sctp``)
- * @SCTPX_ASSOC_A_PEER_VTAG: u32, the peer's verification tag ("ptag")
+ * @SCTPX_ASSOC_A_PEER_VTAG: u32, the peer's verification tag ("ptag");
+ *	0 until the peer's INIT or INIT-ACK is in
  * @SCTPX_ASSOC_A_OUTSTANDING: u32, bytes of DATA sent and not yet
  *	acknowledged
  * @SCTPX_ASSOC_A_QUEUED: u32, bytes of DATA queued and not yet sent
  * @SCTPX_ASSOC_A_PEER_RWND: u32, the peer's receive window as last known
  * @SCTPX_ASSOC_A_HEARD_MS: u32, milliseconds since a packet was last heard
- *	from the peer on any of its addresses (saturates at U32_MAX)
+ *	from the peer on any of its addresses; U32_MAX when none was ever
+ *	heard, and it saturates there
  * @SCTPX_ASSOC_A_INIT_RETRIES: u32, INIT (or COOKIE ECHO) retransmissions
  *	so far, while the association is being set up
  * @SCTPX_ASSOC_A_MAX_INIT_RETRIES: u32, how many it may make before it
- *	fails with ETIMEDOUT
+ *	fails with ETIMEDOUT (SCTP_INITMSG's sinit_max_attempts)
  */
 enum sctpx_assoc_attr {
 	SCTPX_ASSOC_A_UNSPEC,
@@ -315,12 +357,15 @@ enum sctpx_assoc_attr {
 	SCTPX_ASSOC_A_INIT_RETRIES,
 	SCTPX_ASSOC_A_MAX_INIT_RETRIES,
 
+	/* private: */
 	__SCTPX_ASSOC_A_MAX,
 };
 #define SCTPX_ASSOC_A_MAX (__SCTPX_ASSOC_A_MAX - 1)
 
 /**
  * enum sctpx_peer_attr - one peer of a CONNECTX request
+ * @SCTPX_PEER_A_UNSPEC: type 0, never sent; refused in a request (EINVAL, "Unknown
+ *	attribute type")
  * @SCTPX_PEER_A_ADDR: nest of &enum sctpx_addr_attr, repeated once per
  *	address; all share one port. As with sctp_connectx(3), the INIT goes
  *	to the first and moves on to the next only while an address does not
@@ -330,6 +375,7 @@ enum sctpx_peer_attr {
 	SCTPX_PEER_A_UNSPEC,
 	SCTPX_PEER_A_ADDR,
 
+	/* private: */
 	__SCTPX_PEER_A_MAX,
 };
 #define SCTPX_PEER_A_MAX (__SCTPX_PEER_A_MAX - 1)
@@ -337,18 +383,22 @@ enum sctpx_peer_attr {
 /**
  * enum sctpx_stats_attr - counters of the caller's network namespace, all
  *	u64, since the module was loaded (or the namespace created)
+ * @SCTPX_STATS_A_UNSPEC: type 0, never sent
  * @SCTPX_STATS_A_PEELOFF_REQUESTS: PEELOFF requests that reached the
  *	socket (the request parsed and named a one-to-many SCTP socket of the
- *	caller's network namespace)
+ *	caller's network namespace), even when the request then fails as a
+ *	whole
  * @SCTPX_STATS_A_PEELED: associations peeled off and handed to a caller
  * @SCTPX_STATS_A_PEEL_ERRORS: PEELOFF entries that failed, in requests
  *	answered with a reply (an all-or-nothing request refused as a whole
  *	counts none)
  * @SCTPX_STATS_A_CONNECTX_REQUESTS: CONNECTX requests that passed
  *	validation and started their peers
- * @SCTPX_STATS_A_CONNECTX_STARTED: associations CONNECTX started
+ * @SCTPX_STATS_A_CONNECTX_STARTED: associations CONNECTX started: peers
+ *	for which an association id was obtained
  * @SCTPX_STATS_A_CONNECTX_ERRORS: CONNECTX peers that failed
- * @SCTPX_STATS_A_REPLY_ERRORS: replies that could not be delivered after
+ * @SCTPX_STATS_A_REPLY_ERRORS: PEELOFF, CONNECTX or LOST_REPLY_GET
+ *	replies that could not be delivered after
  *	the work was done (the new fds were installed all the same, and the
  *	reply kept for %SCTPX_CMD_LOST_REPLY_GET)
  * @SCTPX_STATS_A_RESERVED_8: family version 2's FLOOR_NS (time in the
@@ -380,6 +430,7 @@ enum sctpx_stats_attr {
 	SCTPX_STATS_A_RESERVED_11,
 	SCTPX_STATS_A_LOST_REPLIES_DROPPED,
 
+	/* private: */
 	__SCTPX_STATS_A_MAX,
 };
 #define SCTPX_STATS_A_MAX (__SCTPX_STATS_A_MAX - 1)
