@@ -9,7 +9,8 @@
 #     their suites' build userlands, checkpatch and kselftest_harness.h
 #     from linux-source);
 #  2. the library's host unit tests (GoogleTest);
-#  3. style and ABI gates: checkpatch --strict and kernel-doc on kmod/,
+#  3. style and ABI gates: checkpatch --strict on kmod/, kernel-doc on
+#     kmod/ and the UAPI header (as sctpx.rst pulls it),
 #     clang-tidy on the library and CLI, the YAML spec against the UAPI
 #     header and the policies, the man pages through groff -ww; (after
 #     the builds) libsctpx.so's exports and ABI (make abi-check), and the
