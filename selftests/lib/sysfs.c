@@ -27,15 +27,19 @@ int sx_sysfs_write(const char *path, const char *val)
 	return r == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
-int sx_debugfs(const char *path)
+int sx_mount_for(const char *path, const char *fstype, const char *at)
 {
 	if (!access(path, F_OK))
 		return 0;
-	/* The guest mounts debugfs only after the tests. */
-	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
-	    errno != EBUSY)
+	if (mount(fstype, at, fstype, 0, NULL) && errno != EBUSY)
 		return -errno;
 	return access(path, F_OK) ? -errno : 0;
+}
+
+int sx_debugfs(const char *path)
+{
+	/* The guest mounts debugfs only after the tests. */
+	return sx_mount_for(path, "debugfs", "/sys/kernel/debug");
 }
 
 int sx_sysfs_read(const char *path, char *buf, size_t len)

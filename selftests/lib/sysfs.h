@@ -10,6 +10,11 @@
 /* 0, or the write's -errno (EINVAL for a value a parameter refuses). */
 int sx_sysfs_write(const char *path, const char *val);
 int sx_sysfs_read(const char *path, char *buf, size_t len);
+/*
+ * 0 once @path exists, a @fstype mounted at @at first if it did not;
+ * else -errno.
+ */
+int sx_mount_for(const char *path, const char *fstype, const char *at);
 /* 0 once @path exists, debugfs mounted if it was not; else -errno. */
 int sx_debugfs(const char *path);
 

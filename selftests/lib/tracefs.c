@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mount.h>
 
 #include "sysfs.h"
 #include "tracefs.h"
@@ -33,17 +32,14 @@ static int sx_tracefs_known(void)
 
 int sx_tracefs(char *dir, size_t len)
 {
-	int known = sx_tracefs_known();
+	int known = sx_tracefs_known(), err;
 
 	if (known <= 0)
 		return known;
 	snprintf(dir, len, "%s", SX_TRACEFS);
-	if (!access(SX_TRACEFS "/trace", F_OK))
-		return 1;
 	/* The guest's init mounts debugfs only, and only after the tests. */
-	if (mount("tracefs", SX_TRACEFS, "tracefs", 0, NULL) && errno != EBUSY)
-		return -errno;
-	return access(SX_TRACEFS "/trace", F_OK) ? -errno : 1;
+	err = sx_mount_for(SX_TRACEFS "/trace", "tracefs", SX_TRACEFS);
+	return err ? err : 1;
 }
 
 int sx_trace_write(const char *dir, const char *file, const char *val)
