@@ -43,6 +43,19 @@
 #include "peeloff.h"
 #include "trace.h"
 
+/* End stage @s of a timed request; the next one starts now. */
+static void sctpx_peel_stage_end(struct sctpx_peel_req *r,
+				 enum sctpx_peel_stage s)
+{
+	u64 now;
+
+	if (!r->start_ns)
+		return;
+	now = ktime_get_ns();
+	r->stage_ns[s] = now - r->mark_ns;
+	r->mark_ns = now;
+}
+
 static void sctpx_peel_refuse(struct sctpx_peel *e, enum sctpx_peel_why why)
 {
 	e->err = -EINVAL;
@@ -388,8 +401,7 @@ static void sctpx_peel_account(struct net *net,
 	sctpx_stat_add(net, SCTPX_STATS_A_PEEL_ERRORS, bad);
 	/* Not if the event was enabled while this request ran. */
 	if (r->start_ns && ok)
-		trace_sctpx_peeloff(r->n, ok, r->floor_ns,
-				    ktime_get_ns() - r->start_ns);
+		trace_sctpx_peeloff(r, ok, ktime_get_ns() - r->start_ns);
 }
 
 int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
@@ -407,11 +419,14 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	/* The clock is read only for the event (trace.h). */
-	if (trace_sctpx_peeloff_enabled())
+	if (trace_sctpx_peeloff_enabled()) {
 		r.start_ns = ktime_get_ns();
+		r.mark_ns = r.start_ns;
+	}
 	err = sctpx_peel_parse(&r, max);
 	if (err)
 		goto free;
+	sctpx_peel_stage_end(&r, SCTPX_STAGE_PARSE);
 
 	sock = sctpx_sock_get(info);
 	if (IS_ERR(sock)) {
@@ -440,10 +455,12 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 		err = bad->err;
 		goto unlock;
 	}
+	sctpx_peel_stage_end(&r, SCTPX_STAGE_LOOKUP);
 
 	err = sctpx_peel_reserve(&r);
 	if (err)
 		goto unlock;
+	sctpx_peel_stage_end(&r, SCTPX_STAGE_RESERVE);
 
 	reply = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr);
 	if (IS_ERR(reply)) {
@@ -451,6 +468,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 		goto unreserve;
 	}
 	msg = reply;
+	sctpx_peel_stage_end(&r, SCTPX_STAGE_REPLY);
 
 	sctpx_rx_split(&r);
 	for (i = 0; i < r.n; i++) {
@@ -470,6 +488,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (r.by_select)
 		WARN_ON_ONCE(nla_put_u32(msg, SCTPX_A_REMAINING, r.remaining));
 	genlmsg_end(msg, hdr);
+	sctpx_peel_stage_end(&r, SCTPX_STAGE_PEEL);
 
 	/*
 	 * Install even if the reply is lost: the associations now live on
@@ -481,9 +500,11 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	sctpx_reply_send(&to, msg);
 	sctpx_reply_to_put(&to);
 	msg = NULL;
+	sctpx_peel_stage_end(&r, SCTPX_STAGE_SEND);
 	for (i = 0; i < r.n; i++)
 		if (r.v[i].file)
 			fd_install(r.v[i].fd, r.v[i].file);
+	sctpx_peel_stage_end(&r, SCTPX_STAGE_INSTALL);
 	sctpx_peel_account(net, &r);
 	err = 0;
 	goto put;

@@ -49,6 +49,25 @@ struct sctpx_peel {
 static_assert(offsetof(struct sctpx_peel, id) == 0 &&
 	      sizeof_field(struct sctpx_peel, id) == sizeof(u32));
 
+/*
+ * The stages of a timed request, in order, each ending where the next
+ * begins (the sctpx_peeloff event's breakdown, trace.h): parse the
+ * request; look the socket up, lock it and resolve the ids or evaluate
+ * the selection; reserve the descriptors; size and allocate the reply;
+ * peel each association and write its entry (the receive-queue split
+ * included); send the reply; install the descriptors.
+ */
+enum sctpx_peel_stage {
+	SCTPX_STAGE_PARSE,
+	SCTPX_STAGE_LOOKUP,
+	SCTPX_STAGE_RESERVE,
+	SCTPX_STAGE_REPLY,
+	SCTPX_STAGE_PEEL,
+	SCTPX_STAGE_SEND,
+	SCTPX_STAGE_INSTALL,
+	SCTPX_STAGES
+};
+
 /**
  * struct sctpx_rx_pos - one message of the parent's receive queue
  * @skb: the message (or notification)
@@ -74,6 +93,8 @@ struct sctpx_rx_pos {
  * @start_ns: when the handler started; 0: not timed (the sctpx_peeloff
  *	event was off, trace.h)
  * @floor_ns: time in the kernel work every peeled fd needs, when timed
+ * @mark_ns: when the current stage began, when timed
+ * @stage_ns: time in each &enum sctpx_peel_stage, when timed
  * @rx: the parent's receive queue in its order, while it is split
  * @rxn: number of messages in @rx
  */
@@ -90,6 +111,8 @@ struct sctpx_peel_req {
 	u32 remaining;
 	u64 start_ns;
 	u64 floor_ns;
+	u64 mark_ns;
+	u64 stage_ns[SCTPX_STAGES];
 	struct sctpx_rx_pos *rx;
 	u32 rxn;
 };

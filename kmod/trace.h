@@ -3,8 +3,8 @@
  * sctpx: tracepoints, under events/sctpx/ in tracefs.
  *
  * They carry what is measured only for a reader: the time a PEELOFF
- * spends in the kernel work every peeled fd needs, and in the whole
- * request. The caller reads the clock only while the event is enabled
+ * spends in the kernel work every peeled fd needs, in each stage of the
+ * request and in the whole request. The caller reads the clock only while the event is enabled
  * (trace_sctpx_peeloff_enabled(), a static key), so a kernel that does
  * not trace pays nothing. Documentation/sctpx.rst, "Tracepoints".
  */
@@ -16,27 +16,44 @@
 
 #include <linux/tracepoint.h>
 
+#include "peeloff.h"
+
 /*
- * One PEELOFF request that peeled at least one association: @requested
- * entries (ids given, or selected within the limit), @peeled of them
- * handed over; @floor_ns spent in fd reservation, sctp_do_peeloff() and
- * sock_alloc_file(), @request_ns from the handler's start to the last fd
- * installed (the reply sent), @floor_ns included.
+ * One PEELOFF request that peeled at least one association: @r's
+ * requested entries (ids given, or selected within the limit), @peeled of
+ * them handed over; floor_ns spent in fd reservation, sctp_do_peeloff()
+ * and sock_alloc_file(), @request_ns from the handler's start to the
+ * last fd installed (the reply sent), floor_ns included; and where
+ * @request_ns went, stage by stage (&enum sctpx_peel_stage): the stages
+ * follow one another, so their sum is @request_ns less the accounting
+ * after the last install. reserve_ns is inside floor_ns, and so is the
+ * rest of floor_ns inside peel_ns.
  */
 TRACE_EVENT(sctpx_peeloff,
-	    TP_PROTO(u32 requested, u32 peeled, u64 floor_ns, u64 request_ns),
-	    TP_ARGS(requested, peeled, floor_ns, request_ns),
+	    TP_PROTO(const struct sctpx_peel_req *r, u32 peeled,
+		     u64 request_ns),
+	    TP_ARGS(r, peeled, request_ns),
 	    TP_STRUCT__entry(__field(u32, requested)
 			     __field(u32, peeled)
 			     __field(u64, floor_ns)
-			     __field(u64, request_ns)),
-	    TP_fast_assign(__entry->requested = requested;
+			     __field(u64, request_ns)
+			     __array(u64, stage_ns, SCTPX_STAGES)),
+	    TP_fast_assign(__entry->requested = r->n;
 			   __entry->peeled = peeled;
-			   __entry->floor_ns = floor_ns;
-			   __entry->request_ns = request_ns;),
-	    TP_printk("requested=%u peeled=%u floor_ns=%llu request_ns=%llu",
+			   __entry->floor_ns = r->floor_ns;
+			   __entry->request_ns = request_ns;
+			   memcpy(__entry->stage_ns, r->stage_ns,
+				  sizeof(__entry->stage_ns));),
+	    TP_printk("requested=%u peeled=%u floor_ns=%llu request_ns=%llu parse_ns=%llu lookup_ns=%llu reserve_ns=%llu reply_ns=%llu peel_ns=%llu send_ns=%llu install_ns=%llu",
 		      __entry->requested, __entry->peeled,
-		      __entry->floor_ns, __entry->request_ns)
+		      __entry->floor_ns, __entry->request_ns,
+		      __entry->stage_ns[SCTPX_STAGE_PARSE],
+		      __entry->stage_ns[SCTPX_STAGE_LOOKUP],
+		      __entry->stage_ns[SCTPX_STAGE_RESERVE],
+		      __entry->stage_ns[SCTPX_STAGE_REPLY],
+		      __entry->stage_ns[SCTPX_STAGE_PEEL],
+		      __entry->stage_ns[SCTPX_STAGE_SEND],
+		      __entry->stage_ns[SCTPX_STAGE_INSTALL])
 );
 
 #endif /* _SCTPX_TRACE_H */

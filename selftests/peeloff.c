@@ -1618,16 +1618,17 @@ TEST(stats_carry_no_timing)
 
 /*
  * The timing lives in the sctpx_peeloff tracepoint: enabled, a PEELOFF
- * that peeled records one event with the reply's counts and the two
- * times; off, nothing is recorded. Without PEELOFF the module has no event
- * (trace.o is built with peeloff.o); a kernel without tracefs has none to
- * offer.
+ * that peeled records one event with the reply's counts, the two times
+ * and the stages between; off, nothing is recorded. Without PEELOFF the
+ * module has no event (trace.o is built with peeloff.o); a kernel without
+ * tracefs has none to offer.
  */
 TEST(peeloff_event_carries_the_timing)
 {
 	static const char enable[] = "events/sctpx/sctpx_peeloff/enable";
 	int offered = sx_peeloff_offered(), tr, k, peeled = 0;
 	struct sx_peeloff_event ev[4];
+	uint64_t stages = 0;
 	char dir[128], path[256];
 	struct sx_result res;
 	struct sx_nl nl;
@@ -1686,6 +1687,21 @@ TEST(peeloff_event_carries_the_timing)
 	EXPECT_EQ(peeled, ev[0].peeled);
 	EXPECT_LT(0, ev[0].floor_ns);
 	EXPECT_LE(ev[0].floor_ns, ev[0].request_ns);
+	/*
+	 * The stages follow one another inside the request: each one took
+	 * time, together no more than the request; the reservation is part
+	 * of the floor, and the rest of the floor part of the peel stage.
+	 */
+	for (k = 0; k < SX_STAGES; k++) {
+		TH_LOG("stage %d: %llu ns", k,
+		       (unsigned long long)ev[0].stage_ns[k]);
+		EXPECT_LT(0, ev[0].stage_ns[k]);
+		stages += ev[0].stage_ns[k];
+	}
+	EXPECT_LE(stages, ev[0].request_ns);
+	EXPECT_LE(ev[0].stage_ns[SX_STAGE_RESERVE], ev[0].floor_ns);
+	EXPECT_LE(ev[0].floor_ns - ev[0].stage_ns[SX_STAGE_RESERVE],
+		  ev[0].stage_ns[SX_STAGE_PEEL]);
 
 	/* Off: a PEELOFF that peels records nothing. */
 	ASSERT_EQ(0, sx_trace_clear(dir));

@@ -79,19 +79,25 @@ int sx_trace_peeloff_events(const char *dir, struct sx_peeloff_event *ev,
 	while (fgets(line, sizeof(line), f)) {
 		struct sx_peeloff_event e;
 		const char *p = strstr(line, tag);
-		unsigned long long fl, rq;
+		unsigned long long v[2 + SX_STAGES];
+		int k;
 
 		if (!p)
 			continue;
 		if (sscanf(p + strlen(tag),
-			   "requested=%u peeled=%u floor_ns=%llu request_ns=%llu",
-			   &e.requested, &e.peeled, &fl, &rq) != 4) {
+			   "requested=%u peeled=%u floor_ns=%llu request_ns=%llu "
+			   "parse_ns=%llu lookup_ns=%llu reserve_ns=%llu "
+			   "reply_ns=%llu peel_ns=%llu send_ns=%llu install_ns=%llu",
+			   &e.requested, &e.peeled, &v[0], &v[1], &v[2], &v[3],
+			   &v[4], &v[5], &v[6], &v[7], &v[8]) != 4 + SX_STAGES) {
 			fprintf(stderr, "# unparsed event: %s", line);
 			bad = 1;
 			continue;
 		}
-		e.floor_ns = fl;
-		e.request_ns = rq;
+		e.floor_ns = v[0];
+		e.request_ns = v[1];
+		for (k = 0; k < SX_STAGES; k++)
+			e.stage_ns[k] = v[2 + k];
 		if (n < max)
 			ev[n] = e;
 		n++;

@@ -22,12 +22,25 @@ int sx_trace_write(const char *dir, const char *file, const char *val);
 /* Empty the trace buffer of the tracefs at @dir: 0 or -errno. */
 int sx_trace_clear(const char *dir);
 
+/* The stages of the event's breakdown, in the module's order (trace.h). */
+enum sx_peel_stage {
+	SX_STAGE_PARSE,
+	SX_STAGE_LOOKUP,
+	SX_STAGE_RESERVE,
+	SX_STAGE_REPLY,
+	SX_STAGE_PEEL,
+	SX_STAGE_SEND,
+	SX_STAGE_INSTALL,
+	SX_STAGES
+};
+
 /* The fields of one sctpx_peeloff event. */
 struct sx_peeloff_event {
 	uint32_t requested;
 	uint32_t peeled;
 	uint64_t floor_ns;
 	uint64_t request_ns;
+	uint64_t stage_ns[SX_STAGES];
 };
 
 /*
