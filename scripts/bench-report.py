@@ -29,6 +29,10 @@ ARM_TITLE = {
 ARM_ORDER = ["peeloff", "gateway", "busy-peeloff", "busy-gateway", "connectx"]
 VAR_ORDER = ["loop", "nl", "lib", "gw-loop", "gw-nl", "gw-lib"]
 CX_ORDER = ["blocking", "nb-commup", "nl-commup", "lib"]
+# The sctpx_peeloff event's stages (kmod/peeloff.h), raw.csv's STAGE_ns.
+STAGES = ["parse", "lookup", "reserve", "reply", "peel", "send", "install"]
+# The breakdown's columns: sctpx's own work per stage, the floor split off.
+OWN = ["parse", "lookup", "reply", "entries", "send", "install", "other"]
 
 
 def load(path):
@@ -38,6 +42,61 @@ def load(path):
 
 def fmt(x):
     return "-" if x is None else f"{x:,.0f}"
+
+
+def breakdown(r):
+    """One round of an sctpx variant split into the floor, sctpx's own work
+    per stage of the handler and the rest (ns, the round's sums): the
+    reservation and the peels' floor time come out of the reserve and peel
+    stages; "entries" is what the peel stage spends besides the floor (the
+    reply's entries, the receive-queue split); "other" is the handler's time
+    outside the stages (the accounting after the last install). For the
+    bare variants, which time their own send() and recv(): "netlink" is the
+    time in those two system calls outside the handler, "user" the rest of
+    the round."""
+    st = {s: int(r[s + "_ns"]) for s in STAGES}
+    fl, req = int(r["floor_ns"]), int(r["req_ns"])
+    col = {s: st[s] for s in ("parse", "lookup", "reply", "send", "install")}
+    col["entries"] = st["peel"] - (fl - st["reserve"])
+    col["other"] = req - sum(st.values())
+    col["floor"] = fl
+    col["own"] = req - fl
+    sys_ns = int(r.get("nl_syscall_ns") or 0)
+    if sys_ns:
+        col["netlink"] = sys_ns - req
+        col["user"] = int(r["ns"]) - sys_ns
+    col["total"] = int(r["ns"])
+    return col
+
+
+def stage_table(w, kern, split):
+    """Where an sctpx request's time goes, per association, for the bare
+    request (no library) with nothing else queued on the parent."""
+    keys = sorted(k for k in split if k[0] == kern and k[2] in ("nl", "gw-nl")
+                  and k[4] == 0)
+    if not keys:
+        return
+    w("#### Where the bare request's time goes (M=0)")
+    w("")
+    w("ns/assoc, medians over the rounds, each column on its own (so they "
+      "need not add up exactly). The handler's stages as the module's "
+      "sctpx_peeloff event reports them, the floor split off: parse, lookup "
+      "(socket, lock, ids or selection), reply (sizing, allocation), entries "
+      "(the peel stage less the floor: writing the entries, the "
+      "receive-queue split), send, install, other (accounting); own = in "
+      "module minus the floor. netlink = the time inside the client's "
+      "send() and recv() outside the handler (genetlink's dispatch and "
+      "policy checks, copies, delivery); user = the rest of the round "
+      "(encoding, decoding).")
+    w("")
+    cols = OWN + ["own", "floor", "netlink", "user", "total"]
+    w("| N | way | " + " | ".join(cols) + " |")
+    w("|---:|---|" + "---:|" * len(cols))
+    for k in sorted(keys, key=lambda k: (k[2], k[3])):
+        c = split[k]
+        w(f"| {k[3]} | {k[2]} | " + " | ".join(
+            fmt(statistics.median(c[x])) if c.get(x) else "-" for x in cols) + " |")
+    w("")
 
 
 def main():
@@ -53,6 +112,7 @@ def main():
     per = defaultdict(list)      # key -> ns/assoc per round
     floor = defaultdict(list)    # key -> floor ns/assoc per round
     inmod = defaultdict(list)    # key -> ns/assoc inside the PEELOFF handler
+    split = defaultdict(lambda: defaultdict(list))  # key -> column -> ns/assoc
     for r in raw:
         key = (r["kernel"], r["arm"], r["variant"], int(r["n"]), int(r["m"]))
         n = int(r["n"])
@@ -62,6 +122,9 @@ def main():
             floor[key].append(int(r["floor_ns"]) / fc)
             if int(r.get("req_ns") or 0):
                 inmod[key].append(int(r["req_ns"]) / n)
+            if r.get("peel_ns"):
+                for col, v in breakdown(r).items():
+                    split[key][col].append(v / n)
     calls = {}
     counted = {}                 # key -> the counted call's duration, ns (connectx)
     for r in sysc:
@@ -155,6 +218,7 @@ def main():
                   f"{fmt(max(v))} | {scs} | {ratio} | {fmt(fl)} | {fmt(im)} "
                   f"| {over} |")
             w("")
+        stage_table(w, kern, split)
         # Goals, computed.
         w(f"#### Goals on {kern}")
         w("")

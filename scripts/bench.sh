@@ -58,7 +58,7 @@ out=$(cd "$out" && pwd)
 	ps -eo pcpu,ni,comm --sort=-pcpu | sed -n '2,6p' | sed 's/^/  /'
 } >"$out/host.txt"
 
-echo "kernel,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns" >"$out/raw.csv"
+echo "kernel,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns,parse_ns,lookup_ns,reserve_ns,reply_ns,peel_ns,send_ns,install_ns,nl_syscall_ns" >"$out/raw.csv"
 echo "kernel,arm,variant,n,m,syscalls,ns" >"$out/syscalls.csv"
 echo "kernel,key,value" >"$out/meta.csv"
 status=0

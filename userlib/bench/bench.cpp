@@ -26,7 +26,8 @@
  * off tracefs's trace_pipe and summed per round (tracefloor.hpp); a round
  * without one fails.
  * floor_ns and req_ns are the sums of the events' floor_ns and
- * request_ns, floor_count the associations they peeled. Each round is checked (fd valid, its flags, its peer,
+ * request_ns, floor_count the associations they peeled, and the STAGE_ns
+ * columns the sums of the events' stages (kStages). Each round is checked (fd valid, its flags, its peer,
  * its queued greeting readable on it, nothing left on or lost from the
  * parent, every descriptor of the round closed again); a failed check
  * fails the run.
@@ -35,7 +36,11 @@
  *
  * Output (stdout, the guest's serial console), one line each:
  *   BENCH-META,key,value
- *   BENCH-CSV,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns
+ *   BENCH-CSV,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns,
+ *             parse_ns,lookup_ns,reserve_ns,reply_ns,peel_ns,send_ns,
+ *             install_ns (0 for a per-call variant),
+ *             nl_syscall_ns (the bare variants: time inside their send()
+ *             and recv(), the handler included; 0 for the others)
  *   BENCH-SYS,arm,variant,n,m,syscalls,ns (ns: connectx only, the
  *             counted call's duration, for system calls per second)
  *   SCTPX-BENCH-PROGRESS done/total label
@@ -44,7 +49,9 @@
  * N=4096 and M=10000), BENCH_ARMS (comma list, default all), BENCH_QUICK=1
  * (two rounds, small N: a smoke test), BENCH_CX_RCVBUF (bytes: the
  * receive buffer of every connectx variant's client socket; default
- * 64 MiB, as the loopback servers' own; 0: the kernel's default).
+ * 64 MiB, as the loopback servers' own; 0: the kernel's default),
+ * BENCH_NOTRACE=1 (the event left off: no floor, no stages; what tracing
+ * costs a round, against a traced run).
  */
 #include <algorithm>
 #include <array>
@@ -59,6 +66,7 @@
 #include <functional>
 #include <malloc.h>
 #include <map>
+#include <optional>
 #include <poll.h>
 #include <set>
 #include <string>
@@ -71,6 +79,7 @@
 #include <netinet/in.h>
 #include <netinet/sctp.h>
 
+#include "clock.hpp"
 #include "loopback.hpp"
 #include "nlraw.hpp"
 #include "sctpx/sctpx.hpp"
@@ -97,14 +106,6 @@ void fail(const std::string &what)
 	if (g_failures++ < 50)
 		std::printf("BENCH-FAIL %s\n", what.c_str());
 	std::fflush(stdout);
-}
-
-std::uint64_t now_ns()
-{
-	timespec ts{};
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ULL +
-	       static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 std::uint32_t in4(const char *ip)
@@ -709,18 +710,23 @@ void run_peel_config(Ctx &ctx, const Config &cfg, const std::vector<Variant> &va
 				std::printf("BENCH-SYS,%s,%s,%d,%d,%ld,0\n", arm.c_str(), v.name, cfg.n, cfg.m, sys);
 			} else {
 				Floor fl;
-				if (v.sctpx && ctx.trace->clear() != 0)
+				const bool traced = v.sctpx && ctx.trace != nullptr;
+				if (traced && ctx.trace->clear() != 0)
 					fail(label + ": cannot read the trace buffer");
+				(void)ctx.nl->take_syscall_ns();
 				const std::uint64_t t0 = now_ns();
 				v.fn(ctx, p, t, got);
 				const std::uint64_t dt = now_ns() - t0;
-				if (v.sctpx && (ctx.trace->read(fl) != 0 || fl.events == 0))
+				if (traced && (ctx.trace->read(fl) != 0 || fl.events == 0))
 					fail(label + ": no sctpx_peeloff event read");
-				std::printf("BENCH-CSV,%s,%s,%d,%d,%d,%llu,%llu,%llu,%llu\n", arm.c_str(),
+				std::printf("BENCH-CSV,%s,%s,%d,%d,%d,%llu,%llu,%llu,%llu", arm.c_str(),
 					    v.name, cfg.n, cfg.m, r, static_cast<unsigned long long>(dt),
 					    static_cast<unsigned long long>(fl.floor_ns),
 					    static_cast<unsigned long long>(fl.peeled),
 					    static_cast<unsigned long long>(fl.request_ns));
+				for (const std::uint64_t st : fl.stage_ns)
+					std::printf(",%llu", static_cast<unsigned long long>(st));
+				std::printf(",%llu\n", static_cast<unsigned long long>(ctx.nl->take_syscall_ns()));
 			}
 			check_round(label, p, t, got);
 			teardown(p, t, got);
@@ -971,7 +977,9 @@ int main()
 	meta("cpus", std::to_string(sysconf(_SC_NPROCESSORS_ONLN)));
 	meta("clocksource", read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
 	meta("module_version", read_file("/sys/module/sctpx/version"));
-	meta("floor_source", "tracepoint sctpx:sctpx_peeloff");
+	/* Off: what the event costs a round, by comparison with a traced run. */
+	const bool notrace = env_int("BENCH_NOTRACE", 0) != 0;
+	meta("floor_source", notrace ? "none (BENCH_NOTRACE=1)" : "tracepoint sctpx:sctpx_peeloff");
 	/* The largest request: N=4096 and the fixed cost of 4096 unknown ids. */
 	constexpr int kLargestBatch = 4096;
 	const MaxBatch batch(kLargestBatch);
@@ -986,12 +994,15 @@ int main()
 		std::printf("1..1\nnot ok 1 bench # no module path: %s\n", nl.error().c_str());
 		return 1;
 	}
-	TraceFloor trace;
-	if (!trace.ok()) {
-		std::printf("1..1\nnot ok 1 bench # no floor: %s\n", trace.error().c_str());
-		return 1;
+	std::optional<TraceFloor> trace;
+	if (!notrace) {
+		trace.emplace();
+		if (!trace->ok()) {
+			std::printf("1..1\nnot ok 1 bench # no floor: %s\n", trace->error().c_str());
+			return 1;
+		}
 	}
-	Ctx ctx{&*client, &nl, &trace};
+	Ctx ctx{&*client, &nl, trace ? &*trace : nullptr};
 
 	const bool quick = env_int("BENCH_QUICK", 0) != 0;
 	g_debug = env_int("BENCH_DEBUG", 0) != 0;

@@ -57,6 +57,7 @@
 #include <netlink/genl/genl.h>
 
 #include "allocount.hpp"
+#include "clock.hpp"
 #include "client_access.hpp"
 #include "codec.hpp"
 #include "fake_transport.hpp"
@@ -70,6 +71,7 @@
 using namespace sctpx;
 using sctpx::bench::allocations;
 using sctpx::bench::count_syscalls;
+using sctpx::bench::now_ns;
 
 namespace {
 
@@ -83,14 +85,6 @@ void fail(const std::string &what)
 {
 	if (g_failures++ < 20)
 		std::printf("MICRO-FAIL %s\n", what.c_str());
-}
-
-std::uint64_t now_ns()
-{
-	timespec ts{};
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ULL +
-	       static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 std::string loadavg()

@@ -4,6 +4,8 @@
  */
 #include "nlraw.hpp"
 
+#include "clock.hpp"
+
 #include <cerrno>
 #include <cstring>
 
@@ -106,17 +108,28 @@ static void parse_assoc(nlattr *nest, bool full, RawEntry &e)
 	}
 }
 
+std::uint64_t RawNl::take_syscall_ns()
+{
+	const std::uint64_t ns = syscall_ns_;
+	syscall_ns_ = 0;
+	return ns;
+}
+
 int RawNl::transact(void *m, bool full, std::vector<RawEntry> *out, std::uint64_t *stats)
 {
 	auto *msg = static_cast<nl_msg *>(m);
 	nlmsghdr *req = nlmsg_hdr(msg);
 	const std::uint32_t seq = req->nlmsg_seq;
+	std::uint64_t t0 = now_ns();
 	const ssize_t sent = send(fd_, req, req->nlmsg_len, 0);
+	syscall_ns_ += now_ns() - t0;
 	nlmsg_free(msg);
 	if (sent < 0)
 		return -errno;
 	for (;;) {
+		t0 = now_ns();
 		const ssize_t n = recv(fd_, buf_.data(), buf_.size(), MSG_TRUNC);
+		syscall_ns_ += now_ns() - t0;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -54,6 +54,13 @@ public:
 	/* INFO_GET, its counters decoded: the fixed cost of a request. */
 	int info();
 
+	/*
+	 * Time spent inside send() and recv() since the last call of this
+	 * (ns, CLOCK_MONOTONIC), reset to 0: what a round's system calls
+	 * took, the module's handler included, as against user space.
+	 */
+	[[nodiscard]] std::uint64_t take_syscall_ns();
+
 private:
 	int transact(void *msg, bool full, std::vector<RawEntry> *out, std::uint64_t *stats);
 	int fd_ = -1;
@@ -61,6 +68,7 @@ private:
 	std::uint32_t seq_ = 1;
 	std::vector<std::uint8_t> buf_;
 	std::string err_;
+	std::uint64_t syscall_ns_ = 0;
 };
 
 } // namespace sctpx::bench

@@ -105,13 +105,21 @@ int TraceFloor::read(Floor &out)
 		unsigned int peeled = 0;
 		std::uint64_t floor_ns = 0;
 		std::uint64_t request_ns = 0;
+		std::array<std::uint64_t, kStages.size()> st{};
+		static_assert(kStages.size() == 7, "the format below names seven stages");
 		if (std::sscanf(text.c_str() + pos,
-				"requested=%u peeled=%u floor_ns=%" SCNu64 " request_ns=%" SCNu64,
-				&requested, &peeled, &floor_ns, &request_ns) != 4)
+				"requested=%u peeled=%u floor_ns=%" SCNu64 " request_ns=%" SCNu64
+				" parse_ns=%" SCNu64 " lookup_ns=%" SCNu64 " reserve_ns=%" SCNu64
+				" reply_ns=%" SCNu64 " peel_ns=%" SCNu64 " send_ns=%" SCNu64
+				" install_ns=%" SCNu64,
+				&requested, &peeled, &floor_ns, &request_ns, &st[0], &st[1], &st[2],
+				&st[3], &st[4], &st[5], &st[6]) != 4 + static_cast<int>(kStages.size()))
 			return -EPROTO;
 		out.floor_ns += floor_ns;
 		out.peeled += peeled;
 		out.request_ns += request_ns;
+		for (std::size_t k = 0; k < st.size(); k++)
+			out.stage_ns[k] += st[k];
 		out.events++;
 	}
 	return 0;

@@ -11,10 +11,16 @@
 #ifndef SCTPX_BENCH_TRACEFLOOR_HPP
 #define SCTPX_BENCH_TRACEFLOOR_HPP
 
+#include <array>
 #include <cstdint>
 #include <string>
 
 namespace sctpx::bench {
+
+/* The event's stages, in its order (kmod/peeloff.h, enum sctpx_peel_stage). */
+inline constexpr std::array<const char *, 7> kStages = {
+	"parse", "lookup", "reserve", "reply", "peel", "send", "install",
+};
 
 /* The sums of one round's sctpx_peeloff events. */
 struct Floor {
@@ -22,6 +28,7 @@ struct Floor {
 	std::uint64_t peeled = 0;     /* associations those times cover */
 	std::uint64_t request_ns = 0; /* whole requests, floor included */
 	std::uint64_t events = 0;     /* PEELOFF requests that peeled */
+	std::array<std::uint64_t, kStages.size()> stage_ns{}; /* per stage, in kStages' order */
 };
 
 class TraceFloor {
