@@ -18,6 +18,15 @@
 
 #include "peeloff.h"
 
+/* The stages' values in the format file, for perf and trace-cmd. */
+TRACE_DEFINE_ENUM(SCTPX_STAGE_PARSE);
+TRACE_DEFINE_ENUM(SCTPX_STAGE_LOOKUP);
+TRACE_DEFINE_ENUM(SCTPX_STAGE_RESERVE);
+TRACE_DEFINE_ENUM(SCTPX_STAGE_REPLY);
+TRACE_DEFINE_ENUM(SCTPX_STAGE_PEEL);
+TRACE_DEFINE_ENUM(SCTPX_STAGE_SEND);
+TRACE_DEFINE_ENUM(SCTPX_STAGE_INSTALL);
+
 /*
  * One PEELOFF request that peeled at least one association: @r's
  * requested entries (ids given, or selected within the limit), @peeled of

@@ -1629,7 +1629,7 @@ TEST(peeloff_event_carries_the_timing)
 	int offered = sx_peeloff_offered(), tr, k, peeled = 0;
 	struct sx_peeloff_event ev[4];
 	uint64_t stages = 0;
-	char dir[128], path[256];
+	char dir[128], path[256], fmt[4096];
 	struct sx_result res;
 	struct sx_nl nl;
 	struct sx_pool p;
@@ -1658,6 +1658,15 @@ TEST(peeloff_event_carries_the_timing)
 	/* Registered: the kernel accepted the module's taints for tracing. */
 	snprintf(path, sizeof(path), "%s/%s", dir, enable);
 	ASSERT_EQ(0, access(path, F_OK)) TH_LOG("%s: %s", path, strerror(errno));
+	/*
+	 * The format tools read (perf, trace-cmd) has the stages' indices as
+	 * numbers, not as the module's enum names they cannot resolve.
+	 */
+	snprintf(path, sizeof(path), "%s/events/sctpx/sctpx_peeloff/format", dir);
+	ASSERT_EQ(0, sx_sysfs_read(path, fmt, sizeof(fmt)));
+	EXPECT_NE(NULL, strstr(fmt, "u64 stage_ns[7];"));
+	EXPECT_NE(NULL, strstr(fmt, "REC->stage_ns[6]"));
+	EXPECT_EQ(NULL, strstr(fmt, "SCTPX_STAGE_")) TH_LOG("%s", fmt);
 
 	ASSERT_EQ(0, sx_nl_open(&nl));
 	ASSERT_EQ(0, sx_pool_make(&p, 4));
