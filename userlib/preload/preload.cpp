@@ -32,7 +32,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <new>
 #include <span>
 #include <vector>
@@ -45,6 +44,8 @@
 #include <unistd.h>
 
 #include <sctpx/sctpx.h>
+
+#include "clients.hpp"
 
 #define SCTPX_PRELOAD_API extern "C" __attribute__((visibility("default")))
 
@@ -231,64 +232,7 @@ int kernel_peeloff_flags(int sock, sctp_assoc_t id, unsigned int flags)
 
 /* ---- the libsctpx clients -------------------------------------------------- */
 
-struct ClientDeleter {
-	void operator()(sctpx_client *c) const { sctpx_close(c); }
-};
-using ClientPtr = std::unique_ptr<sctpx_client, ClientDeleter>;
-
-/*
- * One client per purpose and process, opened on first use and again in a
- * child after fork() (a client belongs to the process that opened it).
- * Never loads the module: an LD_PRELOAD does not change the system.
- *
- * Peeloff uses the module when it is loaded. connectx uses libsctpx's
- * socket-option path: sctp_connectx() starts one peer, where the module
- * adds a netlink round trip and cannot name an association that the peer
- * refused before the module looked it up (loopback), while
- * SCTP_SOCKOPT_CONNECTX3 names it as lksctp-tools does.
- */
-class Clients {
-public:
-	/* The client for peeloff or connectx, or why there is none (-errno). */
-	int get(bool for_connectx, sctpx_client **out)
-	{
-		const std::lock_guard<std::mutex> lock(mu_);
-		Slot &s = for_connectx ? connectx_ : peeloff_;
-		const pid_t me = getpid();
-		if (s.client && s.pid == me) {
-			*out = s.client.get();
-			return 0;
-		}
-		/*
-		 * The parent's client, in a child: left alone, not closed (a
-		 * lock of its own may have been held by another thread of the
-		 * parent at fork()). Its netlink sockets are close-on-exec.
-		 */
-		(void)s.client.release();
-		sctpx_client *c = nullptr;
-		const unsigned int flags =
-			SCTPX_OPEN_NO_AUTOLOAD | (for_connectx ? SCTPX_OPEN_FORCE_FALLBACK : 0U);
-		if (const int e = sctpx_open(&c, flags); e < 0)
-			return e;
-		s.client.reset(c);
-		s.pid = me;
-		*out = c;
-		return 0;
-	}
-
-	/* fork() in a threaded program: the child must not inherit mu_ held. */
-	void lock() { mu_.lock(); }
-	void unlock() { mu_.unlock(); }
-
-private:
-	struct Slot {
-		ClientPtr client;
-		pid_t pid = 0;
-	};
-	std::mutex mu_;
-	Slot peeloff_;
-	Slot connectx_;
-};
+using sctpx::preload::Clients;
 
 /* Never destroyed: calls may come from other threads during exit. */
 Clients *const the_clients = new Clients;

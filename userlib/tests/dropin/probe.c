@@ -318,6 +318,23 @@ static void parity(void)
 	cx_report("cx3_stale_enoprotoopt", r, errno, id);
 	close(s);
 
+	/*
+	 * A forked child connects on its own: the interposer's client for
+	 * connectx is its parent's (opened above), which libsctpx refuses
+	 * there with ECHILD; the child needs one of its own.
+	 */
+	{
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			close(cx3("cx3_in_forked_child", SOCK_SEQPACKET, 0, (struct sockaddr *)&ok, 1));
+			_exit(0);
+		}
+		if (pid < 0)
+			die("fork");
+		waitpid(pid, NULL, 0);
+	}
+
 	/* the older versions */
 	s = sctp_sock(SOCK_SEQPACKET, 0);
 	id = ID_UNTOUCHED;
@@ -372,7 +389,11 @@ static void parity(void)
 		close(peeled);
 		close(c);
 
-		/* a forked child (pre-fork servers) peels off on its own */
+		/*
+		 * a forked child (pre-fork servers) peels off on its own: the
+		 * interposer's client for peeloff is its parent's (pl_ok), which
+		 * libsctpx refuses there with ECHILD
+		 */
 		a = associate(srv, port, &c);
 		{
 			pid_t pid = fork();

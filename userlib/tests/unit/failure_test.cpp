@@ -9,7 +9,6 @@
  */
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <cstring>
 #include <functional>
 #include <fcntl.h>
@@ -21,11 +20,10 @@
 #include <netinet/sctp.h>
 #include <set>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
+#include "child.hpp"
 #include "codec.hpp"
 #include "fake_transport.hpp"
 #include "peeled.hpp"
@@ -506,27 +504,10 @@ TEST_F(FailureTest, Version1ModuleIsReportedButNotUsed)
 
 /* --- 2. fork ------------------------------------------------------------ */
 
-pid_t plain_fork()
-{
-	return fork();
-}
-
-/* A child made without pthread_atfork(3) handlers or glibc's fork(). */
-pid_t raw_clone()
-{
-	return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
-}
-
 /* body() in a child made by spawn: true if it returned true there. */
 bool in_child(pid_t (*spawn)(), const std::function<bool()> &body)
 {
-	const pid_t pid = spawn();
-	if (pid == 0)
-		_exit(body() ? 0 : 1);
-	if (pid < 0)
-		return false;
-	int status = 0;
-	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return child_status(spawn, [&] { return body() ? 0 : 1; }) == 0;
 }
 
 std::size_t requests_sent(FakeKernel &k)
