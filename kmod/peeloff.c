@@ -216,7 +216,6 @@ static void sctpx_peel_unreserve(struct sctpx_peel_req *r)
 static int sctpx_peel_reserve(struct sctpx_peel_req *r)
 {
 	unsigned int fdflags = r->flags & SOCK_CLOEXEC ? O_CLOEXEC : 0;
-	u64 t0 = r->start_ns ? ktime_get_ns() : 0;
 	size_t i;
 	int fd;
 
@@ -232,8 +231,6 @@ static int sctpx_peel_reserve(struct sctpx_peel_req *r)
 		}
 		r->v[i].fd = fd;
 	}
-	if (t0)
-		r->floor_ns += ktime_get_ns() - t0;
 	return 0;
 }
 
@@ -426,7 +423,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	err = sctpx_peel_parse(&r, max);
 	if (err)
 		goto free;
-	sctpx_peel_stage_end(&r, SCTPX_STAGE_PARSE);
+	sctpx_peel_stage_end(&r, SCTPX_PEEL_STAGE_PARSE);
 
 	sock = sctpx_sock_get(info);
 	if (IS_ERR(sock)) {
@@ -455,12 +452,14 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 		err = bad->err;
 		goto unlock;
 	}
-	sctpx_peel_stage_end(&r, SCTPX_STAGE_LOOKUP);
+	sctpx_peel_stage_end(&r, SCTPX_PEEL_STAGE_LOOKUP);
 
 	err = sctpx_peel_reserve(&r);
 	if (err)
 		goto unlock;
-	sctpx_peel_stage_end(&r, SCTPX_STAGE_RESERVE);
+	sctpx_peel_stage_end(&r, SCTPX_PEEL_STAGE_RESERVE);
+	/* The reservation is a stage of its own, and part of the floor. */
+	r.floor_ns += r.stage_ns[SCTPX_PEEL_STAGE_RESERVE];
 
 	reply = sctpx_reply_new(skb, info, sctpx_peel_reply_size(&r), NULL, &hdr);
 	if (IS_ERR(reply)) {
@@ -468,7 +467,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 		goto unreserve;
 	}
 	msg = reply;
-	sctpx_peel_stage_end(&r, SCTPX_STAGE_REPLY);
+	sctpx_peel_stage_end(&r, SCTPX_PEEL_STAGE_REPLY);
 
 	sctpx_rx_split(&r);
 	for (i = 0; i < r.n; i++) {
@@ -488,7 +487,7 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	if (r.by_select)
 		WARN_ON_ONCE(nla_put_u32(msg, SCTPX_A_REMAINING, r.remaining));
 	genlmsg_end(msg, hdr);
-	sctpx_peel_stage_end(&r, SCTPX_STAGE_PEEL);
+	sctpx_peel_stage_end(&r, SCTPX_PEEL_STAGE_PEEL);
 
 	/*
 	 * Install even if the reply is lost: the associations now live on
@@ -500,11 +499,11 @@ int sctpx_nl_peeloff_doit(struct sk_buff *skb, struct genl_info *info)
 	sctpx_reply_send(&to, msg);
 	sctpx_reply_to_put(&to);
 	msg = NULL;
-	sctpx_peel_stage_end(&r, SCTPX_STAGE_SEND);
+	sctpx_peel_stage_end(&r, SCTPX_PEEL_STAGE_SEND);
 	for (i = 0; i < r.n; i++)
 		if (r.v[i].file)
 			fd_install(r.v[i].fd, r.v[i].file);
-	sctpx_peel_stage_end(&r, SCTPX_STAGE_INSTALL);
+	sctpx_peel_stage_end(&r, SCTPX_PEEL_STAGE_INSTALL);
 	sctpx_peel_account(net, &r);
 	err = 0;
 	goto put;

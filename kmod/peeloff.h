@@ -58,14 +58,14 @@ static_assert(offsetof(struct sctpx_peel, id) == 0 &&
  * included); send the reply; install the descriptors.
  */
 enum sctpx_peel_stage {
-	SCTPX_STAGE_PARSE,
-	SCTPX_STAGE_LOOKUP,
-	SCTPX_STAGE_RESERVE,
-	SCTPX_STAGE_REPLY,
-	SCTPX_STAGE_PEEL,
-	SCTPX_STAGE_SEND,
-	SCTPX_STAGE_INSTALL,
-	SCTPX_STAGES
+	SCTPX_PEEL_STAGE_PARSE,
+	SCTPX_PEEL_STAGE_LOOKUP,
+	SCTPX_PEEL_STAGE_RESERVE,
+	SCTPX_PEEL_STAGE_REPLY,
+	SCTPX_PEEL_STAGE_PEEL,
+	SCTPX_PEEL_STAGE_SEND,
+	SCTPX_PEEL_STAGE_INSTALL,
+	SCTPX_PEEL_STAGES
 };
 
 /**
@@ -112,7 +112,7 @@ struct sctpx_peel_req {
 	u64 start_ns;
 	u64 floor_ns;
 	u64 mark_ns;
-	u64 stage_ns[SCTPX_STAGES];
+	u64 stage_ns[SCTPX_PEEL_STAGES];
 	struct sctpx_rx_pos *rx;
 	u32 rxn;
 };

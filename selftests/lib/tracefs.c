@@ -14,6 +14,10 @@
 
 #define SX_TRACEFS	"/sys/kernel/tracing"
 
+const char *const sx_stage_names[SX_STAGES] = {
+	"parse", "lookup", "reserve", "reply", "peel", "send", "install",
+};
+
 /* Does /proc/filesystems list tracefs? 1, 0, or -errno. */
 static int sx_tracefs_known(void)
 {

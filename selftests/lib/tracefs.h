@@ -22,7 +22,7 @@ int sx_trace_write(const char *dir, const char *file, const char *val);
 /* Empty the trace buffer of the tracefs at @dir: 0 or -errno. */
 int sx_trace_clear(const char *dir);
 
-/* The stages of the event's breakdown, in the module's order (trace.h). */
+/* The stages of the event's breakdown, in the order the event prints them. */
 enum sx_peel_stage {
 	SX_STAGE_PARSE,
 	SX_STAGE_LOOKUP,
@@ -33,6 +33,9 @@ enum sx_peel_stage {
 	SX_STAGE_INSTALL,
 	SX_STAGES
 };
+
+/* Their field names, less "_ns". */
+extern const char *const sx_stage_names[SX_STAGES];
 
 /* The fields of one sctpx_peeloff event. */
 struct sx_peeloff_event {
