@@ -238,6 +238,29 @@ def main():
             w(f"- Never slower (library vs sctp_peeloff_flags at every N): "
               f"{'met' if ok else 'NOT met'}; worst x{r:.2f} at N={n} "
               f"(" + ", ".join(f"N={n}: x{x:.2f}" for x, n in sorted(worst, key=lambda t: t[1])) + ")")
+        def part(var, n, col, arm="peeloff"):
+            c = split.get((kern, arm, var, n, 0), {}).get(col)
+            return statistics.median(c) if c else None
+
+        libgap = [(g("peeloff", "lib", n) / g("peeloff", "nl", n) - 1, n) for n in ns
+                  if g("peeloff", "lib", n) and g("peeloff", "nl", n)]
+        if libgap:
+            ok = all(x <= 0.10 for x, _ in libgap)
+            w(f"- Library within 10% of the bare request at every N: "
+              f"{'met' if ok else 'NOT met'} (" +
+              ", ".join(f"N={n}: {x * 100:+.1f}%" for x, n in libgap) + ")")
+        ahead = [(g("peeloff", "loop", n) / g("peeloff", "nl", n), n) for n in ns
+                 if n >= 64 and g("peeloff", "loop", n) and g("peeloff", "nl", n)]
+        if ahead:
+            ok = all(x >= 1.0 for x, _ in ahead)
+            bounds = []
+            for x, n in ahead:
+                own, tot = part("nl", n, "own"), g("peeloff", "nl", n)
+                if own is not None:
+                    bounds.append(f"N={n}: x{x:.2f}, x{g('peeloff', 'loop', n) / (tot - own):.2f} "
+                                  f"with sctpx's own work at zero")
+            w(f"- Bare request at least as fast as the loop from N=64: "
+              f"{'met' if ok else 'NOT met'} (" + "; ".join(bounds) + ")")
         k512 = (kern, "peeloff", "nl", 512, 0)
         if k512 in med and floor.get(k512):
             fl = statistics.median(floor[k512])
@@ -248,12 +271,21 @@ def main():
               f"({'met' if over <= 0.05 else 'NOT met'}, goal +5%); "
               f"x{loop / med[k512]:.2f} vs the loop "
               f"({'met' if loop / med[k512] >= 1.1 else 'NOT met'}, goal x1.1)")
+            parts = [(c, part("nl", 512, c)) for c in ("own", "netlink", "user")]
+            if all(v is not None for _, v in parts):
+                w("  - over the floor, per part: " + ", ".join(
+                    f"{c} {v / fl * 100:+.1f}%" for c, v in parts))
         gl, gn, gb = g("gateway", "gw-loop", 512), g("gateway", "gw-nl", 512), \
             g("gateway", "gw-lib", 512)
         if gl and gn:
             w(f"- Gateway at N=512: x{gl / gn:.2f} (netlink), "
               f"x{gl / gb:.2f} (library) "
               f"({'met' if min(gl / gn, gl / gb) >= 1.3 else 'NOT met'}, goal x1.3)")
+            own = part("gw-nl", 512, "own", "gateway")
+            gfl = part("gw-nl", 512, "floor", "gateway")
+            if own is not None and gfl:
+                w(f"  - with sctpx's own work at zero x{gl / (gn - own):.2f}; "
+                  f"the loop over the bare gateway's floor x{gl / gfl:.2f}")
         for var in ("nl", "loop"):
             base = g("peeloff", var, 512)
             busy = [(m, g("busy-peeloff", var, 512, m)) for m in (1000, 10000)]
