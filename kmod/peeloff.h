@@ -55,7 +55,8 @@ static_assert(offsetof(struct sctpx_peel, id) == 0 &&
  * request; look the socket up, lock it and resolve the ids or evaluate
  * the selection; reserve the descriptors; size and allocate the reply;
  * peel each association and write its entry (the receive-queue split
- * included); send the reply; install the descriptors.
+ * and the socket's unlock, which runs its backlog, included); send the
+ * reply; install the descriptors.
  */
 enum sctpx_peel_stage {
 	SCTPX_PEEL_STAGE_PARSE,
