@@ -99,6 +99,39 @@ def stage_table(w, kern, split):
     w("")
 
 
+def micro_table(w, kern, micro, own, med):
+    """The library's own cost in this guest (sctpx_micro_static after the
+    benchmark, against the fake transport), next to what the library adds
+    to the bare request in the timed rounds."""
+    ns = sorted({n for (k, v, n) in own if k == kern and v == "cxx"})
+    if not ns:
+        return
+    w("#### The library's own cost in this guest (sctpx_micro)")
+    w("")
+    w("ns per call, medians; own: the library's C++ call less its transport "
+      "(warm, and with the caches evicted just before: cold); the stages "
+      "run on their own; library - bare: the same N's timed rounds, the "
+      "library's median less the bare request's, per request.")
+    w("")
+    w("| N | own, warm | own, cold | record of peeled ids | reply decoding "
+      "| request encoding | allocations | library - bare |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in ns:
+        def m(v):
+            r = micro.get((kern, v, n))
+            return fmt(r[0]) if r else "-"
+        warm = own.get((kern, "cxx", n))
+        cold = own.get((kern, "cxx-cold", n))
+        lib = med.get((kern, "peeloff", "lib", n, 0))
+        bare = med.get((kern, "peeloff", "nl", n, 0))
+        gap = fmt((lib - bare) * n) if lib and bare else "-"
+        w(f"| {n} | {fmt(warm[0]) if warm else '-'} | "
+          f"{fmt(cold[0]) if cold else '-'} | {m('note_peeled')} | "
+          f"{m('decode')} | {m('encode')} | "
+          f"{warm[1]:.1f} | {gap} |" if warm else f"| {n} | - | - | - | - | - | - | {gap} |")
+    w("")
+
+
 def main():
     d = sys.argv[1]
     raw = load(os.path.join(d, "raw.csv"))
@@ -125,6 +158,13 @@ def main():
             if r.get("peel_ns"):
                 for col, v in breakdown(r).items():
                     split[key][col].append(v / n)
+    micro, own = {}, {}          # (kernel, variant, n) -> figures per call
+    if os.path.exists(os.path.join(d, "micro.csv")):
+        for r in load(os.path.join(d, "micro.csv")):
+            micro[(r["kernel"], r["variant"], int(r["n"]))] = (float(r["ns_call"]),)
+        for r in load(os.path.join(d, "micro-own.csv")):
+            own[(r["kernel"], r["variant"], int(r["n"]))] = (
+                float(r["own_ns_call"]), float(r["own_allocs_call"]))
     calls = {}
     counted = {}                 # key -> the counted call's duration, ns (connectx)
     for r in sysc:
@@ -219,6 +259,7 @@ def main():
                   f"| {over} |")
             w("")
         stage_table(w, kern, split)
+        micro_table(w, kern, micro, own, med)
         # Goals, computed.
         w(f"#### Goals on {kern}")
         w("")

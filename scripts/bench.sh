@@ -2,24 +2,29 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The benchmark: boot each kernel in QEMU (scripts/vm.sh, with
-# tsc=reliable for a fast guest clock) with sctpx_bench, show a progress
-# line, collect the guest's CSV lines and write the report.
+# tsc=reliable for a fast guest clock) with sctpx_bench and then the
+# library's micro-benchmark (userlib/bench/micro-guest.sh), show a
+# progress line, collect the guest's CSV lines and write the report.
 #
 #   scripts/bench.sh [-b BUILD] [-o RESULTS] [-k RELEASE]... [-m KO_PATTERN]
 #                    [-e "VAR=value ..."] [-t SECONDS]
-#     -b BUILD     build directory (default: ./build); the benchmark is
-#                  BUILD/userlib/sctpx_bench (make -C userlib bench-bins)
+#     -b BUILD     build directory (default: ./build); the benchmarks are
+#                  BUILD/userlib/sctpx_bench and sctpx_micro_static
+#                  (make -C userlib bench-bins)
 #     -o RESULTS   results directory (default: BUILD/bench)
 #     -k RELEASE   kernel to run (repeatable; default: BUILD/kernels.list)
 #     -m PATTERN   sctpx.ko to use, %r standing for the release (default:
 #                  BUILD/obj/%r/kmod/sctpx.ko)
 #     -e ENV       environment of the benchmark in the guest: BENCH_ROUNDS,
-#                  BENCH_ROUNDS_BIG, BENCH_ARMS, BENCH_QUICK, BENCH_CX_RCVBUF (see
-#                  userlib/bench/bench.cpp)
+#                  BENCH_ROUNDS_BIG, BENCH_ARMS, BENCH_QUICK, BENCH_CX_RCVBUF,
+#                  BENCH_NOTRACE (see userlib/bench/bench.cpp); MICRO_SAMPLES
+#                  (userlib/bench/micro.cpp; 11 in the guest)
 #     -t SECONDS   time limit per kernel (default 1500)
 #
 # Writes RESULTS/raw.csv (every timed round), RESULTS/syscalls.csv,
-# RESULTS/meta.csv, RESULTS/host.txt, RESULTS/<release>/ (guest logs) and,
+# RESULTS/meta.csv, RESULTS/micro.csv and micro-own.csv (the guest's
+# MICRO and MICRO-OWN lines), RESULTS/host.txt, RESULTS/<release>/ (guest
+# logs) and,
 # through scripts/bench-report.py, RESULTS/benchmarks.md and
 # RESULTS/benchmarks.png.
 set -eu
@@ -43,7 +48,11 @@ done
 [ -n "$kernels" ] || kernels=$(cat "$build/kernels.list")
 [ -n "$kopat" ] || kopat=$build/obj/%r/kmod/sctpx.ko
 bin=$build/userlib/sctpx_bench
-[ -x "$bin" ] || { echo "bench: no $bin (make -C userlib bench-bins)" >&2; exit 2; }
+micro=$build/userlib/sctpx_micro_static
+micro_sh=$here/../userlib/bench/micro-guest.sh
+for f in "$bin" "$micro"; do
+	[ -x "$f" ] || { echo "bench: no $f (make -C userlib bench-bins)" >&2; exit 2; }
+done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -61,6 +70,8 @@ out=$(cd "$out" && pwd)
 echo "kernel,arm,variant,n,m,round,ns,floor_ns,floor_count,req_ns,parse_ns,lookup_ns,reserve_ns,reply_ns,peel_ns,send_ns,install_ns,nl_syscall_ns" >"$out/raw.csv"
 echo "kernel,arm,variant,n,m,syscalls,ns" >"$out/syscalls.csv"
 echo "kernel,key,value" >"$out/meta.csv"
+echo "kernel,variant,n,ns_call,ns_assoc,q1_ns,q3_ns,allocs_call,syscalls_call" >"$out/micro.csv"
+echo "kernel,variant,n,own_ns_call,transport_ns_call,own_allocs_call" >"$out/micro-own.csv"
 status=0
 for rel in $kernels; do
 	ko=$(echo "$kopat" | sed "s|%r|$rel|g")
@@ -70,7 +81,7 @@ for rel in $kernels; do
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	sh "$here/vm.sh" -q -b "$build" -k "$rel" -m "ko=$ko" -o "$log" -t "$tmo" -M 3G \
-		-a "tsc=reliable $envs" "$bin" >"$log/vm.out" 2>&1 &
+		-a "tsc=reliable $envs" -x "$micro" "$bin" "$micro_sh" >"$log/vm.out" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		line=$(tr -d '\r' <"$log/serial.log" 2>/dev/null |
@@ -92,6 +103,8 @@ for rel in $kernels; do
 	tr -d '\r' <"$log/serial.log" | sed -n "s/^BENCH-CSV,/$rel,/p" >>"$out/raw.csv"
 	tr -d '\r' <"$log/serial.log" | sed -n "s/^BENCH-SYS,/$rel,/p" >>"$out/syscalls.csv"
 	tr -d '\r' <"$log/serial.log" | sed -n "s/^BENCH-META,/$rel,/p" >>"$out/meta.csv"
+	tr -d '\r' <"$log/serial.log" | sed -n "s/^MICRO,/$rel,/p" >>"$out/micro.csv"
+	tr -d '\r' <"$log/serial.log" | sed -n "s/^MICRO-OWN,/$rel,/p" >>"$out/micro-own.csv"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.txt"
 
