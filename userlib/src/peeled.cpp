@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "peeled.hpp"
+#include "peeled_record.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <mutex>
-#include <set>
-#include <tuple>
 
 #include <sys/stat.h>
 
@@ -13,20 +11,10 @@ namespace sctpx::detail {
 
 namespace {
 
-struct Key {
-	dev_t dev = 0;
-	ino_t ino = 0;
-	AssocId id = 0;
-	friend bool operator<(const Key &a, const Key &b) noexcept
-	{
-		return std::tie(a.dev, a.ino, a.id) < std::tie(b.dev, b.ino, b.id);
-	}
-};
-
+/* The bound is kPeeledRecordMax; the storage and why: peeled_record.hpp. */
 struct Record {
 	std::mutex mu;
-	std::set<Key> ids;     /* guarded by mu */
-	std::deque<Key> order; /* guarded by mu: oldest first */
+	PeeledRecord ids{kPeeledRecordMax}; /* guarded by mu */
 };
 
 Record &record()
@@ -35,7 +23,7 @@ Record &record()
 	return r;
 }
 
-bool sock_key(int sock, Key &k) noexcept
+bool sock_key(int sock, PeeledKey &k) noexcept
 {
 	struct stat st {};
 	if (fstat(sock, &st) != 0)
@@ -45,18 +33,6 @@ bool sock_key(int sock, Key &k) noexcept
 	return true;
 }
 
-/* Add one id under r.mu, forgetting the oldest beyond kPeeledRecordMax (may throw). */
-void add_locked(Record &r, const Key &k)
-{
-	if (!r.ids.insert(k).second)
-		return;
-	r.order.push_back(k);
-	if (r.order.size() > kPeeledRecordMax) {
-		r.ids.erase(r.order.front());
-		r.order.pop_front();
-	}
-}
-
 /*
  * Note the ids each_id(add) passes to add, off sock: one fstat and one
  * lock for the whole call, however many ids.
@@ -64,7 +40,7 @@ void add_locked(Record &r, const Key &k)
 template <typename EachId>
 void note(int sock, EachId each_id) noexcept
 {
-	Key k;
+	PeeledKey k;
 	if (!sock_key(sock, k))
 		return;
 	Record &r = record();
@@ -72,7 +48,7 @@ void note(int sock, EachId each_id) noexcept
 	try {
 		each_id([&r, &k](AssocId id) {
 			k.id = id;
-			add_locked(r, k);
+			r.ids.add(k);
 		});
 	} catch (...) {
 		/* Out of memory: the record is best effort by design. */
@@ -106,13 +82,13 @@ void note_peeled(int sock, const PeelResult &r) noexcept
 
 bool was_peeled(int sock, AssocId id) noexcept
 {
-	Key k;
+	PeeledKey k;
 	if (!sock_key(sock, k))
 		return false;
 	k.id = id;
 	Record &r = record();
 	const std::lock_guard lock(r.mu);
-	return r.ids.count(k) != 0;
+	return r.ids.contains(k);
 }
 
 void forget_peeled() noexcept
@@ -120,7 +96,6 @@ void forget_peeled() noexcept
 	Record &r = record();
 	const std::lock_guard lock(r.mu);
 	r.ids.clear();
-	r.order.clear();
 }
 
 } // namespace sctpx::detail
