@@ -119,7 +119,7 @@ int TraceFloor::read(Floor &out)
 		out.peeled += peeled;
 		out.request_ns += request_ns;
 		for (std::size_t k = 0; k < st.size(); k++)
-			out.stage_ns[k] += st[k];
+			out.stage_ns.at(k) += st.at(k);
 		out.events++;
 	}
 	return 0;
