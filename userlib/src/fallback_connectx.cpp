@@ -199,7 +199,11 @@ Result<void> validate_peers(std::span<const Peer> peers, const SockFacts &sock)
 
 Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, ConnectOptions o)
 {
-	/* The wait's deadline is taken before the first association starts. */
+	/*
+	 * The wait's deadline is taken, and peels are watched for it, before
+	 * the first association starts.
+	 */
+	const PeelWatch watch(o.wait.count() > 0);
 	const auto deadline = wait_deadline(sock, WaitClock::now(), o.wait);
 	auto kind = check_sctp_socket(sock);
 	if (!kind)

@@ -396,8 +396,12 @@ Result<PeelResult> module_peeloff(Session &s, int sock, const Selection &sel, Pe
 Result<ConnectResult> module_connectx(Session &s, int sock, std::span<const Peer> peers,
 				      ConnectOptions o)
 {
-	/* The wait's deadline is taken before the first association starts. */
+	/*
+	 * The wait's deadline is taken, and peels are watched for it, before
+	 * the first association starts.
+	 */
 	const bool wait = o.wait.count() > 0;
+	const PeelWatch watch(wait);
 	const auto deadline = wait_deadline(sock, WaitClock::now(), o.wait);
 	ConnectResult out;
 	out.path = Path::Module;

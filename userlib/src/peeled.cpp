@@ -3,6 +3,7 @@
 #include "peeled_record.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 #include <sys/stat.h>
@@ -23,6 +24,9 @@ Record &record()
 	return r;
 }
 
+/* PeelWatch objects alive in the process (peeled.hpp: why seq_cst). */
+std::atomic<unsigned long> g_watches{0};
+
 bool sock_key(int sock, PeeledKey &k) noexcept
 {
 	struct stat st {};
@@ -34,14 +38,14 @@ bool sock_key(int sock, PeeledKey &k) noexcept
 }
 
 /*
- * Note the ids each_id(add) passes to add, off sock: one fstat and one
- * lock for the whole call, however many ids.
+ * Note the ids each_id(add) passes to add, off sock, while a PeelWatch
+ * lives: one fstat and one lock for the whole call, however many ids.
  */
 template <typename EachId>
 void note(int sock, EachId each_id) noexcept
 {
 	PeeledKey k;
-	if (!sock_key(sock, k))
+	if (g_watches.load() == 0 || !sock_key(sock, k))
 		return;
 	Record &r = record();
 	const std::lock_guard lock(r.mu);
@@ -56,6 +60,18 @@ void note(int sock, EachId each_id) noexcept
 }
 
 } // namespace
+
+PeelWatch::PeelWatch(bool on) noexcept : on_(on)
+{
+	if (on_)
+		g_watches.fetch_add(1);
+}
+
+PeelWatch::~PeelWatch()
+{
+	if (on_)
+		g_watches.fetch_sub(1);
+}
 
 void note_peeled(int sock, std::span<const AssocId> ids) noexcept
 {

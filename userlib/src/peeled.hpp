@@ -8,6 +8,17 @@
  * which may be reused). The record keeps the last kPeeledRecordMax ids
  * over all sockets; older ones are forgotten, and an association peeled
  * by other means (sctp_peeloff(3), another process) is not in it.
+ *
+ * Only a connectx wait asks the record, and only about associations its
+ * own connectx started, so peels are recorded only while a PeelWatch
+ * lives: each connectx that will wait holds one from before its first
+ * association starts until its wait ends. A peel of such an association
+ * comes after the association exists, so after the watch began, and
+ * sees it: the watch count is sequentially consistent, and the kernel's
+ * socket lock orders the waiter's connect before the peeler's peel. With
+ * no connectx waiting, a peeloff costs the record nothing: no fstat(),
+ * no lock (in a QEMU guest the record was most of the library's own
+ * time at N=64).
  */
 #ifndef SCTPX_SRC_PEELED_HPP
 #define SCTPX_SRC_PEELED_HPP
@@ -21,7 +32,25 @@ namespace sctpx::detail {
 
 constexpr std::size_t kPeeledRecordMax = 65536;
 
-/* Note these ids peeled off parent sock (never fails; drops on no memory). */
+/* Peels are recorded while at least one of these lives (process-wide). */
+class PeelWatch {
+public:
+	/* on: watch (a connectx that will wait); off: a no-op. */
+	explicit PeelWatch(bool on) noexcept;
+	~PeelWatch();
+	PeelWatch(const PeelWatch &) = delete;
+	PeelWatch &operator=(const PeelWatch &) = delete;
+	PeelWatch(PeelWatch &&) = delete;
+	PeelWatch &operator=(PeelWatch &&) = delete;
+
+private:
+	bool on_;
+};
+
+/*
+ * Note these ids peeled off parent sock while a PeelWatch lives; nothing
+ * otherwise (never fails; drops on no memory).
+ */
 void note_peeled(int sock, std::span<const AssocId> ids) noexcept;
 void note_peeled(int sock, const PeelResult &r) noexcept;
 /* Was id peeled off sock through libsctpx (as far as the record goes)? */

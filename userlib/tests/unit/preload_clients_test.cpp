@@ -12,9 +12,6 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,6 +22,8 @@ namespace {
 
 using sctpx::preload::Clients;
 using sctpx::test::child_status;
+using sctpx::test::forbid_system_calls;
+using sctpx::test::kKilledBySigsys;
 using sctpx::test::plain_fork;
 using sctpx::test::raw_clone;
 
@@ -35,26 +34,6 @@ int info(sctpx_client *c)
 	SCTPX_INIT(&i);
 	return sctpx_get_info(c, &i);
 }
-
-/*
- * From here on, any system call but exit_group(2) kills the process with
- * SIGSYS. false if the filter could not be installed. (No architecture
- * check: the filter lets one number through and kills on every other.)
- */
-bool forbid_system_calls()
-{
-	sock_filter insn[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	};
-	sock_fprog prog{sizeof(insn) / sizeof(insn[0]), insn};
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
-}
-
-constexpr int kKilledBySigsys = 128 + SIGSYS;
 
 /* What cs hands out in this process, for peeloff and for connectx. */
 struct Pair {

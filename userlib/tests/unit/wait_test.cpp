@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <thread>
 
+#include "child.hpp"
 #include "connect_wait.hpp"
 #include "fake_transport.hpp"
 #include "peeled.hpp"
@@ -307,6 +308,7 @@ TEST_F(WaitTest, PeeledMeanwhileByThisProcessIsAlive)
 
 TEST_F(WaitTest, PeeledRecordIsPerParentSocketAndBounded)
 {
+	const detail::PeelWatch watch(true);
 	detail::note_peeled(sock.get(), std::vector<AssocId>{7});
 	EXPECT_TRUE(detail::was_peeled(sock.get(), 7));
 	EXPECT_FALSE(detail::was_peeled(other.get(), 7)) << "another parent socket";
@@ -321,9 +323,76 @@ TEST_F(WaitTest, PeeledRecordIsPerParentSocketAndBounded)
 	detail::forget_peeled();
 }
 
+/*
+ * Peels are recorded only while a connectx that waits is running (a
+ * PeelWatch lives): no wait could ask about the others.
+ */
+TEST_F(WaitTest, PeeledRecordOnlyWhileAWaitWatches)
+{
+	detail::forget_peeled();
+	detail::note_peeled(sock.get(), std::vector<AssocId>{21});
+	EXPECT_FALSE(detail::was_peeled(sock.get(), 21)) << "no watch: not recorded";
+	{
+		const detail::PeelWatch off(false);
+		detail::note_peeled(sock.get(), std::vector<AssocId>{22});
+		EXPECT_FALSE(detail::was_peeled(sock.get(), 22)) << "a watch that is off";
+	}
+	{
+		const detail::PeelWatch outer(true);
+		{
+			const detail::PeelWatch inner(true);
+			detail::note_peeled(sock.get(), std::vector<AssocId>{23});
+		}
+		detail::note_peeled(sock.get(), std::vector<AssocId>{24});
+		EXPECT_TRUE(detail::was_peeled(sock.get(), 23));
+		EXPECT_TRUE(detail::was_peeled(sock.get(), 24)) << "one watch still lives";
+	}
+	detail::note_peeled(sock.get(), std::vector<AssocId>{25});
+	EXPECT_FALSE(detail::was_peeled(sock.get(), 25)) << "every watch ended";
+	EXPECT_TRUE(detail::was_peeled(sock.get(), 23)) << "what was recorded stays";
+	detail::forget_peeled();
+}
+
+/* With no connectx waiting, a peel's note makes no system call at all. */
+TEST_F(WaitTest, PeeledRecordMakesNoSystemCallWithoutAWatch)
+{
+	constexpr int kCalls = 1000;
+	PeelResult r;
+	r.entries.resize(2);
+	r.entries[0].info.id = 31;
+	r.entries[0].fd = Fd(dup(sock.get()));
+	r.entries[1].info.id = 32;
+	r.entries[1].fd = Fd(dup(sock.get()));
+	const std::vector<AssocId> ids{33, 34};
+	const int fd = sock.get();
+	EXPECT_EQ(child_status(plain_fork,
+				     [&] {
+					     if (!forbid_system_calls())
+						     return 40;
+					     for (int i = 0; i < kCalls; i++) {
+						     detail::note_peeled(fd, r);
+						     detail::note_peeled(fd, ids);
+					     }
+					     return 0;
+				     }),
+		  0)
+		<< kKilledBySigsys << ": a system call while noting a peel";
+	/* The same filter catches the fstat() a watched note makes. */
+	EXPECT_EQ(child_status(plain_fork,
+				     [&] {
+					     const detail::PeelWatch watch(true);
+					     if (!forbid_system_calls())
+						     return 40;
+					     detail::note_peeled(fd, ids);
+					     return 0;
+				     }),
+		  kKilledBySigsys);
+}
+
 /* A result is noted whole, but only its entries that got a descriptor. */
 TEST_F(WaitTest, PeeledRecordTakesOnlyEntriesWithADescriptor)
 {
+	const detail::PeelWatch watch(true);
 	detail::forget_peeled();
 	PeelResult r;
 	r.entries.resize(3);
