@@ -158,12 +158,12 @@ def main():
             if r.get("peel_ns"):
                 for col, v in breakdown(r).items():
                     split[key][col].append(v / n)
-    micro, own = {}, {}          # (kernel, variant, n) -> figures per call
+    micro, micro_own = {}, {}    # (kernel, variant, n) -> figures per call
     if os.path.exists(os.path.join(d, "micro.csv")):
         for r in load(os.path.join(d, "micro.csv")):
             micro[(r["kernel"], r["variant"], int(r["n"]))] = (float(r["ns_call"]),)
         for r in load(os.path.join(d, "micro-own.csv")):
-            own[(r["kernel"], r["variant"], int(r["n"]))] = (
+            micro_own[(r["kernel"], r["variant"], int(r["n"]))] = (
                 float(r["own_ns_call"]), float(r["own_allocs_call"]))
     calls = {}
     counted = {}                 # key -> the counted call's duration, ns (connectx)
@@ -259,7 +259,7 @@ def main():
                   f"| {over} |")
             w("")
         stage_table(w, kern, split)
-        micro_table(w, kern, micro, own, med)
+        micro_table(w, kern, micro, micro_own, med)
         # Goals, computed.
         w(f"#### Goals on {kern}")
         w("")
