@@ -199,11 +199,7 @@ Result<void> validate_peers(std::span<const Peer> peers, const SockFacts &sock)
 
 Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, ConnectOptions o)
 {
-	/*
-	 * The wait's deadline is taken, and peels are watched for it, before
-	 * the first association starts.
-	 */
-	const PeelWatch watch(o.wait.count() > 0);
+	/* The wait's deadline is taken before the first association starts. */
 	const auto deadline = wait_deadline(sock, WaitClock::now(), o.wait);
 	auto kind = check_sctp_socket(sock);
 	if (!kind)
@@ -216,6 +212,8 @@ Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, C
 	if (!f->nonblocking)
 		return blocking_connect(sock, peers.front());
 
+	/* Peels are watched for the wait from before the first start. */
+	const PeelWatch watch(o.wait.count() > 0);
 	ConnectResult out;
 	out.path = Path::Fallback;
 	out.peers.reserve(peers.size());

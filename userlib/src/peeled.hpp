@@ -14,11 +14,12 @@
  * lives: each connectx that will wait holds one from before its first
  * association starts until its wait ends. A peel of such an association
  * comes after the association exists, so after the watch began, and
- * sees it: the watch count is sequentially consistent, and the kernel's
- * socket lock orders the waiter's connect before the peeler's peel. With
- * no connectx waiting, a peeloff costs the record nothing: no fstat(),
- * no lock (in a QEMU guest the record was most of the library's own
- * time at N=64).
+ * sees it: the waiter's count goes up before its connect, which releases
+ * the parent socket's lock in the kernel; the peeler takes that lock to
+ * peel, then reads the count. With no connectx waiting, a peeloff costs
+ * the record nothing: no fstat(), no lock. A child forked while a wait
+ * runs inherits a count that never drops: it records every peel, which
+ * costs it time, never a wrong answer.
  */
 #ifndef SCTPX_SRC_PEELED_HPP
 #define SCTPX_SRC_PEELED_HPP
