@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <optional>
 #include <unordered_map>
 
 #include <netinet/sctp.h>
@@ -27,6 +28,8 @@ struct Last {
 	std::size_t peer = 0;
 	std::uint32_t init_retries = 0;
 	std::uint32_t max_init_retries = 0;
+	/* when it was first seen gone with a peeloff under way; else unset */
+	std::optional<WaitClock::time_point> gone_since;
 };
 
 /* Sleep up to d; false when a signal cut it short. */
@@ -76,7 +79,7 @@ WaitEnd wait_connected(std::vector<PeerOutcome> &peers, WaitClock::time_point de
 		p.id = p.result->id;
 		p.state = p.result->state;
 		if (!final_state(p.state))
-			pending[p.id] = Last{i, 0, 0};
+			pending[p.id] = Last{i, 0, 0, std::nullopt};
 	}
 	std::vector<AssocId> ids;
 	ids.reserve(pending.size());
@@ -138,7 +141,18 @@ WaitEnd wait_connected(std::vector<PeerOutcome> &peers, WaitClock::time_point de
 				continue;
 			}
 			/* Gone: peeled by us, or failed. */
-			if (peeled && peeled(it->first))
+			const PeelSeen seen_peeled = peeled ? peeled(it->first) : PeelSeen::NotPeeled;
+			if (seen_peeled == PeelSeen::NotYet) {
+				/* A peeloff under way may be about to note it: ask again. */
+				auto &since = it->second.gone_since;
+				if (!since)
+					since = WaitClock::now();
+				if (WaitClock::now() - *since < kPeelNoteGrace) {
+					++it;
+					continue;
+				}
+			}
+			if (seen_peeled == PeelSeen::Peeled)
 				p.result = Connected{p.id, p.state};
 			else if (it->second.max_init_retries != 0 &&
 				 it->second.init_retries >= it->second.max_init_retries)

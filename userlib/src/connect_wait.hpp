@@ -15,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "peeled.hpp"
 #include "sctpx/types.hpp"
 
 namespace sctpx::detail {
@@ -39,8 +40,16 @@ WaitClock::time_point wait_deadline(int sock, WaitClock::time_point now,
  * id, state, init_retries and max_init_retries are read.
  */
 using StateQuery = std::function<Result<std::vector<AssocInfo>>(std::span<const AssocId>)>;
-/* Was this association peeled off by this process meanwhile? */
-using PeeledCheck = std::function<bool(AssocId)>;
+/* Did this process peel off this association, seen gone, meanwhile? */
+using PeeledCheck = std::function<PeelSeen(AssocId)>;
+
+/*
+ * How long a vanished association stays pending while a peeloff of this
+ * process is under way and has not noted it yet (PeelSeen::NotYet):
+ * bounded, so that a process that peels all the time does not hold a
+ * failed association's answer until the deadline.
+ */
+constexpr std::chrono::milliseconds kPeelNoteGrace{1000};
 
 /*
  * Wait until every started peer (result ok and not yet ESTABLISHED) is
@@ -48,7 +57,8 @@ using PeeledCheck = std::function<bool(AssocId)>;
  * ESTABLISHED (or a later state) is final. A vanished association is
  * ETIMEDOUT if its INIT retransmissions had reached their maximum when it
  * was last seen, ECONNREFUSED otherwise, or alive if peeled() says this
- * process peeled it. Peers still pending at the end get EINPROGRESS
+ * process peeled it; while peeled() says NotYet, for up to kPeelNoteGrace,
+ * it is asked again after the next query. Peers still pending at the end get EINPROGRESS
  * (deadline) or EINTR (signal), keeping their id and state.
  */
 WaitEnd wait_connected(std::vector<PeerOutcome> &peers, WaitClock::time_point deadline,

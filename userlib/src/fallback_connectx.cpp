@@ -248,7 +248,7 @@ Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, C
 				}
 				return v;
 			},
-			[sock](AssocId id) { return was_peeled(sock, id); });
+			[sock](AssocId id) { return peel_seen(sock, id); });
 	return out;
 }
 

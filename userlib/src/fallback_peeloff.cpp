@@ -82,6 +82,7 @@ std::vector<Error> check_entries(std::span<const AssocId> ids,
 
 Result<PeelResult> peel(int sock, std::span<const AssocId> ids, PeelOptions o)
 {
+	const PeelInFlight busy; /* until the peels are noted */
 	auto listed = assoc_ids(sock);
 	if (!listed)
 		return std::move(listed).error();

@@ -283,6 +283,7 @@ Result<std::vector<AssocInfo>> module_states(Session &s, int sock, std::span<con
 Result<PeelResult> module_peeloff(Session &s, int sock, std::span<const AssocId> ids,
 				  PeelOptions o)
 {
+	const PeelInFlight busy; /* until the peels are noted */
 	const std::size_t chunk = std::min<std::size_t>(
 		s.limits.max_batch != 0 ? s.limits.max_batch : ids.size(), kMaxIdsPerRequest);
 	PeelResult out;
@@ -348,6 +349,7 @@ Result<PeelResult> module_peeloff(Session &s, int sock, std::span<const AssocId>
 
 Result<PeelResult> module_peeloff(Session &s, int sock, const Selection &sel, PeelOptions o)
 {
+	const PeelInFlight busy; /* until the peels are noted */
 	PeelResult out;
 	out.path = Path::Module;
 	const std::uint32_t want = sel.limit; /* 0: every match */
@@ -487,7 +489,7 @@ Result<ConnectResult> module_connectx(Session &s, int sock, std::span<const Peer
 		out.wait_end = wait_connected(
 			out.peers, deadline,
 			[&](std::span<const AssocId> ids) { return module_states(s, sock, ids); },
-			[sock](AssocId id) { return was_peeled(sock, id); });
+			[sock](AssocId id) { return peel_seen(sock, id); });
 	return out;
 }
 

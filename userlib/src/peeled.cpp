@@ -24,8 +24,10 @@ Record &record()
 	return r;
 }
 
-/* PeelWatch objects alive in the process (peeled.hpp: why seq_cst). */
+/* PeelWatch objects alive in the process (peeled.hpp). */
 std::atomic<unsigned long> g_watches{0};
+/* PeelInFlight objects alive in the process. */
+std::atomic<unsigned long> g_in_flight{0};
 
 bool sock_key(int sock, PeeledKey &k) noexcept
 {
@@ -71,6 +73,25 @@ PeelWatch::~PeelWatch()
 {
 	if (on_)
 		g_watches.fetch_sub(1);
+}
+
+PeelInFlight::PeelInFlight() noexcept
+{
+	g_in_flight.fetch_add(1);
+}
+
+PeelInFlight::~PeelInFlight()
+{
+	g_in_flight.fetch_sub(1);
+}
+
+PeelSeen peel_seen(int sock, AssocId id) noexcept
+{
+	/* First the count: a peel under way now has not noted yet. */
+	const bool busy = g_in_flight.load() != 0;
+	if (was_peeled(sock, id))
+		return PeelSeen::Peeled;
+	return busy ? PeelSeen::NotYet : PeelSeen::NotPeeled;
 }
 
 void note_peeled(int sock, std::span<const AssocId> ids) noexcept

@@ -49,6 +49,35 @@ private:
 };
 
 /*
+ * Held by every peeloff of the library from before its first request to
+ * after it noted what it peeled: between the kernel's peel and the note,
+ * a wait that sees the association gone could not tell it was peeled.
+ */
+class PeelInFlight {
+public:
+	PeelInFlight() noexcept;
+	~PeelInFlight();
+	PeelInFlight(const PeelInFlight &) = delete;
+	PeelInFlight &operator=(const PeelInFlight &) = delete;
+	PeelInFlight(PeelInFlight &&) = delete;
+	PeelInFlight &operator=(PeelInFlight &&) = delete;
+};
+
+/* What a wait may conclude about an association it saw vanish. */
+enum class PeelSeen {
+	Peeled,    /* this process peeled it: alive on its own socket */
+	NotPeeled, /* not through this library (as far as the record goes) */
+	NotYet,    /* not recorded, but a peeloff of this process is under way */
+};
+
+/*
+ * Was id, seen gone from sock, peeled by this process? Call after the
+ * query that saw it gone: a peeloff that took it began before that query,
+ * so it is either still under way (NotYet) or has noted it (Peeled).
+ */
+PeelSeen peel_seen(int sock, AssocId id) noexcept;
+
+/*
  * Note these ids peeled off parent sock while a PeelWatch lives; nothing
  * otherwise (never fails; drops on no memory).
  */

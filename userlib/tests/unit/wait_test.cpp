@@ -306,6 +306,61 @@ TEST_F(WaitTest, PeeledMeanwhileByThisProcessIsAlive)
 	EXPECT_EQ(r->peers[0].result->id, id);
 }
 
+/*
+ * The peeler is slow to note what it peeled (preempted after the kernel's
+ * peel): the wait, which sees the association gone meanwhile, asks again
+ * instead of calling it failed.
+ */
+TEST_F(WaitTest, PeeledButNotYetNotedIsAskedAgain)
+{
+	Client c = client();
+	k->handler = [mod = m](const Request &rq) {
+		auto res = mod->handle(rq);
+		if (rq.cmd() == SCTPX_CMD_PEELOFF)
+			std::this_thread::sleep_for(150ms);
+		return res;
+	};
+	ConnectOptions o;
+	o.wait = 3s;
+	Result<ConnectResult> r{Error{}};
+	std::thread waiter([&] { r = c.connectx(sock.get(), peers(1), o); });
+	std::uint32_t id = 0;
+	for (int i = 0; i < 200 && id == 0; i++) {
+		std::this_thread::sleep_for(5ms);
+		const std::lock_guard lock(m->mu);
+		if (!m->assocs.empty())
+			id = m->assocs.begin()->first;
+	}
+	ASSERT_NE(id, 0U);
+	const std::vector<AssocId> ids{id};
+	PeelOptions po;
+	po.brief = true;
+	auto p = c.peeloff(sock.get(), ids, po);
+	waiter.join();
+	ASSERT_TRUE(p.ok());
+	ASSERT_TRUE(r.ok());
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
+	ASSERT_TRUE(r->peers[0].result.ok()) << "peeled, not failed: "
+					     << r->peers[0].result.error().message();
+	EXPECT_EQ(r->peers[0].result->id, id);
+}
+
+/* With no peeloff under way, a vanished association is not waited for. */
+TEST_F(WaitTest, PeelSeenSaysNotYetOnlyWhileAPeeloffIsUnderWay)
+{
+	const detail::PeelWatch watch(true);
+	detail::forget_peeled();
+	EXPECT_EQ(detail::peel_seen(sock.get(), 41), detail::PeelSeen::NotPeeled);
+	{
+		const detail::PeelInFlight busy;
+		EXPECT_EQ(detail::peel_seen(sock.get(), 41), detail::PeelSeen::NotYet);
+		detail::note_peeled(sock.get(), std::vector<AssocId>{41});
+		EXPECT_EQ(detail::peel_seen(sock.get(), 41), detail::PeelSeen::Peeled);
+	}
+	EXPECT_EQ(detail::peel_seen(sock.get(), 42), detail::PeelSeen::NotPeeled);
+	detail::forget_peeled();
+}
+
 TEST_F(WaitTest, PeeledRecordIsPerParentSocketAndBounded)
 {
 	const detail::PeelWatch watch(true);
