@@ -8,10 +8,12 @@
 #include <linux/filter.h>
 #include <atomic>
 #include <csignal>
+#include <cstring>
 #include <memory>
 #include <pthread.h>
 #include <thread>
 #include <fstream>
+#include <vector>
 #include <sys/mount.h>
 
 #include "env.hpp"
@@ -47,6 +49,22 @@ Fd make_deaf_server(std::uint16_t &port)
 }
 
 void on_usr1(int /*sig*/) {}
+
+/*
+ * The first association id on sock, read with the kernel's own
+ * SCTP_GET_ASSOC_ID_LIST (not through libsctpx, whose listing is under
+ * test); 0 when there is none yet.
+ */
+AssocId first_assoc_id(int sock)
+{
+	std::vector<std::uint8_t> buf(sizeof(sctp_assoc_ids) + 16 * sizeof(sctp_assoc_t));
+	auto *list = reinterpret_cast<sctp_assoc_ids *>(buf.data());
+	socklen_t len = static_cast<socklen_t>(buf.size());
+	if (getsockopt(sock, SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, list, &len) != 0 ||
+	    list->gaids_number_of_ids == 0)
+		return 0;
+	return static_cast<AssocId>(list->gaids_assoc_id[0]);
+}
 
 /*
  * SIGUSR1 to the constructing thread every 300 ms until destroyed: one
@@ -305,6 +323,71 @@ TEST_P(ConnectxTest, SignalEndsTheLibrarysWait)
 	EXPECT_NE(r->peers[0].id, 0U);
 	EXPECT_LT(took, std::chrono::milliseconds(5000));
 	EXPECT_EQ(assoc_count(s.get()), 1U) << "the association is still being set up";
+}
+
+/*
+ * An association peeled off through the library while connectx waits for
+ * it is alive on its own socket, not failed: the wait sees it vanish from
+ * the caller's socket and asks the library's record of peels, which
+ * records only while a connectx wait watches. The deaf server keeps it in
+ * COOKIE_WAIT, so only the peel can end the wait before its 5 s.
+ */
+TEST_P(ConnectxTest, PeeledDuringTheWaitIsAlive)
+{
+	std::uint16_t port = 0;
+	Fd deaf = make_deaf_server(port);
+	Fd s = sctp_socket(true);
+	ConnectOptions o;
+	o.wait = std::chrono::milliseconds(5000);
+	Result<ConnectResult> r{Error{}};
+	std::chrono::steady_clock::duration took{};
+	std::atomic<bool> done{false};
+	AssocId id = 0;
+	Fd peeled;
+	{
+		/* Joined at the end of this block, even when an assertion returns early. */
+		const std::jthread waiter([&] {
+			const auto t0 = std::chrono::steady_clock::now();
+			r = client().connectx(s.get(), peer_at(port), o);
+			took = std::chrono::steady_clock::now() - t0;
+			done = true;
+		});
+		const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+		while ((id = first_assoc_id(s.get())) == 0 && std::chrono::steady_clock::now() < until)
+			std::this_thread::sleep_for(std::chrono::milliseconds(2));
+		ASSERT_NE(id, 0U) << "no association on the socket within 2 s";
+		ASSERT_FALSE(done) << "the wait ended before the peel";
+		const std::vector<AssocId> ids{id};
+		PeelOptions po;
+		po.brief = true;
+		auto p = client().peeloff(s.get(), ids, po);
+		ASSERT_TRUE(p.ok()) << p.error().message();
+		ASSERT_EQ(p->entries.size(), 1U);
+		ASSERT_TRUE(p->entries[0].fd.ok()) << p->entries[0].fd.error().message();
+		peeled = std::move(*p->entries[0].fd);
+	}
+	ASSERT_TRUE(r.ok()) << r.error().message();
+	/* The way the test names is the path that waited. */
+	EXPECT_EQ(r->path, GetParam() == Way::Module ? Path::Module : Path::Fallback);
+	ASSERT_EQ(r->peers.size(), 1U);
+	ASSERT_TRUE(r->peers[0].result.ok())
+		<< "peeled, not failed: " << r->peers[0].result.error().message() << " (id "
+		<< r->peers[0].id << ", last state " << state_name(r->peers[0].state) << ")";
+	EXPECT_EQ(r->peers[0].result->id, id);
+	ASSERT_TRUE(r->wait_end.has_value());
+	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
+	/* Settled by the peel, not at the deadline: the poll for the id took at most 2 s. */
+	EXPECT_LT(took, std::chrono::milliseconds(4000));
+	EXPECT_EQ(assoc_count(s.get()), 0U) << "gone from the caller's socket";
+	/*
+	 * Still there, on its own socket (a one-to-one socket ignores the
+	 * id), and still unanswered: the deaf server never lets it further.
+	 */
+	sctp_status st{};
+	socklen_t len = sizeof(st);
+	ASSERT_EQ(getsockopt(peeled.get(), SOL_SCTP, SCTP_STATUS, &st, &len), 0)
+		<< std::strerror(errno);
+	EXPECT_EQ(st.sstat_state, SCTP_COOKIE_WAIT) << "state " << state_name(st.sstat_state);
 }
 
 /* A CONNECTX reply the module could not deliver: recovered, every id told. */
