@@ -59,7 +59,7 @@ AssocId first_assoc_id(int sock)
 {
 	std::vector<std::uint8_t> buf(sizeof(sctp_assoc_ids) + 16 * sizeof(sctp_assoc_t));
 	auto *list = reinterpret_cast<sctp_assoc_ids *>(buf.data());
-	socklen_t len = static_cast<socklen_t>(buf.size());
+	auto len = static_cast<socklen_t>(buf.size());
 	if (getsockopt(sock, SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, list, &len) != 0 ||
 	    list->gaids_number_of_ids == 0)
 		return 0;
