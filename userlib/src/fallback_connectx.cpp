@@ -227,6 +227,15 @@ Result<ConnectResult> fallback_connectx(int sock, std::span<const Peer> peers, C
 		} else if (auto a = status_of(sock, st.id)) {
 			po.state = a->state;
 			po.result = Connected{st.id, a->state};
+		} else if (const PeelSeen ps = peel_seen(sock, st.id);
+			   ps == PeelSeen::Peeled || (ps == PeelSeen::NotYet && o.wait.count() > 0)) {
+			/*
+			 * Peeled off by another thread right after it started
+			 * (or maybe, with a peeloff under way: the wait settles
+			 * it): alive on its own socket.
+			 */
+			po.state = SCTP_COOKIE_WAIT;
+			po.result = Connected{st.id, SCTP_COOKIE_WAIT};
 		} else {
 			/* Already gone (refused at once on loopback): the id is kept. */
 			po.result = Error{ECONNREFUSED, "association ended while being set up"};
