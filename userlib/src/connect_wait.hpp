@@ -57,9 +57,10 @@ constexpr std::chrono::milliseconds kPeelNoteGrace{1000};
  * ESTABLISHED (or a later state) is final. A vanished association is
  * ETIMEDOUT if its INIT retransmissions had reached their maximum when it
  * was last seen, ECONNREFUSED otherwise, or alive if peeled() says this
- * process peeled it; while peeled() says NotYet, for up to kPeelNoteGrace,
- * it is asked again after the next query. Peers still pending at the end get EINPROGRESS
- * (deadline) or EINTR (signal), keeping their id and state.
+ * process peeled it; while peeled() says NotYet, for up to
+ * kPeelNoteGrace, it is asked again after the next query. Peers still
+ * pending at the end get EINPROGRESS (deadline) or EINTR (signal),
+ * keeping their id and state.
  */
 WaitEnd wait_connected(std::vector<PeerOutcome> &peers, WaitClock::time_point deadline,
 		       const StateQuery &query, const PeeledCheck &peeled);
