@@ -149,6 +149,44 @@ struct WaitTest : ::testing::Test {
 	{
 		return std::vector<Peer>(n, Peer{{*Address::parse("127.0.0.1", 9)}});
 	}
+
+	/*
+	 * One peer connected with a 3 s wait in a thread while this thread
+	 * peels its association off through the same client: the wait must
+	 * settle with the peer alive, not failed.
+	 */
+	void expect_alive_when_peeled_during_the_wait(Client &c)
+	{
+		ConnectOptions o;
+		o.wait = 3s;
+		std::atomic<bool> done{false};
+		Result<ConnectResult> r{Error{}};
+		std::thread waiter([&] {
+			r = c.connectx(sock.get(), peers(1), o);
+			done = true;
+		});
+		std::uint32_t id = 0;
+		for (int i = 0; i < 200 && id == 0; i++) {
+			std::this_thread::sleep_for(5ms);
+			const std::lock_guard lock(m->mu);
+			if (!m->assocs.empty())
+				id = m->assocs.begin()->first;
+		}
+		ASSERT_NE(id, 0U);
+		const std::vector<AssocId> ids{id};
+		PeelOptions po;
+		po.brief = true;
+		auto p = c.peeloff(sock.get(), ids, po);
+		waiter.join();
+		ASSERT_TRUE(p.ok());
+		ASSERT_TRUE(p->entries[0].fd.ok());
+		ASSERT_TRUE(done);
+		ASSERT_TRUE(r.ok());
+		EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
+		ASSERT_TRUE(r->peers[0].result.ok()) << "peeled, not failed: "
+						     << r->peers[0].result.error().message();
+		EXPECT_EQ(r->peers[0].result->id, id);
+	}
 };
 
 TEST_F(WaitTest, AllEstablishedSettlesEarlyWithBoundedQueriesOfPendingIdsOnly)
@@ -274,36 +312,7 @@ TEST_F(WaitTest, VanishedAssociationsSayWhy)
 TEST_F(WaitTest, PeeledMeanwhileByThisProcessIsAlive)
 {
 	Client c = client(); /* stays in COOKIE_WAIT until peeled */
-	ConnectOptions o;
-	o.wait = 3s;
-	std::atomic<bool> done{false};
-	Result<ConnectResult> r{Error{}};
-	std::thread waiter([&] {
-		r = c.connectx(sock.get(), peers(1), o);
-		done = true;
-	});
-	/* Another thread peels it off through the same client. */
-	std::uint32_t id = 0;
-	for (int i = 0; i < 200 && id == 0; i++) {
-		std::this_thread::sleep_for(5ms);
-		const std::lock_guard lock(m->mu);
-		if (!m->assocs.empty())
-			id = m->assocs.begin()->first;
-	}
-	ASSERT_NE(id, 0U);
-	const std::vector<AssocId> ids{id};
-	PeelOptions po;
-	po.brief = true;
-	auto p = c.peeloff(sock.get(), ids, po);
-	waiter.join();
-	ASSERT_TRUE(p.ok());
-	ASSERT_TRUE(p->entries[0].fd.ok());
-	ASSERT_TRUE(done);
-	ASSERT_TRUE(r.ok());
-	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
-	ASSERT_TRUE(r->peers[0].result.ok()) << "peeled, not failed: "
-					     << r->peers[0].result.error().message();
-	EXPECT_EQ(r->peers[0].result->id, id);
+	expect_alive_when_peeled_during_the_wait(c);
 }
 
 /*
@@ -320,29 +329,7 @@ TEST_F(WaitTest, PeeledButNotYetNotedIsAskedAgain)
 			std::this_thread::sleep_for(150ms);
 		return res;
 	};
-	ConnectOptions o;
-	o.wait = 3s;
-	Result<ConnectResult> r{Error{}};
-	std::thread waiter([&] { r = c.connectx(sock.get(), peers(1), o); });
-	std::uint32_t id = 0;
-	for (int i = 0; i < 200 && id == 0; i++) {
-		std::this_thread::sleep_for(5ms);
-		const std::lock_guard lock(m->mu);
-		if (!m->assocs.empty())
-			id = m->assocs.begin()->first;
-	}
-	ASSERT_NE(id, 0U);
-	const std::vector<AssocId> ids{id};
-	PeelOptions po;
-	po.brief = true;
-	auto p = c.peeloff(sock.get(), ids, po);
-	waiter.join();
-	ASSERT_TRUE(p.ok());
-	ASSERT_TRUE(r.ok());
-	EXPECT_EQ(*r->wait_end, WaitEnd::Settled);
-	ASSERT_TRUE(r->peers[0].result.ok()) << "peeled, not failed: "
-					     << r->peers[0].result.error().message();
-	EXPECT_EQ(r->peers[0].result->id, id);
+	expect_alive_when_peeled_during_the_wait(c);
 }
 
 /* With no peeloff under way, a vanished association is not waited for. */
